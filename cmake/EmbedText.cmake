@@ -1,0 +1,12 @@
+# Script mode: embed the text of INPUT as std::string_view SYMBOL (namespace-qualified) in OUTPUT.
+file(READ "${INPUT}" content)
+string(FIND "${content}" ")lwsim_embed\"" clash)
+if(NOT clash EQUAL -1)
+  message(FATAL_ERROR "${INPUT} contains the raw-string delimiter used for embedding")
+endif()
+string(REGEX MATCH "^(.*)::([^:]+)$" _ "${SYMBOL}")
+set(ns "${CMAKE_MATCH_1}")
+set(name "${CMAKE_MATCH_2}")
+file(WRITE "${OUTPUT}.tmp" "// Generated from ${INPUT} by cmake/EmbedText.cmake. Do not edit.\n#include <string_view>\nnamespace ${ns} {\nextern const std::string_view ${name};\nconst std::string_view ${name} = R\"lwsim_embed(${content})lwsim_embed\";\n}\n")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUTPUT}.tmp")

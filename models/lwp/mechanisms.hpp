@@ -1,0 +1,85 @@
+#pragma once
+// The weekly mechanisms of DESIGN §3.2, one file each, as free functions over a practice's
+// state so that each can be tested on its own. The order in which they run is in
+// simulation.cpp (run_week).
+
+#include <span>
+
+#include "models/lwp/parameters.hpp"
+#include "models/lwp/setup.hpp"
+#include "models/lwp/state.hpp"
+#include "models/lwp/streams.hpp"
+
+namespace lwp {
+
+// ---- init.cpp: the state at week 0 of a replicate
+void initialise_replicate(ReplicateState& state, const Setup& setup, const Parameters& params,
+                          const Draws& draws);
+/// Roster sizes derived from list size: GPs (lead GP included), nurses, admin (+1 manager).
+struct Roster {
+  int gps = 1;
+  int nurses = 1;
+  int admin = 1;
+  [[nodiscard]] int total() const noexcept { return gps + 1 + nurses + admin; }
+};
+Roster roster_for(int list_size, const Parameters& params);
+
+// ---- events.cpp: 1. events
+/// Skill of a CLP after `tenure_weeks` in post.
+double clp_skill(const Parameters& params, double tenure_weeks);
+/// Weeks until an event with a weekly hazard, drawn by inverse transform (at least 1).
+int weeks_until(sim::Stream& stream, double hazard);
+void clp_departure(Practice& practice, const Parameters& params, const WeekContext& ctx);
+void clp_replacement(Practice& practice, const Parameters& params, const WeekContext& ctx);
+void clp_events(Practice& practice, const Parameters& params, const WeekContext& ctx);
+void staff_turnover(Practice& practice, const Parameters& params, const WeekContext& ctx);
+void competing_innovations(Practice& practice, const Parameters& params, const WeekContext& ctx);
+/// Draws the arrival time (after `after`, in weeks), load and duration of innovation number
+/// practice.next_innovation from its own stream.
+void schedule_next_innovation(Practice& practice, const Parameters& params, const Draws& draws,
+                              std::uint32_t practice_index, double after);
+
+// ---- coherence.cpp: 2. leadership -> coherence
+void leadership_meeting(Practice& practice, const Parameters& params, const WeekContext& ctx);
+/// S: high mean and low spread of understanding among the core (lead GP, manager, CLP in post).
+double shared_understanding(const Practice& practice, const Parameters& params);
+
+// ---- participation.cpp: 3. team relationships -> cognitive participation
+/// Returns the share of staff who attended a formal session this week (0 when none was held).
+double formal_session(Practice& practice, const Parameters& params, const WeekContext& ctx);
+void informal_contacts(Practice& practice, const Parameters& params, const WeekContext& ctx,
+                       std::span<double> scratch);
+void engagement_drift(Practice& practice, const Parameters& params);
+
+// ---- collective_action.cpp: 4. collective action
+void referrals(Practice& practice, const Parameters& params, const WeekContext& ctx);
+void allocate_clp_hours(Practice& practice, const Parameters& params);
+/// The CLP's contacts with the caseload; patients ready to close ask organisations for a place.
+void patient_contacts(Practice& practice, const Parameters& params, const WeekContext& ctx);
+void practice_development(Practice& practice, const Parameters& params);
+void community_networking(Practice& practice, const Parameters& params);
+/// Closes all active patients unlinked (when the CLP leaves).
+void close_caseload(Practice& practice);
+
+// ---- community.cpp: community organisations shared within a locality
+/// Patients leave organisations, then each organisation's free places are shared among the
+/// practices asking for them, in a fixed order that does not depend on scheduling.
+void resolve_locality(Locality& locality, std::span<Practice* const> members,
+                      const Parameters& params, const Draws& draws, std::uint32_t locality_index,
+                      int week);
+/// Accepted requests become links; refused ones go back to the caseload.
+void apply_links(Practice& practice, const Parameters& params);
+
+// ---- monitoring.cpp: 5. reflexive monitoring
+void reflexive_monitoring(Practice& practice, const Parameters& params, const WeekContext& ctx);
+
+// ---- scores.cpp: 6. scores and classification
+/// Role balance: 1 minus the total-variation distance between the CLP's shares of hours
+/// (patient support, practice development, networking, other) and the target shares.
+double role_balance(const std::array<double, 3>& hours, const Parameters& params);
+void score_week(Practice& practice, const Parameters& params, const Setup& setup, int week,
+                double formal_attendance);
+/// FIP when normalised in at least classification.final_share of the final window's weeks.
+bool classify_integration(const Practice& practice, const Parameters& params, const Setup& setup);
+
+}  // namespace lwp

@@ -1,0 +1,84 @@
+#include "models/lwp/model.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "models/lwp/mechanisms.hpp"
+#include "models/lwp/outputs.hpp"
+#include "models/lwp/parameters.hpp"
+#include "models/lwp/setup.hpp"
+#include "models/lwp/simulation.hpp"
+#include "models/lwp/summary.hpp"
+
+namespace lwp {
+extern const std::string_view kDeepEndScenario;
+extern const std::string_view kDeepEndObserved;
+
+namespace {
+
+class LwpModel final : public sim::Model {
+ public:
+  [[nodiscard]] std::string_view name() const override { return "lwp"; }
+  [[nodiscard]] std::string_view description() const override {
+    return "Integration of a link-worker (social prescribing) programme in general practices "
+           "(Chng et al., BJGP 2021)";
+  }
+  [[nodiscard]] std::string_view results_version() const override { return "lwp-1"; }
+  [[nodiscard]] const sim::ParamTable& parameters() const override { return parameter_table(); }
+  [[nodiscard]] std::vector<std::string> scenario_sections() const override { return lwp::scenario_sections(); }
+
+  [[nodiscard]] std::shared_ptr<const sim::ModelSetup> configure(const sim::config::Value& scenario) const override {
+    return read_setup(scenario);
+  }
+
+  void check(const sim::ModelSetup& model_setup, const sim::ParamValues& values) const override {
+    const auto& setup = static_cast<const Setup&>(model_setup);
+    const Parameters p = Parameters::from(values);
+    const double shares = p.clp_target_share_patient_support + p.clp_target_share_practice_development +
+                          p.clp_target_share_community_networking;
+    if (std::fabs(shares - 1.0) > 1e-9) {
+      const auto index = *parameter_table().find("clp.target_share_community_networking");
+      values.fail(index, fmt::format("the three clp.target_share_* parameters must sum to 1 (they sum to {})", shares));
+    }
+    int largest = 0;
+    for (const PracticeSpec& practice : setup.practices) largest = std::max(largest, practice.list_size);
+    const Roster roster = roster_for(largest, p);
+    if (roster.total() > kMaxStaff) {
+      const auto index = *parameter_table().find("roster.patients_per_admin");
+      values.fail(index, fmt::format("a practice of {} patients would have {} staff, more than the {} a practice can hold; "
+                                     "raise the roster.patients_per_* ratios",
+                                     largest, roster.total(), kMaxStaff));
+    }
+  }
+
+  [[nodiscard]] sim::OutputSchema schema(const sim::ModelSetup& setup) const override {
+    return make_schema(static_cast<const Setup&>(setup));
+  }
+
+  [[nodiscard]] std::unique_ptr<const sim::Simulation> prepare(const std::shared_ptr<const sim::ModelSetup>& setup,
+                                                               const sim::ParamValues& values) const override {
+    return std::make_unique<LwpSimulation>(std::static_pointer_cast<const Setup>(setup), Parameters::from(values));
+  }
+
+  [[nodiscard]] sim::Observation read_observation(const sim::config::Value& document,
+                                                  const sim::ModelSetup& setup) const override {
+    return lwp::read_observation(document, static_cast<const Setup&>(setup));
+  }
+
+  void describe(const sim::ModelSetup& setup, const sim::PointSummary& summary, const sim::Observation* observed,
+                std::ostream& out) const override {
+    describe_point(static_cast<const Setup&>(setup), summary, observed, out);
+  }
+};
+
+}  // namespace
+
+void register_model(sim::ModelRegistry& registry) {
+  registry.add(std::make_unique<LwpModel>());
+  registry.add_builtin_file("deep_end_glasgow.toml", kDeepEndScenario);
+  registry.add_builtin_file("observed/deep_end_2016.toml", kDeepEndObserved);
+  registry.set_default_scenario(std::string(sim::kBuiltinPrefix) + "deep_end_glasgow.toml");
+}
+
+}  // namespace lwp

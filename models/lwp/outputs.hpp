@@ -1,0 +1,84 @@
+#pragma once
+// What the model writes (DESIGN §4.2): per-replicate results, exact sums over replicates
+// (timeseries and summaries), the FIP count as the observable compared with observation, and the
+// scenario's constants. The enumerations follow the order in which schema() declares them.
+
+#include "models/lwp/setup.hpp"
+#include "models/lwp/state.hpp"
+#include "sim/schema.hpp"
+
+namespace lwp {
+
+enum Field : std::size_t {
+  kFip,
+  kFipCount,
+  kFirstNormalisedWeek,
+  kWeeksNormalised,
+  kReferrals,
+  kLinked,
+  kContactsHistogram,
+  kClpDepartures,
+  kVacancyWeeks,
+  kLeadershipChanges,
+  kStaffChanges,
+  kInnovations,
+  kAppraisals,
+  kPhaseScores,
+  kEngagementGain,
+  kClpHoursShare,
+  kClpWeeksInPost,
+  kTraining,
+  kGpBuyIn,
+  kTeamQuality,
+  kInnovationRate,
+  kFieldCount
+};
+
+enum Accumulator : std::size_t {
+  kPFip,
+  kMeanFipCount,
+  kPracticesByOutcome,
+  kPhaseScoresByOutcome,
+  kEngagementGainByOutcome,
+  kClpHoursShareByOutcome,
+  kClpYears,
+  kReferralsPerClpYear,
+  kReferralsTotal,
+  kLinkedShare,
+  kPatientsClosed,
+  kContactsShare,
+  kMeanClpDepartures,
+  kMeanVacancyWeeks,
+  kFirstTimeseries  // the timeseries follow, in the order of kTimeseries
+};
+
+/// Weekly series recorded per practice, averaged over replicates: /timeseries/<name>.
+enum Series : std::size_t {
+  kCoherence,
+  kParticipation,
+  kAction,
+  kMonitoring,
+  kNormalised,
+  kNormalisedBy,
+  kClpInPost,
+  kAttentionLoad,
+  kEngagement,
+  kUnderstanding,
+  kCaseload,
+  kPatientSupportShare,
+  kPracticeDevelopmentShare,
+  kNetworkingShare,
+  kSeriesCount
+};
+
+/// Labels of the small dimensions.
+inline constexpr std::array<const char*, 4> kConstructs = {"coherence", "cognitive_participation",
+                                                           "collective_action", "reflexive_monitoring"};
+inline constexpr std::array<const char*, 2> kOutcomes = {"FIP", "PIP"};
+inline constexpr std::array<const char*, 2> kSettings = {"formal", "informal"};
+inline constexpr std::array<const char*, 3> kActivities = {"patient_support", "practice_development",
+                                                           "community_networking"};
+
+sim::OutputSchema make_schema(const Setup& setup);
+
+}  // namespace lwp

@@ -1,0 +1,50 @@
+#pragma once
+// One design point of the model, ready to run replicates: the weekly schedule (DESIGN §3.2) and
+// the recording of results.
+
+#include <memory>
+#include <vector>
+
+#include "models/lwp/parameters.hpp"
+#include "models/lwp/setup.hpp"
+#include "models/lwp/state.hpp"
+#include "models/lwp/streams.hpp"
+#include "sim/model.hpp"
+
+namespace lwp {
+
+class LwpWorkspace final : public sim::Workspace {
+ public:
+  ReplicateState state;
+  std::vector<double> scratch = std::vector<double>(2 * kMaxStaff);
+  std::vector<Practice*> members;
+  std::uint64_t philox = 0;
+
+  [[nodiscard]] std::uint64_t philox_calls() const noexcept override { return philox; }
+};
+
+class LwpSimulation final : public sim::Simulation {
+ public:
+  LwpSimulation(std::shared_ptr<const Setup> setup, const Parameters& params)
+      : setup_(std::move(setup)), params_(params) {}
+
+  [[nodiscard]] std::unique_ptr<sim::Workspace> make_workspace() const override;
+  void run_replicate(sim::StreamKey key, const sim::ReplicateOutput& out,
+                     sim::Workspace& workspace) const override;
+
+  /// Runs a replicate without recording anything (tests inspect the final state).
+  void simulate(sim::StreamKey key, LwpWorkspace& workspace, const sim::ReplicateOutput* out) const;
+
+  [[nodiscard]] const Parameters& params() const noexcept { return params_; }
+  [[nodiscard]] const Setup& setup() const noexcept { return *setup_; }
+
+ private:
+  void run_week(LwpWorkspace& ws, const Draws& draws, int week) const;
+  void record_week(const LwpWorkspace& ws, const sim::ReplicateOutput& out, int week) const;
+  void record_replicate(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const;
+
+  std::shared_ptr<const Setup> setup_;
+  Parameters params_;
+};
+
+}  // namespace lwp

@@ -1,0 +1,152 @@
+#pragma once
+// The state of one replicate: practices (with their staff, CLP, caseload and competing
+// innovations) and localities (with their community organisations). Fixed-capacity arrays,
+// allocated once per thread and reused, so the weekly step never allocates. Staff are stored as a
+// structure of arrays: the weekly passes read one or two attributes of every staff member.
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "models/lwp/setup.hpp"
+
+namespace lwp {
+
+enum class Role : std::uint8_t { lead_gp, gp, practice_manager, nurse, admin };
+inline constexpr int kRoleCount = 5;
+
+inline constexpr int kMaxTies = 12;
+inline constexpr int kMaxOrganisations = 64;
+inline constexpr int kMaxInnovations = 16;
+inline constexpr int kContactBins = 21;  // contacts 0..20 (patient.max_contacts ≤ 20)
+inline constexpr int kHistoryWeeks = 64;  // ring buffer for reflexive monitoring (window ≤ 52)
+inline constexpr int kMaxPendingLinks = 256;
+inline constexpr int kNever = 1 << 30;   // an event that never happens
+
+// Slots of the core leadership among the staff (the CLP is held apart).
+inline constexpr int kLeadGpSlot = 0;
+inline constexpr int kPracticeManagerSlot = 1;
+
+struct Staff {
+  int count = 0;
+  std::array<double, kMaxStaff> understanding{};
+  std::array<double, kMaxStaff> engagement{};
+  std::array<double, kMaxStaff> referral_weight{};
+  std::array<Role, kMaxStaff> role{};
+  std::array<std::uint32_t, kMaxStaff> occupant{};  // how many people have held the slot before
+  std::array<int, kMaxStaff> leave_week{};
+  std::array<std::uint8_t, kMaxStaff> degree{};
+  std::array<std::array<std::uint8_t, kMaxTies>, kMaxStaff> ties{};  // team network (slot indices)
+};
+
+struct Clp {
+  bool in_post = false;
+  std::uint32_t occupant = 0;  // the k-th CLP of this practice (0 = the one in post at week 0)
+  int start_week = 0;
+  int leave_week = kNever;
+  int vacancy_end_week = kNever;
+  double understanding = 0.0;
+  double skill = 0.0;
+  int organisations = 0;
+  std::array<double, kMaxOrganisations> ties{};           // tie strength to each organisation
+  std::array<double, kMaxOrganisations> departed_ties{};  // the predecessor's, for handover
+  std::array<std::uint32_t, kContactBins> caseload{};    // active patients by contacts so far
+};
+
+struct Innovation {
+  int end_week = 0;
+  double load = 0.0;
+};
+
+/// A patient asking a community organisation for a place this week.
+struct LinkRequest {
+  std::uint8_t organisation = 0;
+  std::uint8_t contacts = 0;
+};
+
+/// Totals over the horizon that become per-replicate results.
+struct PracticeTotals {
+  std::uint32_t referrals = 0;
+  std::uint32_t linked = 0;
+  std::array<std::uint32_t, kContactBins> closed_by_contacts{};  // patients by CLP contacts at closure
+  std::uint32_t clp_departures = 0;
+  std::uint32_t vacancy_weeks = 0;
+  std::uint32_t clp_weeks_in_post = 0;
+  std::uint32_t leadership_changes = 0;
+  std::uint32_t staff_changes = 0;
+  std::uint32_t innovations = 0;
+  std::uint32_t appraisals = 0;
+  double engagement_gain_formal = 0.0;
+  double engagement_gain_informal = 0.0;
+  std::array<double, 3> clp_hours{};  // patient support, practice development, community networking
+  double clp_hours_available = 0.0;
+  std::array<std::array<double, 4>, 16> phase_scores{};  // [phase][C, CP, CA, RM] sums
+  std::array<int, 16> phase_weeks{};
+};
+
+struct Practice {
+  // Context (drawn per replicate).
+  double gp_buy_in = 0.0;
+  double team_quality = 0.0;
+  double innovation_rate = 0.0;  // per week
+  bool training = false;
+  int list_size = 0;
+  std::uint32_t locality = 0;
+
+  Staff staff;
+  Clp clp;
+
+  // Competing innovations.
+  std::array<Innovation, kMaxInnovations> innovations{};
+  int active_innovations = 0;
+  std::uint32_t next_innovation = 0;      // index of the next arrival
+  double next_innovation_time = 0.0;      // in weeks
+  double next_innovation_load = 0.0;
+  int next_innovation_duration = 0;
+  double attention_load = 0.0;            // innovations + training, capped at 1
+
+  // Practice-level dynamics.
+  double protected_time = 0.0;
+  double shared_understanding = 0.0;      // S
+  double formal_recency = 0.0;            // moving average of formal participation
+  double referral_flow = 0.0;             // moving average of weekly referrals
+  int last_appraisal_week = -kNever;
+  std::array<std::uint32_t, kHistoryWeeks> referral_history{};
+  std::array<std::uint32_t, kHistoryWeeks> link_history{};
+
+  // This week.
+  double formal_attendance = 0.0;         // share of staff at a formal session (0 if none)
+  std::uint32_t referrals_this_week = 0;
+  std::uint32_t links_this_week = 0;
+  std::array<double, 3> hours{};          // patient support, practice development, networking
+  int pending_links = 0;
+  std::array<LinkRequest, kMaxPendingLinks> link_requests{};
+  std::array<std::uint16_t, kMaxOrganisations> requests_by_organisation{};
+  std::array<std::uint16_t, kMaxOrganisations> accepted_by_organisation{};
+
+  // Scores and classification.
+  double coherence = 0.0;
+  double participation = 0.0;
+  double action = 0.0;
+  double monitoring = 0.0;
+  int weeks_above = 0;       // consecutive weeks with C, CP and CA above their thresholds
+  bool normalised = false;
+  int first_normalised_week = -1;
+  int weeks_normalised = 0;
+  int final_window_normalised = 0;
+
+  PracticeTotals totals;
+};
+
+struct Locality {
+  int organisations = 0;
+  std::array<std::uint32_t, kMaxOrganisations> clients{};  // linked patients held by each
+};
+
+/// Everything one replicate needs, reused across replicates by a thread.
+struct ReplicateState {
+  std::vector<Practice> practices;
+  std::vector<Locality> localities;
+};
+
+}  // namespace lwp

@@ -1,0 +1,65 @@
+#pragma once
+// The random streams of the model. Every stream is keyed by (seed, replicate) and named by
+// (entity, time, purpose) (sim/rng.hpp). Weekly mechanisms use time = week; event processes
+// use time = the event's sequence number (the k-th CLP, the i-th innovation), so that under
+// common random numbers a higher hazard moves the same events earlier instead of drawing new
+// ones. Initial draws use time = kInitTime.
+
+#include <cstdint>
+
+#include "sim/rng.hpp"
+
+namespace lwp {
+
+enum class Purpose : std::uint32_t {
+  // Initialisation
+  context = 1,
+  staff_states,
+  team_network,
+  clp_ties,
+  training_draw,
+  // Events (time = event sequence number)
+  clp_departure,
+  clp_vacancy,
+  staff_departure,  // purpose | slot << 16
+  innovation_arrival,
+  // Weekly mechanisms (time = week)
+  core_meeting,
+  formal_session,
+  informal_contact,
+  referral,
+  caseload,
+  linking,
+  organisation_turnover,
+  appraisal,
+};
+
+inline constexpr std::uint32_t kInitTime = 0xFFFFFFFFU;
+/// Entity number of replicate-wide draws (the training practices) and of localities.
+inline constexpr std::uint32_t kReplicateEntity = 0xFFFFFFFFU;
+inline std::uint32_t locality_entity(std::uint32_t locality) { return 0x80000000U | locality; }
+
+/// The replicate's key and the counter of Philox calls: everything needed to open a stream.
+struct Draws {
+  sim::StreamKey key;
+  std::uint64_t* philox_calls = nullptr;
+
+  [[nodiscard]] sim::Stream stream(std::uint32_t entity, std::uint32_t time, Purpose purpose,
+                                   std::uint32_t sub = 0) const {
+    return sim::Stream(key, {entity, time, static_cast<std::uint32_t>(purpose) | (sub << 16)},
+                       philox_calls);
+  }
+};
+
+/// Where a practice's weekly mechanisms are: which practice (the stream entity), which week.
+struct WeekContext {
+  Draws draws;
+  std::uint32_t practice = 0;
+  int week = 0;
+
+  [[nodiscard]] sim::Stream stream(Purpose purpose) const {
+    return draws.stream(practice, static_cast<std::uint32_t>(week), purpose);
+  }
+};
+
+}  // namespace lwp

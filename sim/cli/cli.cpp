@@ -1,0 +1,101 @@
+// The command line (DESIGN §4.1). The only file that includes CLI11. Exit codes: 0 success,
+// 2 bad input (with a one-line message naming file, line and key), 1 anything else.
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "sim/cli/commands.hpp"
+#include "sim/error.hpp"
+#include "sim/output/hdf5.hpp"
+#include "sim/output/provenance.hpp"
+#include "sim/version.hpp"
+
+namespace sim::cli {
+
+namespace {
+
+int report_error(const std::string& message, int code) {
+  std::cout.flush();
+  fmt::print(std::cerr, "lwsim: error: {}\n", message);
+  return code;
+}
+
+// CLI11's own errors (unknown option, missing argument...) are bad input too.
+int cli_error(const CLI::Error& e) {
+  std::string message = e.what();
+  if (message.empty()) message = e.get_name();
+  for (char& c : message) {
+    if (c == '\n') c = ' ';
+  }
+  if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::RequiredError) &&
+      message.find("subcommand") != std::string::npos) {
+    message = "a command is required: run, validate, params or report (see lwsim --help)";
+  }
+  return report_error("command line: " + message, kExitBadInput);
+}
+
+}  // namespace
+
+int main(int argc, char** argv, const ModelRegistry& registry) {
+  CLI::App app{"lwsim: agent-based simulation of link-worker programme integration in general practice",
+               "lwsim"};
+  app.set_version_flag("--version", fmt::format("lwsim {} ({})", lwsim_version(), git_commit()));
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  RunArgs run;
+  run.command_line = output::command_line(argc, argv);
+  CLI::App* run_cmd = app.add_subcommand(
+      "run", "Run a scenario (the built-in Deep End Glasgow scenario when none is given) and compare it with observation");
+  run_cmd->add_option("scenario", run.scenario, "scenario file (TOML)");
+  run_cmd->add_option("-o,--output", run.output, "write results to this HDF5 file");
+  run_cmd->add_option("--replicates", run.replicates, "replicates (overrides run.replicates)");
+  run_cmd->add_option("--seed", run.seed, "random seed, 0 to 4294967295 (overrides run.seed)");
+  run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)");
+  run_cmd->add_option("--set", run.sets, "set a parameter, name=value (repeatable)")->allow_extra_args(false);
+  run_cmd->add_flag("--quiet", run.quiet, "no progress display");
+  run_cmd->add_flag("--overwrite", run.overwrite, "replace the output file if it exists");
+
+  std::string validate_file;
+  CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario file and print its resolved values");
+  validate_cmd->add_option("file", validate_file, "scenario file (TOML)")->required();
+
+  bool markdown = false;
+  CLI::App* params_cmd = app.add_subcommand("params", "Print the parameter table");
+  params_cmd->add_flag("--markdown", markdown, "as Markdown (the content of docs/parameters.md)");
+
+  std::string report_file;
+  CLI::App* report_cmd = app.add_subcommand("report", "Summarise an output file in plain text");
+  report_cmd->add_option("file", report_file, "lwsim output file (HDF5)")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::Error& e) {
+    return cli_error(e);
+  }
+
+  try {
+    if (*run_cmd) return run_command(run, registry, std::cout);
+    if (*validate_cmd) return validate_command(validate_file, registry, std::cout);
+    if (*params_cmd) return params_command(markdown, registry, std::cout);
+    if (*report_cmd) return report_command(report_file, registry, std::cout);
+  } catch (const InputError& e) {
+    return report_error(e.what(), kExitBadInput);
+  } catch (const h5::OutputError& e) {
+    return report_error(e.what(), kExitFailure);
+  } catch (const std::exception& e) {
+    return report_error(e.what(), kExitFailure);
+  }
+  return kExitFailure;
+}
+
+}  // namespace sim::cli

@@ -1,0 +1,182 @@
+// The only translation unit that includes toml11 (it is slow to compile, and keeping it here keeps
+// the rest of lwsim independent of the TOML library). It converts toml11's tree into
+// sim::config::Value, keeping file, line and key path for every value.
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml.hpp>
+
+#include "sim/config/value.hpp"
+#include "sim/error.hpp"
+
+namespace sim::config {
+namespace {
+
+// toml11 recurses once per nesting level and overflows the stack on deeply nested input (about
+// 4,000 levels under ASan), so the nesting depth is bounded before it sees the text. The scan
+// follows TOML's string and comment syntax so brackets inside strings do not count.
+void check_nesting(std::string_view text, const std::string& file_name, int max_nesting) {
+  int depth = 0;
+  int line = 1;
+  std::size_t i = 0;
+  const auto starts_with = [&](std::string_view s) { return text.substr(i, s.size()) == s; };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      ++i;
+    } else if (c == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (starts_with("\"\"\"") || starts_with("'''")) {
+      const std::string_view delim = text.substr(i, 3);
+      i += 3;
+      while (i < text.size() && !starts_with(delim)) {
+        if (text[i] == '\n') ++line;
+        if (delim[0] == '"' && text[i] == '\\') ++i;
+        ++i;
+      }
+      i += 3;
+    } else if (c == '"' || c == '\'') {
+      ++i;
+      while (i < text.size() && text[i] != c && text[i] != '\n') {
+        if (c == '"' && text[i] == '\\') ++i;
+        ++i;
+      }
+      ++i;
+    } else {
+      if (c == '[' || c == '{') {
+        if (++depth > max_nesting) {
+          throw InputError(file_name, line, "",
+                           fmt::format("nesting deeper than {} levels", max_nesting));
+        }
+      } else if (c == ']' || c == '}') {
+        depth = std::max(0, depth - 1);
+      }
+      ++i;
+    }
+  }
+}
+
+// toml11's messages span several lines with a caret under the column; lwsim reports one line.
+[[noreturn]] void rethrow_syntax_error(const toml::exception& e, const std::string& file_name) {
+  const std::string message = e.what();
+  int line = static_cast<int>(e.location().line());
+  static const std::regex line_marker(R"(\n\s*(\d+) \|)");
+  std::smatch m;
+  if (std::regex_search(message, m, line_marker)) line = std::stoi(m[1].str());
+  std::string first = message.substr(0, message.find('\n'));
+  for (const char* prefix : {"[error] ", "[error]"}) {
+    if (first.rfind(prefix, 0) == 0) first.erase(0, std::strlen(prefix));
+  }
+  // Drop the internal function name ("toml::parse_key_value_pair: ...").
+  if (first.rfind("toml::", 0) == 0) {
+    const auto colon = first.find(": ");
+    if (colon != std::string::npos) first.erase(0, colon + 2);
+  }
+  // toml11 names the place where parsing stopped; say which line's text that is.
+  static const std::regex caret(R"(\|\s*\^-+\s*(.*))");
+  if (std::regex_search(message, m, caret) && !m[1].str().empty()) {
+    first += " (" + m[1].str() + ")";
+  }
+  throw InputError(file_name, line, "", "TOML syntax error: " + first);
+}
+
+Origin origin_of(const toml::value& v, const std::shared_ptr<const std::string>& file) {
+  return Origin{file, static_cast<int>(v.location().line())};
+}
+
+Value convert(const toml::value& v, const std::string& path,
+              const std::shared_ptr<const std::string>& file) {
+  const Origin origin = origin_of(v, file);
+  switch (v.type()) {
+    case toml::value_t::boolean: return Value::make_boolean(origin, path, v.as_boolean());
+    case toml::value_t::integer: return Value::make_integer(origin, path, v.as_integer());
+    case toml::value_t::floating: return Value::make_real(origin, path, v.as_floating());
+    case toml::value_t::string: return Value::make_string(origin, path, v.as_string().str);
+    case toml::value_t::array: {
+      Value out = Value::make_array(origin, path);
+      std::size_t index = 0;
+      for (const auto& item : v.as_array()) {
+        out.mutable_items().push_back(convert(item, fmt::format("{}[{}]", path, index++), file));
+      }
+      return out;
+    }
+    case toml::value_t::table: {
+      Value out = Value::make_table(origin, path);
+      // toml11 keeps tables unordered; restore the order in which keys were written.
+      std::vector<std::pair<const std::string*, const toml::value*>> entries;
+      for (const auto& [key, child] : v.as_table()) entries.emplace_back(&key, &child);
+      std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+        const auto la = a.second->location();
+        const auto lb = b.second->location();
+        if (la.line() != lb.line()) return la.line() < lb.line();
+        if (la.column() != lb.column()) return la.column() < lb.column();
+        return *a.first < *b.first;
+      });
+      for (const auto& [key, child] : entries) {
+        out.mutable_entries().emplace_back(*key, convert(*child, child_path(path, *key), file));
+      }
+      return out;
+    }
+    case toml::value_t::offset_datetime:
+    case toml::value_t::local_datetime:
+    case toml::value_t::local_date:
+    case toml::value_t::local_time:
+      throw InputError(*file, origin.line, path, "dates and times are not accepted here");
+    case toml::value_t::empty: break;
+  }
+  throw InputError(*file, origin.line, path, "empty value");
+}
+
+}  // namespace
+
+Value parse_toml(std::string_view text, const std::string& file_name, ReadLimits limits) {
+  if (text.size() > limits.max_bytes) {
+    throw InputError(file_name, 0, "",
+                     fmt::format("file is {} bytes, more than the limit of {} bytes", text.size(),
+                                 limits.max_bytes));
+  }
+  if (text.find('\0') != std::string_view::npos) {
+    throw InputError(file_name, 0, "", "file contains a NUL byte; is it a text file?");
+  }
+  check_nesting(text, file_name, limits.max_nesting);
+  auto file = std::make_shared<const std::string>(file_name);
+  toml::value root;
+  try {
+    std::istringstream stream{std::string(text)};
+    root = toml::parse(stream, file_name);
+  } catch (const toml::exception& e) {
+    rethrow_syntax_error(e, file_name);
+  } catch (const std::exception& e) {
+    throw InputError(file_name, 0, "", std::string("TOML syntax error: ") + e.what());
+  }
+  Value out = convert(root, "", file);
+  return out;
+}
+
+Value read_toml_file(const std::filesystem::path& path, ReadLimits limits) {
+  const std::string name = path.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw InputError(name, 0, "", "no such file");
+  if (std::filesystem::is_directory(path, ec)) throw InputError(name, 0, "", "is a directory, not a file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(name, 0, "", fmt::format("cannot open: {}", std::strerror(errno)));
+  std::string text;
+  char buffer[65536];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > limits.max_bytes) {
+      throw InputError(name, 0, "",
+                       fmt::format("file is larger than the limit of {} bytes", limits.max_bytes));
+    }
+  }
+  if (in.bad()) throw InputError(name, 0, "", "read error");
+  return parse_toml(text, name, limits);
+}
+
+}  // namespace sim::config

@@ -1,0 +1,32 @@
+#pragma once
+// Errors that reach the user. Bad input is always an InputError: one line naming the file, the
+// line and the key, and exit code 2 (DESIGN §4.1). Anything else is a failure of the run (exit 1).
+
+#include <stdexcept>
+#include <string>
+
+namespace sim {
+
+/// A problem with something the user gave lwsim: a scenario, sweep, observed-data or output path,
+/// a command-line value. `what()` is the one-line message "FILE:LINE: KEY: DETAIL" (the line is
+/// omitted when it is not known, the key when there is none).
+class InputError : public std::runtime_error {
+ public:
+  InputError(std::string file, int line, std::string key, std::string detail);
+
+  [[nodiscard]] const std::string& file() const noexcept { return file_; }
+  [[nodiscard]] int line() const noexcept { return line_; }
+  [[nodiscard]] const std::string& key() const noexcept { return key_; }
+  [[nodiscard]] const std::string& detail() const noexcept { return detail_; }
+
+ private:
+  std::string file_;
+  int line_;
+  std::string key_;
+  std::string detail_;
+};
+
+/// Exit codes of the command-line tool (DESIGN §4.1).
+enum ExitCode : int { kExitSuccess = 0, kExitFailure = 1, kExitBadInput = 2 };
+
+}  // namespace sim

@@ -1,0 +1,100 @@
+#pragma once
+// The contract between the engine and a model (DESIGN §4). A model is registered by name and
+// supplies its parameter table, how to read its parts of a scenario, what it writes, and how to
+// simulate one replicate of one design point. The engine supplies everything else: scenario
+// files, designs, parallel execution, random streams, output, resume, merge and distribution.
+// Nothing in sim/ knows what a practice or a link worker is.
+
+#include <cstdint>
+#include <iosfwd>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sim/block.hpp"
+#include "sim/config/value.hpp"
+#include "sim/params.hpp"
+#include "sim/rng.hpp"
+#include "sim/schema.hpp"
+
+namespace sim {
+
+/// The model-specific, immutable part of a scenario (for lwp: the practices and the evaluation
+/// windows). Shared read-only by every thread.
+class ModelSetup {
+ public:
+  virtual ~ModelSetup() = default;
+};
+
+/// Scratch state one thread reuses from replicate to replicate, so that the weekly step does not
+/// allocate.
+class Workspace {
+ public:
+  virtual ~Workspace() = default;
+  /// Philox calls made since the workspace was created (for `lwsim bench`).
+  [[nodiscard]] virtual std::uint64_t philox_calls() const noexcept = 0;
+};
+
+/// One design point ready to run: resolved parameters turned into the model's own types.
+/// Immutable and shared by all threads; run_replicate must depend only on its arguments.
+class Simulation {
+ public:
+  virtual ~Simulation() = default;
+  [[nodiscard]] virtual std::unique_ptr<Workspace> make_workspace() const = 0;
+  virtual void run_replicate(StreamKey key, const ReplicateOutput& out, Workspace& ws) const = 0;
+};
+
+/// An observed value of an observable (DESIGN §3.3), e.g. fip_count = 3.
+struct Observation {
+  std::string file;    // where it was read from
+  std::string source;  // the citation
+  std::string text;    // the file's text, kept as provenance
+  std::vector<std::pair<std::string, std::int64_t>> values;
+  /// Observed categories of named entities, e.g. ("Magenta", "FIP").
+  std::vector<std::pair<std::string, std::string>> labels;
+
+  [[nodiscard]] const std::int64_t* find(std::string_view observable) const;
+};
+
+/// The summaries of one design point, by output path, as the engine writes them.
+struct PointSummary {
+  std::uint64_t replicates = 0;
+  std::map<std::string, std::vector<double>> arrays;
+
+  [[nodiscard]] const std::vector<double>& at(const std::string& path) const;
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  [[nodiscard]] virtual std::string_view name() const = 0;
+  [[nodiscard]] virtual std::string_view description() const = 0;
+  /// Changes whenever the model's results for the same inputs change; a file written by another
+  /// results version cannot be resumed or merged.
+  [[nodiscard]] virtual std::string_view results_version() const = 0;
+  [[nodiscard]] virtual const ParamTable& parameters() const = 0;
+  /// Top-level scenario keys the model reads besides the engine's own.
+  [[nodiscard]] virtual std::vector<std::string> scenario_sections() const = 0;
+
+  /// Reads and validates the model's sections of a scenario document.
+  [[nodiscard]] virtual std::shared_ptr<const ModelSetup> configure(
+      const config::Value& scenario) const = 0;
+  /// Constraints between parameters that single ranges cannot express (InputError otherwise).
+  virtual void check(const ModelSetup& setup, const ParamValues& values) const;
+  [[nodiscard]] virtual OutputSchema schema(const ModelSetup& setup) const = 0;
+  [[nodiscard]] virtual std::unique_ptr<const Simulation> prepare(
+      const std::shared_ptr<const ModelSetup>& setup, const ParamValues& values) const = 0;
+
+  /// Reads an observed-data file and checks it against the setup.
+  [[nodiscard]] virtual Observation read_observation(const config::Value& document,
+                                                     const ModelSetup& setup) const = 0;
+  /// The plain-text summary of one point printed by `lwsim run` and `lwsim report`.
+  virtual void describe(const ModelSetup& setup, const PointSummary& summary,
+                        const Observation* observed, std::ostream& out) const = 0;
+};
+
+}  // namespace sim

@@ -1,0 +1,183 @@
+#include "sim/output/hdf5.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+#include <fmt/format.h>
+
+namespace sim::h5 {
+
+OutputError::OutputError(const std::string& file, const std::string& what)
+    : std::runtime_error(fmt::format("{}: {}", file, what)), file_(file) {}
+
+void quiet_errors() {
+  static std::once_flag once;
+  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+}
+
+namespace {
+herr_t innermost(unsigned n, const H5E_error2_t* err, void* client) {
+  auto* out = static_cast<std::string*>(client);
+  if (n == 0 && err->desc != nullptr) *out = err->desc;
+  return 0;
+}
+}  // namespace
+
+std::string last_error() {
+  std::string message;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, &message);
+  // The sec2 driver puts "errno = 28, error message = 'No space left on device'" in its text.
+  const int saved = errno;
+  if (message.find("errno") == std::string::npos && saved != 0 && saved != ENOENT) {
+    message += fmt::format(" ({})", std::strerror(saved));
+  }
+  H5Eclear2(H5E_DEFAULT);
+  return message.empty() ? std::string("HDF5 error") : message;
+}
+
+Handle& Handle::operator=(Handle&& other) noexcept {
+  if (this != &other) {
+    if (valid()) H5Idec_ref(id_);
+    id_ = other.release();
+  }
+  return *this;
+}
+
+Handle::~Handle() {
+  if (valid()) H5Idec_ref(id_);
+}
+
+void Handle::close(const std::string& file) {
+  if (!valid()) return;
+  const hid_t id = release();
+  if (H5Idec_ref(id) < 0) throw OutputError(file, "closing failed: " + last_error());
+}
+
+hid_t check_id(hid_t id, const std::string& file, const std::string& what) {
+  if (id < 0) throw OutputError(file, fmt::format("{}: {}", what, last_error()));
+  return id;
+}
+
+void check_ok(herr_t status, const std::string& file, const std::string& what) {
+  if (status < 0) throw OutputError(file, fmt::format("{}: {}", what, last_error()));
+}
+
+hid_t native_type(DType type) {
+  switch (type) {
+    case DType::u8: return H5T_NATIVE_UINT8;
+    case DType::i16: return H5T_NATIVE_INT16;
+    case DType::i32: return H5T_NATIVE_INT32;
+    case DType::i64: return H5T_NATIVE_INT64;
+    case DType::f32: return H5T_NATIVE_FLOAT;
+    case DType::f64: return H5T_NATIVE_DOUBLE;
+  }
+  return H5T_NATIVE_DOUBLE;
+}
+
+namespace {
+Handle vlen_string_type(const std::string& file) {
+  Handle type(check_id(H5Tcopy(H5T_C_S1), file, "string type"));
+  check_ok(H5Tset_size(type.get(), H5T_VARIABLE), file, "string type");
+  check_ok(H5Tset_cset(type.get(), H5T_CSET_UTF8), file, "string type");
+  return type;
+}
+
+void replace_attribute(hid_t object, const std::string& name, const std::string& file) {
+  if (H5Aexists(object, name.c_str()) > 0) {
+    check_ok(H5Adelete(object, name.c_str()), file, "replacing attribute " + name);
+  }
+}
+}  // namespace
+
+void write_attribute(hid_t object, const std::string& name, const std::string& value,
+                     const std::string& file) {
+  replace_attribute(object, name, file);
+  Handle type = vlen_string_type(file);
+  Handle space(check_id(H5Screate(H5S_SCALAR), file, "attribute space"));
+  Handle attr(check_id(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                    file, "creating attribute " + name));
+  const char* text = value.c_str();
+  check_ok(H5Awrite(attr.get(), type.get(), &text), file, "writing attribute " + name);
+}
+
+void write_attribute(hid_t object, const std::string& name, std::int64_t value,
+                     const std::string& file) {
+  replace_attribute(object, name, file);
+  Handle space(check_id(H5Screate(H5S_SCALAR), file, "attribute space"));
+  Handle attr(check_id(H5Acreate2(object, name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                    file, "creating attribute " + name));
+  check_ok(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value), file, "writing attribute " + name);
+}
+
+void write_attribute(hid_t object, const std::string& name, double value, const std::string& file) {
+  replace_attribute(object, name, file);
+  Handle space(check_id(H5Screate(H5S_SCALAR), file, "attribute space"));
+  Handle attr(check_id(H5Acreate2(object, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                    file, "creating attribute " + name));
+  check_ok(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &value), file, "writing attribute " + name);
+}
+
+bool has_attribute(hid_t object, const std::string& name) {
+  return H5Aexists(object, name.c_str()) > 0;
+}
+
+std::string read_string_attribute(hid_t object, const std::string& name, const std::string& file) {
+  if (!has_attribute(object, name)) throw OutputError(file, "missing attribute " + name);
+  Handle attr(check_id(H5Aopen(object, name.c_str(), H5P_DEFAULT), file, "opening attribute " + name));
+  Handle stored(check_id(H5Aget_type(attr.get()), file, "attribute type"));
+  if (H5Tget_class(stored.get()) != H5T_STRING) throw OutputError(file, "attribute " + name + " is not a string");
+  Handle space(check_id(H5Aget_space(attr.get()), file, "attribute space"));
+  if (H5Sget_simple_extent_npoints(space.get()) != 1) throw OutputError(file, "attribute " + name + " is not a scalar");
+  if (H5Tis_variable_str(stored.get()) > 0) {
+    Handle type = vlen_string_type(file);
+    char* text = nullptr;
+    check_ok(H5Aread(attr.get(), type.get(), &text), file, "reading attribute " + name);
+    std::string out = text != nullptr ? text : "";
+    H5free_memory(text);
+    return out;
+  }
+  const std::size_t size = H5Tget_size(stored.get());
+  if (size == 0 || size > (std::size_t{64} << 20)) throw OutputError(file, "attribute " + name + " has an implausible size");
+  std::string out(size, '\0');
+  check_ok(H5Aread(attr.get(), stored.get(), out.data()), file, "reading attribute " + name);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+std::int64_t read_int_attribute(hid_t object, const std::string& name, const std::string& file) {
+  if (!has_attribute(object, name)) throw OutputError(file, "missing attribute " + name);
+  Handle attr(check_id(H5Aopen(object, name.c_str(), H5P_DEFAULT), file, "opening attribute " + name));
+  Handle stored(check_id(H5Aget_type(attr.get()), file, "attribute type"));
+  if (H5Tget_class(stored.get()) != H5T_INTEGER) throw OutputError(file, "attribute " + name + " is not an integer");
+  Handle space(check_id(H5Aget_space(attr.get()), file, "attribute space"));
+  if (H5Sget_simple_extent_npoints(space.get()) != 1) throw OutputError(file, "attribute " + name + " is not a scalar");
+  std::int64_t value = 0;
+  check_ok(H5Aread(attr.get(), H5T_NATIVE_INT64, &value), file, "reading attribute " + name);
+  return value;
+}
+
+void ensure_parent_groups(hid_t file, const std::string& path, const std::string& file_name) {
+  std::size_t pos = 1;
+  while ((pos = path.find('/', pos)) != std::string::npos) {
+    const std::string group = path.substr(0, pos);
+    const htri_t exists = H5Lexists(file, group.c_str(), H5P_DEFAULT);
+    if (exists < 0) throw OutputError(file_name, "checking group " + group + ": " + last_error());
+    if (exists == 0) {
+      Handle g(check_id(H5Gcreate2(file, group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                     file_name, "creating group " + group));
+    }
+    ++pos;
+  }
+}
+
+std::vector<hsize_t> dataset_shape(hid_t dataset, const std::string& file) {
+  Handle space(check_id(H5Dget_space(dataset), file, "dataset space"));
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0 || rank > 16) throw OutputError(file, "dataset with an implausible rank");
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return dims;
+}
+
+}  // namespace sim::h5

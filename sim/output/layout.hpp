@@ -1,0 +1,69 @@
+#pragma once
+// The layout of a result file (DESIGN §4.2): every dataset with its named dimensions, type,
+// description and units, derived from a model's OutputSchema and a design. Creating, resuming,
+// merging and compressing files all work from this one description.
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <hdf5.h>
+
+#include "sim/model.hpp"
+#include "sim/schema.hpp"
+
+namespace sim::output {
+
+/// The swept parameters and their values at each point (empty for a single scenario).
+struct DesignInfo {
+  std::string kind = "single";  // single, grid, lhs, sobol, random, csv, ...
+  std::size_t points = 1;
+  std::vector<std::string> parameters;
+  std::vector<std::vector<double>> values;  // [parameter][point]
+};
+
+enum class Role : std::uint8_t {
+  scale,        // a dimension scale under /dims (written at creation)
+  constant,     // design values and scenario constants (written at creation)
+  field,        // [point, replicate, ...] streamed per block
+  summary,      // [point, ...] written when a point completes
+  status,       // /status/completed
+};
+
+using ArrayData = std::variant<std::monostate, std::vector<std::string>, std::vector<std::int64_t>,
+                               std::vector<double>>;
+
+struct DatasetPlan {
+  std::string path;
+  Role role = Role::summary;
+  DType type = DType::f64;
+  bool is_string = false;
+  std::vector<std::string> dims;
+  std::vector<hsize_t> shape;
+  std::string description;
+  std::string units;
+  ArrayData data;  // for scales and constants
+  std::size_t source_index = 0;  // field index (fields) in the schema
+
+  [[nodiscard]] std::size_t elements() const;
+};
+
+struct FileLayout {
+  std::vector<DatasetPlan> datasets;
+
+  [[nodiscard]] const DatasetPlan& at(const std::string& path) const;
+  [[nodiscard]] std::size_t index_of(const std::string& path) const;
+  [[nodiscard]] bool contains(const std::string& path) const;
+};
+
+/// Paths of the engine's own summaries.
+inline constexpr const char* kStatusPath = "/status/completed";
+inline constexpr const char* kObservedProbabilityPath = "/summary/p_observed";
+inline constexpr const char* kObservedErrorPath = "/summary/p_observed_se";
+std::string distribution_path(const ObservableSpec& observable);
+
+FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design,
+                       std::uint64_t replicates, const Observation* observed);
+
+}  // namespace sim::output

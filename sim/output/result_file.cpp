@@ -1,0 +1,403 @@
+#include "sim/output/result_file.hpp"
+
+#include <hdf5_hl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace sim::output {
+using h5::check_id;
+using h5::check_ok;
+using h5::Handle;
+using h5::OutputError;
+
+namespace {
+
+constexpr std::size_t kChunkTargetBytes = std::size_t{1} << 20;
+constexpr std::size_t kCopySlabBytes = std::size_t{64} << 20;
+
+Handle string_type(const std::string& file) {
+  Handle type(check_id(H5Tcopy(H5T_C_S1), file, "string type"));
+  check_ok(H5Tset_size(type.get(), H5T_VARIABLE), file, "string type");
+  check_ok(H5Tset_cset(type.get(), H5T_CSET_UTF8), file, "string type");
+  return type;
+}
+
+hid_t file_type(DType type) {
+  switch (type) {
+    case DType::u8: return H5T_STD_U8LE;
+    case DType::i16: return H5T_STD_I16LE;
+    case DType::i32: return H5T_STD_I32LE;
+    case DType::i64: return H5T_STD_I64LE;
+    case DType::f32: return H5T_IEEE_F32LE;
+    case DType::f64: return H5T_IEEE_F64LE;
+  }
+  return H5T_IEEE_F64LE;
+}
+
+std::vector<hsize_t> chunk_shape(const DatasetPlan& plan) {
+  std::vector<hsize_t> chunk = plan.shape;
+  const std::size_t element = plan.is_string ? 16 : dtype_size(plan.type);
+  const auto bytes = [&] {
+    std::size_t n = element;
+    for (hsize_t c : chunk) n *= static_cast<std::size_t>(c);
+    return n;
+  };
+  for (std::size_t d = 0; d < chunk.size() && bytes() > kChunkTargetBytes; ++d) {
+    while (chunk[d] > 1 && bytes() > kChunkTargetBytes) chunk[d] = (chunk[d] + 1) / 2;
+  }
+  return chunk;
+}
+
+void write_attributes(hid_t object, const Attributes& attributes, const std::string& file) {
+  for (const auto& [name, value] : attributes) {
+    std::visit([&](const auto& v) { h5::write_attribute(object, name, v, file); }, value);
+  }
+}
+
+Handle create_dataset(hid_t file, const DatasetPlan& plan, Storage storage, const std::string& name) {
+  h5::ensure_parent_groups(file, plan.path, name);
+  Handle space(check_id(H5Screate_simple(static_cast<int>(plan.shape.size()), plan.shape.data(), nullptr),
+                        name, "dataspace for " + plan.path));
+  Handle dcpl(check_id(H5Pcreate(H5P_DATASET_CREATE), name, "dataset properties"));
+  const bool streamed = plan.role == Role::field || plan.role == Role::summary || plan.role == Role::status;
+  if (storage == Storage::compressed && plan.elements() > 0) {
+    const auto chunk = chunk_shape(plan);
+    check_ok(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), name, "chunking");
+    if (!plan.is_string) check_ok(H5Pset_shuffle(dcpl.get()), name, "shuffle filter");
+    check_ok(H5Pset_deflate(dcpl.get(), 4), name, "deflate filter");
+  } else if (streamed) {
+    // Allocated and zero-filled now, so that writing results later changes no metadata.
+    check_ok(H5Pset_layout(dcpl.get(), H5D_CONTIGUOUS), name, "layout");
+    check_ok(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), name, "allocation time");
+    check_ok(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_ALLOC), name, "fill time");
+  }
+  Handle str;
+  hid_t type = file_type(plan.type);
+  if (plan.is_string) {
+    str = string_type(name);
+    type = str.get();
+  }
+  Handle ds(check_id(H5Dcreate2(file, plan.path.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                     name, "creating dataset " + plan.path));
+  h5::write_attribute(ds.get(), "description", plan.description, name);
+  h5::write_attribute(ds.get(), "units", plan.units, name);
+  return ds;
+}
+
+void write_data(hid_t ds, const DatasetPlan& plan, const std::string& name) {
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          std::vector<const char*> pointers;
+          pointers.reserve(v.size());
+          for (const auto& s : v) pointers.push_back(s.c_str());
+          Handle type = string_type(name);
+          if (!pointers.empty()) {
+            check_ok(H5Dwrite(ds, type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), name,
+                     "writing " + plan.path);
+          }
+        } else if constexpr (std::is_same_v<T, std::vector<std::int64_t>>) {
+          if (!v.empty()) {
+            check_ok(H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), name,
+                     "writing " + plan.path);
+          }
+        } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+          if (!v.empty()) {
+            check_ok(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), name,
+                     "writing " + plan.path);
+          }
+        }
+      },
+      plan.data);
+}
+
+Handle create_file(const std::string& path) {
+  h5::quiet_errors();
+  Handle fapl(check_id(H5Pcreate(H5P_FILE_ACCESS), path, "file access properties"));
+  check_ok(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), path, "close degree");
+  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get());
+  if (id < 0) throw OutputError(path, "cannot create the output file: " + h5::last_error());
+  return Handle(id);
+}
+
+}  // namespace
+
+ResultFile ResultFile::create(const std::string& path, const FileLayout& layout,
+                              const Attributes& attributes, Storage storage) {
+  ResultFile out(path, create_file(path));
+  const hid_t file = out.id();
+  write_attributes(file, attributes, path);
+  std::map<std::string, Handle> scales;
+  for (const DatasetPlan& plan : layout.datasets) {
+    Handle ds = create_dataset(file, plan, storage, path);
+    if (plan.role == Role::scale || plan.role == Role::constant) write_data(ds.get(), plan, path);
+    if (plan.role == Role::scale) {
+      check_ok(H5DSset_scale(ds.get(), plan.dims.front().c_str()), path, "dimension scale " + plan.path);
+      scales.emplace(plan.dims.front(), std::move(ds));
+      continue;
+    }
+    for (std::size_t i = 0; i < plan.dims.size(); ++i) {
+      const auto it = scales.find(plan.dims[i]);
+      if (it == scales.end()) throw OutputError(path, "no scale for dimension " + plan.dims[i]);
+      check_ok(H5DSattach_scale(ds.get(), it->second.get(), static_cast<unsigned>(i)), path,
+               "attaching dimension " + plan.dims[i] + " to " + plan.path);
+      check_ok(H5DSset_label(ds.get(), static_cast<unsigned>(i), plan.dims[i].c_str()), path,
+               "labelling dimension of " + plan.path);
+    }
+  }
+  scales.clear();
+  check_ok(H5Fflush(file, H5F_SCOPE_GLOBAL), path, "flushing the new file");
+  return out;
+}
+
+ResultFile ResultFile::open(const std::string& path, bool writable) {
+  h5::quiet_errors();
+  if (access(path.c_str(), F_OK) != 0) throw OutputError(path, "no such file");
+  const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
+  if (is_hdf5 <= 0) throw OutputError(path, "not an HDF5 file (or truncated, or unreadable)");
+  Handle fapl(check_id(H5Pcreate(H5P_FILE_ACCESS), path, "file access properties"));
+  check_ok(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), path, "close degree");
+  const hid_t id = H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl.get());
+  if (id < 0) throw OutputError(path, "cannot open: " + h5::last_error());
+  return ResultFile(path, Handle(id));
+}
+
+ResultFile::~ResultFile() {
+  datasets_.clear();
+}
+
+hid_t ResultFile::dataset(const std::string& path) const {
+  const auto it = datasets_.find(path);
+  if (it != datasets_.end()) return it->second.get();
+  const hid_t id = H5Dopen2(file_.get(), path.c_str(), H5P_DEFAULT);
+  if (id < 0) throw OutputError(path_, "no dataset " + path + " (" + h5::last_error() + ")");
+  return datasets_.emplace(path, Handle(id)).first->second.get();
+}
+
+bool ResultFile::has_dataset(const std::string& path) const {
+  // H5Lexists fails on a missing intermediate group; check each level.
+  std::size_t pos = 1;
+  for (;;) {
+    pos = path.find('/', pos);
+    const std::string prefix = path.substr(0, pos);
+    const htri_t exists = H5Lexists(file_.get(), prefix.c_str(), H5P_DEFAULT);
+    if (exists <= 0) {
+      H5Eclear2(H5E_DEFAULT);
+      return false;
+    }
+    if (pos == std::string::npos) break;
+    ++pos;
+  }
+  H5O_info_t info;
+  if (H5Oget_info_by_name2(file_.get(), path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return false;
+  }
+  return info.type == H5O_TYPE_DATASET;
+}
+
+std::vector<hsize_t> ResultFile::shape(const std::string& path) const {
+  return h5::dataset_shape(dataset(path), path_);
+}
+
+std::string ResultFile::attribute_string(const std::string& name) const {
+  return h5::read_string_attribute(file_.get(), name, path_);
+}
+std::int64_t ResultFile::attribute_int(const std::string& name) const {
+  return h5::read_int_attribute(file_.get(), name, path_);
+}
+bool ResultFile::has_attribute(const std::string& name) const {
+  return h5::has_attribute(file_.get(), name);
+}
+void ResultFile::set_attribute(const std::string& name, const AttributeValue& value) {
+  std::visit([&](const auto& v) { h5::write_attribute(file_.get(), name, v, path_); }, value);
+}
+
+namespace {
+// Selects [point, first:first+count, ...] (rank ≥ 2, has_first) or [point:point+count, ...].
+Handle select(hid_t ds, const std::vector<hsize_t>& shape, hsize_t point, hsize_t first,
+              hsize_t count, bool has_first, const std::string& name, std::vector<hsize_t>& mem_shape) {
+  Handle space(check_id(H5Dget_space(ds), name, "dataspace"));
+  std::vector<hsize_t> start(shape.size(), 0), extent = shape;
+  start[0] = point;
+  if (has_first) {
+    extent[0] = 1;
+    start[1] = first;
+    extent[1] = count;
+  } else {
+    extent[0] = count;
+  }
+  for (std::size_t d = 0; d < shape.size(); ++d) {
+    if (start[d] + extent[d] > shape[d]) throw OutputError(name, "write outside the dataset's extent");
+  }
+  check_ok(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, extent.data(), nullptr),
+           name, "selecting a hyperslab");
+  mem_shape = extent;
+  return space;
+}
+}  // namespace
+
+void ResultFile::write_block(const std::string& path, DType type, hsize_t point, hsize_t first,
+                             hsize_t count, const void* data) {
+  const hid_t ds = dataset(path);
+  const auto shape = h5::dataset_shape(ds, path_);
+  std::vector<hsize_t> mem_shape;
+  Handle file_space = select(ds, shape, point, first, count, true, path_, mem_shape);
+  Handle mem_space(check_id(H5Screate_simple(static_cast<int>(mem_shape.size()), mem_shape.data(), nullptr),
+                            path_, "memory space"));
+  check_ok(H5Dwrite(ds, h5::native_type(type), mem_space.get(), file_space.get(), H5P_DEFAULT, data), path_,
+           "writing " + path);
+}
+
+void ResultFile::write_point(const std::string& path, DType type, hsize_t point, const void* data) {
+  const hid_t ds = dataset(path);
+  const auto shape = h5::dataset_shape(ds, path_);
+  std::vector<hsize_t> mem_shape;
+  Handle file_space = select(ds, shape, point, 0, 1, false, path_, mem_shape);
+  Handle mem_space(check_id(H5Screate_simple(static_cast<int>(mem_shape.size()), mem_shape.data(), nullptr),
+                            path_, "memory space"));
+  check_ok(H5Dwrite(ds, h5::native_type(type), mem_space.get(), file_space.get(), H5P_DEFAULT, data), path_,
+           "writing " + path);
+}
+
+void ResultFile::read_points(const std::string& path, DType type, hsize_t first, hsize_t count,
+                             void* out) const {
+  const hid_t ds = dataset(path);
+  const auto shape = h5::dataset_shape(ds, path_);
+  if (shape.empty()) throw OutputError(path_, path + " is a scalar");
+  std::vector<hsize_t> mem_shape;
+  Handle file_space = select(ds, shape, first, 0, count, false, path_, mem_shape);
+  Handle mem_space(check_id(H5Screate_simple(static_cast<int>(mem_shape.size()), mem_shape.data(), nullptr),
+                            path_, "memory space"));
+  check_ok(H5Dread(ds, h5::native_type(type), mem_space.get(), file_space.get(), H5P_DEFAULT, out), path_,
+           "reading " + path);
+}
+
+std::vector<double> ResultFile::read_doubles(const std::string& path) const {
+  const hid_t ds = dataset(path);
+  const auto shape = h5::dataset_shape(ds, path_);
+  std::size_t n = 1;
+  for (hsize_t d : shape) n *= static_cast<std::size_t>(d);
+  if (n > (std::size_t{1} << 31)) throw OutputError(path_, path + " is too large to read at once");
+  std::vector<double> out(n);
+  if (n > 0) {
+    check_ok(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), path_,
+             "reading " + path);
+  }
+  return out;
+}
+
+std::vector<std::string> ResultFile::read_strings(const std::string& path) const {
+  const hid_t ds = dataset(path);
+  const auto shape = h5::dataset_shape(ds, path_);
+  std::size_t n = 1;
+  for (hsize_t d : shape) n *= static_cast<std::size_t>(d);
+  Handle stored(check_id(H5Dget_type(ds), path_, "dataset type"));
+  if (H5Tget_class(stored.get()) != H5T_STRING || H5Tis_variable_str(stored.get()) <= 0) {
+    throw OutputError(path_, path + " is not a dataset of strings");
+  }
+  Handle type = string_type(path_);
+  std::vector<char*> raw(n, nullptr);
+  if (n > 0) {
+    check_ok(H5Dread(ds, type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), path_, "reading " + path);
+  }
+  std::vector<std::string> out;
+  out.reserve(n);
+  for (char* s : raw) {
+    out.emplace_back(s != nullptr ? s : "");
+    H5free_memory(s);
+  }
+  return out;
+}
+
+std::vector<std::uint8_t> ResultFile::read_status() const {
+  const auto shape = this->shape(kStatusPath);
+  if (shape.size() != 1) throw OutputError(path_, "malformed /status/completed");
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(shape[0]));
+  if (!out.empty()) read_points(kStatusPath, DType::u8, 0, shape[0], out.data());
+  return out;
+}
+
+void ResultFile::flush_to_disk() {
+  check_ok(H5Fflush(file_.get(), H5F_SCOPE_LOCAL), path_, "flushing");
+  void* handle = nullptr;
+  if (H5Fget_vfd_handle(file_.get(), H5P_DEFAULT, &handle) >= 0 && handle != nullptr) {
+    const int fd = *static_cast<int*>(handle);
+    if (fsync(fd) != 0) throw OutputError(path_, fmt::format("fsync failed: {}", std::strerror(errno)));
+  }
+}
+
+void ResultFile::close() {
+  datasets_.clear();
+  file_.close(path_);
+}
+
+void write_compressed_copy(const ResultFile& source, const FileLayout& layout,
+                           const Attributes& attributes, const std::string& destination) {
+  ResultFile out = ResultFile::create(destination, layout, attributes, Storage::compressed);
+  std::vector<std::byte> buffer;
+  for (const DatasetPlan& plan : layout.datasets) {
+    if (plan.role != Role::field && plan.role != Role::summary && plan.role != Role::status) continue;
+    if (plan.elements() == 0) continue;
+    const std::size_t row_bytes = plan.elements() / plan.shape[0] * dtype_size(plan.type);
+    const hsize_t rows_per_slab = std::max<hsize_t>(1, kCopySlabBytes / std::max<std::size_t>(row_bytes, 1));
+    for (hsize_t first = 0; first < plan.shape[0]; first += rows_per_slab) {
+      const hsize_t count = std::min(rows_per_slab, plan.shape[0] - first);
+      buffer.resize(static_cast<std::size_t>(count) * row_bytes);
+      source.read_points(plan.path, plan.type, first, count, buffer.data());
+      const hid_t ds = H5Dopen2(out.id(), plan.path.c_str(), H5P_DEFAULT);
+      Handle dataset(check_id(ds, destination, "opening " + plan.path));
+      auto shape = plan.shape;
+      std::vector<hsize_t> start(shape.size(), 0);
+      start[0] = first;
+      shape[0] = count;
+      Handle file_space(check_id(H5Dget_space(dataset.get()), destination, "dataspace"));
+      check_ok(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, shape.data(), nullptr),
+               destination, "selecting");
+      Handle mem_space(check_id(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
+                                destination, "memory space"));
+      check_ok(H5Dwrite(dataset.get(), h5::native_type(plan.type), mem_space.get(), file_space.get(), H5P_DEFAULT,
+                        buffer.data()),
+               destination, "writing " + plan.path);
+    }
+  }
+  out.flush_to_disk();
+  out.close();
+}
+
+Attributes read_root_attributes(const ResultFile& file) {
+  Attributes out;
+  const hid_t id = file.id();
+  H5O_info_t info;
+  if (H5Oget_info2(id, &info, H5O_INFO_NUM_ATTRS) < 0) throw OutputError(file.path(), "reading attributes");
+  for (hsize_t i = 0; i < info.num_attrs; ++i) {
+    Handle attr(H5Aopen_by_idx(id, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT));
+    if (!attr.valid()) {
+      attr = Handle(H5Aopen_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT));
+    }
+    if (!attr.valid()) throw OutputError(file.path(), "reading attribute: " + h5::last_error());
+    char name[256] = {};
+    H5Aget_name(attr.get(), sizeof name, name);
+    Handle type(H5Aget_type(attr.get()));
+    switch (H5Tget_class(type.get())) {
+      case H5T_STRING: out.emplace_back(name, file.attribute_string(name)); break;
+      case H5T_INTEGER: out.emplace_back(name, file.attribute_int(name)); break;
+      case H5T_FLOAT: {
+        double v = 0.0;
+        H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &v);
+        out.emplace_back(name, v);
+        break;
+      }
+      default: break;
+    }
+  }
+  H5Eclear2(H5E_DEFAULT);
+  return out;
+}
+
+}  // namespace sim::output

@@ -1,0 +1,79 @@
+#pragma once
+// A result file on disk. While a run is in progress the file holds every dataset preallocated
+// and uncompressed, so that writing results changes no HDF5 metadata: a process killed at any
+// moment (kill -9 included) leaves a file that opens, whose /status/completed says which points
+// are whole. A finished file is rewritten chunked and compressed into a temporary file that
+// replaces it atomically (DESIGN §4: streaming, resumable, never unreadable).
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/output/hdf5.hpp"
+#include "sim/output/layout.hpp"
+
+namespace sim::output {
+
+enum class Storage { streaming, compressed };
+
+using AttributeValue = std::variant<std::string, std::int64_t, double>;
+using Attributes = std::vector<std::pair<std::string, AttributeValue>>;
+
+class ResultFile {
+ public:
+  /// Creates a file with every dataset of `layout` (constants and scales written).
+  static ResultFile create(const std::string& path, const FileLayout& layout,
+                           const Attributes& attributes, Storage storage);
+  /// Opens an existing file (read-only or for writing results).
+  static ResultFile open(const std::string& path, bool writable);
+
+  ResultFile(ResultFile&&) noexcept = default;
+  ResultFile& operator=(ResultFile&&) noexcept = default;
+  ~ResultFile();
+
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  [[nodiscard]] hid_t id() const noexcept { return file_.get(); }
+
+  [[nodiscard]] bool has_dataset(const std::string& path) const;
+  [[nodiscard]] std::vector<hsize_t> shape(const std::string& path) const;
+  [[nodiscard]] std::string attribute_string(const std::string& name) const;
+  [[nodiscard]] std::int64_t attribute_int(const std::string& name) const;
+  [[nodiscard]] bool has_attribute(const std::string& name) const;
+  void set_attribute(const std::string& name, const AttributeValue& value);
+
+  /// Writes `rows` leading-dimension slices [first, first + rows) of a dataset starting at
+  /// index `point` in dimension 0 and `first` in dimension 1 (fields), or at `point` (rank 1+).
+  void write_block(const std::string& path, DType type, hsize_t point, hsize_t first,
+                   hsize_t count, const void* data);
+  void write_point(const std::string& path, DType type, hsize_t point, const void* data);
+  /// Reads points [first, first + count) of a dataset (all trailing dimensions) as `type`.
+  void read_points(const std::string& path, DType type, hsize_t first, hsize_t count,
+                   void* out) const;
+  std::vector<double> read_doubles(const std::string& path) const;
+  std::vector<std::string> read_strings(const std::string& path) const;
+  std::vector<std::uint8_t> read_status() const;
+
+  /// Pushes everything written so far to the operating system and the disk.
+  void flush_to_disk();
+  /// Closes, reporting any failure (the destructor closes silently).
+  void close();
+
+ private:
+  ResultFile(std::string path, h5::Handle file) : path_(std::move(path)), file_(std::move(file)) {}
+  hid_t dataset(const std::string& path) const;
+
+  std::string path_;
+  h5::Handle file_;
+  mutable std::map<std::string, h5::Handle> datasets_;
+};
+
+/// Copies every result (fields, summaries, status) of a streaming file into a new compressed file
+/// at `destination` with the same layout and attributes.
+void write_compressed_copy(const ResultFile& source, const FileLayout& layout,
+                           const Attributes& attributes, const std::string& destination);
+
+/// Reads the root attributes written by lwsim.
+Attributes read_root_attributes(const ResultFile& file);
+
+}  // namespace sim::output

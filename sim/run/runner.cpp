@@ -1,0 +1,187 @@
+#include "sim/run/runner.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include <oneapi/tbb/concurrent_queue.h>
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
+
+#include "sim/util/interrupt.hpp"
+
+namespace sim {
+
+unsigned resolve_threads(unsigned requested) {
+  if (requested > 0) return requested;
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw > 0 ? hw : 1;
+}
+
+std::vector<Task> make_tasks(const std::vector<std::uint32_t>& points, std::uint64_t replicates,
+                             std::uint32_t block) {
+  std::vector<Task> tasks;
+  for (std::uint32_t p : points) {
+    for (std::uint64_t begin = 0; begin < replicates; begin += block) {
+      const auto count = static_cast<std::uint32_t>(std::min<std::uint64_t>(block, replicates - begin));
+      tasks.push_back({p, static_cast<std::uint32_t>(begin), count});
+    }
+  }
+  return tasks;
+}
+
+std::uint32_t choose_block_size(const OutputSchema& schema, std::uint64_t replicates,
+                                std::size_t points, unsigned threads) {
+  constexpr std::uint32_t kMaxBlock = 256;
+  constexpr std::size_t kMaxBlockBytes = std::size_t{8} << 20;
+  // Enough blocks for every thread to have several when there are few points.
+  const std::uint64_t wanted_blocks_per_point =
+      points >= threads * 4U ? 1 : (threads * 8U + points - 1) / std::max<std::size_t>(points, 1);
+  auto block = static_cast<std::uint32_t>(std::clamp<std::uint64_t>(
+      (replicates + wanted_blocks_per_point - 1) / wanted_blocks_per_point, 1, kMaxBlock));
+  while (block > 1 && BlockLayout(schema, block).bytes() > kMaxBlockBytes) block /= 2;
+  return block;
+}
+
+void run_block(const Simulation& simulation, const BlockLayout& layout, const Task& task,
+               std::uint32_t seed, Workspace& workspace, BlockResult& block) {
+  block.reset(layout, task.point, task.replicate_begin, task.replicate_count);
+  for (std::uint32_t slot = 0; slot < task.replicate_count; ++slot) {
+    const ReplicateOutput out(layout, block, slot);
+    simulation.run_replicate(StreamKey{seed, task.replicate_begin + slot}, out, workspace);
+    for (std::size_t o = 0; o < layout.observable_count(); ++o) {
+      const std::int64_t value = read_scalar_field(layout, block, layout.observable_field(o), slot);
+      const auto bins = static_cast<std::int64_t>(layout.histogram_bins(o));
+      const std::int64_t bin = std::clamp<std::int64_t>(value, 0, bins - 1);
+      auto* hist = reinterpret_cast<std::int64_t*>(block.data() + layout.histogram_offset(o));
+      ++hist[bin];
+    }
+  }
+}
+
+namespace {
+
+struct ThreadState {
+  std::uint32_t point = UINT32_MAX;
+  std::unique_ptr<const Simulation> simulation;
+  std::unique_ptr<Workspace> workspace;
+};
+
+}  // namespace
+
+RunStats run_job(const Job& job, const std::vector<std::uint32_t>& points, BlockSink& sink,
+                 const RunOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  RunStats stats;
+  stats.threads = resolve_threads(options.threads);
+  const unsigned threads = stats.threads;
+  const std::uint32_t block_size =
+      options.block > 0 ? options.block
+                        : choose_block_size(job.schema, job.replicates, points.size(), threads);
+  const BlockLayout layout(job.schema, block_size);
+  const std::vector<Task> tasks = make_tasks(points, job.replicates, block_size);
+
+  // Buffers circulate between a free pool and the writer's queue; at most `capacity` exist.
+  const std::size_t capacity = 2 * static_cast<std::size_t>(threads) + 2;
+  std::vector<std::unique_ptr<BlockResult>> buffers;
+  tbb::concurrent_bounded_queue<BlockResult*> free_pool;
+  tbb::concurrent_bounded_queue<BlockResult*> to_writer;
+  for (std::size_t i = 0; i < capacity; ++i) {
+    buffers.push_back(std::make_unique<BlockResult>());
+    free_pool.push(buffers.back().get());
+  }
+
+  std::atomic<std::size_t> next_task{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr worker_error;
+  std::exception_ptr writer_error;
+  std::mutex error_mutex;
+  std::atomic<std::uint64_t> philox_calls{0};
+
+  std::thread writer([&] {
+    std::uint64_t done = 0;
+    for (;;) {
+      BlockResult* block = nullptr;
+      to_writer.pop(block);
+      if (block == nullptr) break;
+      if (!failed.load()) {
+        try {
+          sink.consume(*block);
+          done += block->replicate_count;
+          if (options.on_progress) options.on_progress(done);
+        } catch (...) {
+          writer_error = std::current_exception();
+          failed.store(true);
+        }
+      }
+      free_pool.push(block);
+    }
+    try {
+      if (!failed.load()) sink.finish();
+    } catch (...) {
+      if (!writer_error) writer_error = std::current_exception();
+      failed.store(true);
+    }
+  });
+
+  {
+    // TBB's default pool has one worker fewer than cores (the calling thread is expected to
+    // join); allow exactly `threads` compute threads here.
+    tbb::global_control control(tbb::global_control::max_allowed_parallelism, threads);
+    tbb::task_arena arena(static_cast<int>(threads));
+    tbb::enumerable_thread_specific<ThreadState> state;
+    arena.execute([&] {
+      tbb::task_group group;
+      for (unsigned w = 0; w < threads; ++w) {
+        group.run([&] {
+          ThreadState& local = state.local();
+          std::uint64_t calls_before = local.workspace ? local.workspace->philox_calls() : 0;
+          try {
+            for (;;) {
+              if (failed.load(std::memory_order_relaxed) || stop_requested()) break;
+              const std::size_t t = next_task.fetch_add(1);
+              if (t >= tasks.size()) break;
+              const Task& task = tasks[t];
+              if (local.point != task.point || !local.simulation) {
+                local.simulation = job.model->prepare(job.setup, job.point_params(task.point));
+                local.point = task.point;
+                if (!local.workspace) {
+                  local.workspace = local.simulation->make_workspace();
+                  calls_before = local.workspace->philox_calls();
+                }
+              }
+              BlockResult* block = nullptr;
+              free_pool.pop(block);
+              run_block(*local.simulation, layout, task, job.seed, *local.workspace, *block);
+              to_writer.push(block);
+            }
+          } catch (...) {
+            std::lock_guard lock(error_mutex);
+            if (!worker_error) worker_error = std::current_exception();
+            failed.store(true);
+          }
+          if (local.workspace) philox_calls += local.workspace->philox_calls() - calls_before;
+        });
+      }
+      group.wait();
+    });
+  }
+  to_writer.push(nullptr);
+  writer.join();
+
+  if (worker_error) std::rethrow_exception(worker_error);
+  if (writer_error) std::rethrow_exception(writer_error);
+  stats.interrupted = stop_requested() && next_task.load() < tasks.size();
+  stats.philox_calls = philox_calls.load();
+  const std::size_t started = std::min(next_task.load(), tasks.size());
+  for (std::size_t i = 0; i < started; ++i) stats.replicates_run += tasks[i].replicate_count;
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return stats;
+}
+
+}  // namespace sim

@@ -1,0 +1,67 @@
+#pragma once
+// Runs a job's (point, replicate block) tasks on TBB threads. Workers take tasks in order from a
+// shared counter and pass each finished block through a bounded queue to one writer thread, so
+// workers never wait on I/O for long and memory stays bounded whatever the number of points and
+// replicates (FLAME GPU's one-writer design). Results do not depend on the number of threads:
+// every replicate's draws depend only on (seed, replicate) and its own counters, and every
+// summary is an exact sum.
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "sim/block.hpp"
+#include "sim/run/job.hpp"
+
+namespace sim {
+
+/// Receives finished blocks, one at a time, on the writer thread.
+class BlockSink {
+ public:
+  virtual ~BlockSink() = default;
+  virtual void consume(const BlockResult& block) = 0;
+  /// Called once after the last block (also after a stop), on the writer thread.
+  virtual void finish() = 0;
+};
+
+struct Task {
+  std::uint32_t point = 0;
+  std::uint32_t replicate_begin = 0;
+  std::uint32_t replicate_count = 0;
+};
+
+/// Splits the given points into blocks of at most `block` replicates, in point order.
+std::vector<Task> make_tasks(const std::vector<std::uint32_t>& points, std::uint64_t replicates,
+                             std::uint32_t block);
+
+/// A block size that gives every thread several blocks and keeps a block's buffer small.
+std::uint32_t choose_block_size(const OutputSchema& schema, std::uint64_t replicates,
+                                std::size_t points, unsigned threads);
+
+struct RunOptions {
+  unsigned threads = 0;          // 0: all hardware threads
+  std::uint32_t block = 0;       // replicates per block; 0: choose_block_size
+  std::function<void(std::uint64_t replicates_done)> on_progress;  // writer thread
+};
+
+struct RunStats {
+  std::uint64_t replicates_run = 0;
+  std::uint64_t philox_calls = 0;
+  double seconds = 0.0;
+  bool interrupted = false;
+  unsigned threads = 0;
+};
+
+/// Runs `points` of `job`, sending every block to `sink`. Stops early (RunStats::interrupted)
+/// when stop_requested(); blocks already computed are still delivered. Exceptions from workers
+/// or the sink are rethrown after all threads have stopped.
+RunStats run_job(const Job& job, const std::vector<std::uint32_t>& points, BlockSink& sink,
+                 const RunOptions& options);
+
+/// Simulates one block into `block` (used by run_job and by MPI worker ranks).
+void run_block(const Simulation& simulation, const BlockLayout& layout, const Task& task,
+               std::uint32_t seed, Workspace& workspace, BlockResult& block);
+
+unsigned resolve_threads(unsigned requested);
+
+}  // namespace sim

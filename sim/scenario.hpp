@@ -1,0 +1,74 @@
+#pragma once
+// Scenario files (DESIGN §4): TOML naming a model, its parameters by their table names, the run
+// settings and the model's own sections. A scenario may extend a base scenario (`base = "..."`,
+// relative to the file) and override its keys; tables merge key by key, anything else replaces.
+// Unknown keys, wrong types and out-of-range values are InputErrors naming file, line and key.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/config/value.hpp"
+#include "sim/model.hpp"
+#include "sim/params.hpp"
+#include "sim/registry.hpp"
+
+namespace sim {
+
+/// A TOML file as read: its tree and its text. Paths starting with "<built-in>/" are read from
+/// the files embedded in the binary.
+struct Document {
+  std::string path;
+  std::string text;
+  config::Value root;
+};
+
+Document read_document(const std::string& path, const ModelRegistry& registry);
+
+/// Resolves `relative` against the directory of the file `from` (works for built-in files).
+std::string resolve_relative(const std::string& from, const std::string& relative);
+
+/// A scenario with everything resolved: ready to run.
+struct Scenario {
+  std::string file;
+  std::string title;
+  const Model* model = nullptr;
+  config::Value document;  // the merged tree, without `base`
+  std::shared_ptr<const ModelSetup> setup;
+  std::optional<ParamValues> parameters;
+  std::uint64_t replicates = 1000;
+  std::uint32_t seed = 1;
+  std::optional<Observation> observation;
+
+  [[nodiscard]] const ParamValues& params() const { return *parameters; }
+  /// The complete resolved scenario as TOML: every parameter explicit, no `base`. Running it
+  /// gives the same results as running this scenario.
+  [[nodiscard]] std::string resolved_toml() const;
+};
+
+/// Upper bound on replicates per design point, to refuse absurd requests up front.
+inline constexpr std::uint64_t kMaxReplicates = 100'000'000;
+
+Scenario load_scenario(const std::string& path, const ModelRegistry& registry);
+/// Builds a scenario from TOML text (used to re-read the scenario stored in an output file).
+/// When `observed_text` is given it is the observed data, instead of the file `run.observed`
+/// names (which may not exist where the output file is read).
+Scenario scenario_from_text(const std::string& text, const std::string& name,
+                            const ModelRegistry& registry,
+                            const std::string* observed_text = nullptr);
+
+/// Command-line changes to a scenario: `--replicates`, `--seed`, `--set name=value`.
+struct ScenarioOverrides {
+  std::optional<std::uint64_t> replicates;
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> sets;  // "name=value"
+};
+void apply_overrides(Scenario& scenario, const ScenarioOverrides& overrides);
+
+/// Checks a seed and returns it as the 32-bit Philox key word (InputError otherwise).
+std::uint32_t checked_seed(std::int64_t seed, const std::string& file, int line,
+                           const std::string& key);
+
+}  // namespace sim

@@ -1,0 +1,106 @@
+#include "sim/schema.hpp"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace sim {
+
+std::size_t dtype_size(DType type) noexcept {
+  switch (type) {
+    case DType::u8: return 1;
+    case DType::i16: return 2;
+    case DType::i32: return 4;
+    case DType::i64: return 8;
+    case DType::f32: return 4;
+    case DType::f64: return 8;
+  }
+  return 0;
+}
+
+const char* dtype_name(DType type) noexcept {
+  switch (type) {
+    case DType::u8: return "uint8";
+    case DType::i16: return "int16";
+    case DType::i32: return "int32";
+    case DType::i64: return "int64";
+    case DType::f32: return "float32";
+    case DType::f64: return "float64";
+  }
+  return "?";
+}
+
+const Dimension& OutputSchema::dim(const std::string& name) const {
+  for (const Dimension& d : dims) {
+    if (d.name == name) return d;
+  }
+  throw std::logic_error(fmt::format("output schema: no dimension named {}", name));
+}
+
+std::size_t OutputSchema::elements(const std::vector<std::string>& names) const {
+  std::size_t n = 1;
+  for (const std::string& name : names) n *= dim(name).size;
+  return n;
+}
+
+std::size_t OutputSchema::field_index(const std::string& path) const {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].path == path) return i;
+  }
+  throw std::logic_error(fmt::format("output schema: no field {}", path));
+}
+
+std::size_t OutputSchema::accumulator_index(const std::string& path) const {
+  for (std::size_t i = 0; i < accumulators.size(); ++i) {
+    if (accumulators[i].path == path) return i;
+  }
+  throw std::logic_error(fmt::format("output schema: no accumulator {}", path));
+}
+
+void OutputSchema::check() const {
+  std::set<std::string> paths;
+  const auto unique = [&](const std::string& path) {
+    if (path.empty() || path[0] != '/') throw std::logic_error("output schema: path must start with /: " + path);
+    if (!paths.insert(path).second) throw std::logic_error("output schema: duplicate path " + path);
+  };
+  std::set<std::string> dim_names{"point", "replicate"};
+  for (const Dimension& d : dims) {
+    if (!dim_names.insert(d.name).second) throw std::logic_error("output schema: duplicate dimension " + d.name);
+    if (!d.labels.empty() && d.labels.size() != d.size) {
+      throw std::logic_error("output schema: dimension " + d.name + " has the wrong number of labels");
+    }
+  }
+  for (const FieldSpec& f : fields) {
+    unique(f.path);
+    (void)elements(f.dims);
+  }
+  for (const AccumulatorSpec& a : accumulators) {
+    unique(a.path);
+    (void)elements(a.dims);
+    if (!a.denominator.empty()) {
+      const AccumulatorSpec& d = accumulators.at(accumulator_index(a.denominator));
+      if (d.dims.size() > a.dims.size() || !std::equal(d.dims.begin(), d.dims.end(), a.dims.begin())) {
+        throw std::logic_error("output schema: denominator of " + a.path + " is not a prefix");
+      }
+    }
+    if (a.fraction_bits < 0 || a.fraction_bits > 40) {
+      throw std::logic_error("output schema: fraction_bits out of range for " + a.path);
+    }
+  }
+  for (const ObservableSpec& o : observables) {
+    const FieldSpec& f = fields.at(field_index(o.field));
+    if (!f.dims.empty() || f.type == DType::f32 || f.type == DType::f64) {
+      throw std::logic_error("output schema: observable " + o.name + " must be an integer scalar");
+    }
+  }
+  for (const StaticArray& s : statics) {
+    unique(s.path);
+    const std::size_t n = elements(s.dims);
+    const std::size_t have = std::visit([](const auto& v) { return v.size(); }, s.data);
+    if (n != have) throw std::logic_error("output schema: static " + s.path + " has the wrong size");
+  }
+}
+
+}  // namespace sim
