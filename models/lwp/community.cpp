@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <vector>
 
 #include "models/lwp/mechanisms.hpp"
@@ -15,7 +16,7 @@ namespace lwp {
 
 void resolve_locality(Locality& locality, std::span<Practice* const> members,
                       const Parameters& params, const Draws& draws, std::uint32_t locality_index,
-                      int week) {
+                      int week, std::vector<std::uint64_t>& order) {
   const auto places = static_cast<std::uint32_t>(std::floor(params.community_capacity));
   const double leave = 1.0 / params.community_engagement_weeks;
   sim::Stream s = draws.stream(locality_entity(locality_index), static_cast<std::uint32_t>(week),
@@ -31,30 +32,26 @@ void resolve_locality(Locality& locality, std::span<Practice* const> members,
       for (Practice* p : members) p->accepted_by_organisation[o] = p->requests_by_organisation[o];
       continue;
     }
-    // Places shared in proportion to requests; the leftover places go to the largest remainders,
-    // ties broken by a rotation with the week so that no practice is always first.
-    std::uint32_t given = 0;
+    // Places shared in proportion to requests (Hamilton's largest-remainder method): each
+    // practice gets the whole part of its quota, and the places left over go one each to the
+    // largest remainders, ties broken by a rotation with the week so no practice is always first.
     const std::size_t n = members.size();
-    for (Practice* p : members) {
-      const std::uint64_t share = std::uint64_t{accepted} * p->requests_by_organisation[o] / requested;
-      p->accepted_by_organisation[o] = static_cast<std::uint16_t>(share);
-      given += static_cast<std::uint32_t>(share);
+    std::uint32_t given = 0;
+    order.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+      Practice* p = members[i];
+      const std::uint64_t quota = std::uint64_t{accepted} * p->requests_by_organisation[o];
+      p->accepted_by_organisation[o] = static_cast<std::uint16_t>(quota / requested);
+      given += static_cast<std::uint32_t>(quota / requested);
+      // Sort key: larger remainder first, then the practice's place in this week's rotation.
+      const std::uint64_t rotation = (i + n - static_cast<std::size_t>(week) % n) % n;
+      order.push_back(((quota % requested) << 32) | (0xFFFFFFFFULL - rotation));
     }
-    while (given < accepted) {
-      std::size_t best = n;
-      std::uint64_t best_remainder = 0;
-      for (std::size_t r = 0; r < n; ++r) {
-        const std::size_t i = (r + static_cast<std::size_t>(week)) % n;
-        const Practice* p = members[i];
-        if (p->accepted_by_organisation[o] >= p->requests_by_organisation[o]) continue;
-        const std::uint64_t remainder = std::uint64_t{accepted} * p->requests_by_organisation[o] % requested;
-        if (best == n || remainder > best_remainder) {
-          best = i;
-          best_remainder = remainder;
-        }
-      }
-      ++members[best]->accepted_by_organisation[o];
-      ++given;
+    const std::uint32_t leftover = accepted - given;
+    std::partial_sort(order.begin(), order.begin() + leftover, order.end(), std::greater<>());
+    for (std::uint32_t k = 0; k < leftover; ++k) {
+      const std::uint64_t rotation = 0xFFFFFFFFULL - (order[k] & 0xFFFFFFFFULL);
+      ++members[(rotation + static_cast<std::size_t>(week)) % n]->accepted_by_organisation[o];
     }
   }
 }

@@ -82,10 +82,15 @@ void staff_turnover(Practice& practice, const Parameters& params, const WeekCont
     staff.understanding[i] = params.staff_newcomer_understanding;
     staff.engagement[i] = params.staff_engagement_baseline;
     double hazard = params.turnover_staff_hazard;
-    if (staff.role[i] == Role::lead_gp || staff.role[i] == Role::practice_manager) {
+    if (staff.role[i] == Role::lead_gp) {
+      // A new lead GP brings their own buy-in to the programme (leadership: Chng 2021).
       ++practice.totals.leadership_changes;
-      hazard = staff.role[i] == Role::lead_gp ? params.turnover_lead_gp_hazard
-                                              : params.turnover_practice_manager_hazard;
+      hazard = params.turnover_lead_gp_hazard;
+      practice.gp_buy_in =
+          draw_gp_buy_in(params, ctx.draws.stream(ctx.practice, staff.occupant[i], Purpose::context, kBuyInDraw));
+    } else if (staff.role[i] == Role::practice_manager) {
+      ++practice.totals.leadership_changes;
+      hazard = params.turnover_practice_manager_hazard;
     } else {
       ++practice.totals.staff_changes;
     }

@@ -127,6 +127,10 @@ void initialise_clp(Practice& practice, const Parameters& params, const Draws& d
 
 }  // namespace
 
+double draw_gp_buy_in(const Parameters& params, sim::Stream stream) {
+  return beta_mean(stream, params.context_gp_buy_in_mean, params.context_gp_buy_in_concentration);
+}
+
 Roster roster_for(int list_size, const Parameters& params) {
   const auto count = [&](double per) {
     return std::max(1, static_cast<int>(std::lround(static_cast<double>(list_size) / per)));
@@ -157,14 +161,17 @@ void initialise_replicate(ReplicateState& state, const Setup& setup, const Param
     practice.locality = spec.locality;
     practice.training = spec.training.value_or(false);
 
-    sim::Stream context = draws.stream(i, kInitTime, Purpose::context);
-    practice.gp_buy_in = beta_mean(context, params.context_gp_buy_in_mean, params.context_gp_buy_in_concentration);
+    // One stream per contextual feature, so that changing one feature's distribution leaves the
+    // others' draws as they were (common random numbers across design points).
+    practice.gp_buy_in = draw_gp_buy_in(params, draws.stream(i, kInitTime, Purpose::context, kBuyInDraw));
+    sim::Stream team = draws.stream(i, kInitTime, Purpose::context, kTeamQualityDraw);
     practice.team_quality =
-        beta_mean(context, params.context_team_quality_mean, params.context_team_quality_concentration);
+        beta_mean(team, params.context_team_quality_mean, params.context_team_quality_concentration);
+    sim::Stream innovation = draws.stream(i, kInitTime, Purpose::context, kInnovationRateDraw);
     const double shape = params.context_innovation_rate_shape;
     practice.innovation_rate =
         params.context_innovation_rate_mean > 0.0
-            ? sim::random::gamma(context, shape) * params.context_innovation_rate_mean / shape / 52.0
+            ? sim::random::gamma(innovation, shape) * params.context_innovation_rate_mean / shape / 52.0
             : 0.0;
 
     initialise_staff(practice, params, draws, i);

@@ -4,6 +4,7 @@
 // simulation.cpp (run_week).
 
 #include <span>
+#include <vector>
 
 #include "models/lwp/parameters.hpp"
 #include "models/lwp/setup.hpp"
@@ -23,6 +24,8 @@ struct Roster {
   [[nodiscard]] int total() const noexcept { return gps + 1 + nurses + admin; }
 };
 Roster roster_for(int list_size, const Parameters& params);
+/// GP buy-in of a (new) lead GP, from the practices' Beta distribution.
+double draw_gp_buy_in(const Parameters& params, sim::Stream stream);
 
 // ---- events.cpp: 1. events
 /// Skill of a CLP after `tenure_weeks` in post.
@@ -64,9 +67,10 @@ void close_caseload(Practice& practice);
 // ---- community.cpp: community organisations shared within a locality
 /// Patients leave organisations, then each organisation's free places are shared among the
 /// practices asking for them, in a fixed order that does not depend on scheduling.
+/// `order` is scratch space (reused, so the weekly step does not allocate).
 void resolve_locality(Locality& locality, std::span<Practice* const> members,
                       const Parameters& params, const Draws& draws, std::uint32_t locality_index,
-                      int week);
+                      int week, std::vector<std::uint64_t>& order);
 /// Accepted requests become links; refused ones go back to the caseload.
 void apply_links(Practice& practice, const Parameters& params);
 

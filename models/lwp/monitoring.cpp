@@ -28,7 +28,9 @@ void reflexive_monitoring(Practice& practice, const Parameters& params, const We
     referred += practice.referral_history[i];
     linked += practice.link_history[i];
   }
-  const bool success = referred > 0 && static_cast<double>(linked) >= params.monitoring_target_link_share * referred;
+  // With no referrals in the window there is nothing to judge: the appraisal changes nothing.
+  if (referred == 0) return;
+  const bool success = static_cast<double>(linked) >= params.monitoring_target_link_share * referred;
   Staff& staff = practice.staff;
   const double effect = params.monitoring_engagement_effect;
   for (std::size_t i = 0; i < static_cast<std::size_t>(staff.count); ++i) {

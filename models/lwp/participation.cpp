@@ -43,7 +43,8 @@ void informal_contacts(Practice& practice, const Parameters& params, const WeekC
                        std::span<double> scratch) {
   Staff& staff = practice.staff;
   const auto n = static_cast<std::size_t>(staff.count);
-  // Everyone talks to colleagues as they were at the start of the week (order-free update).
+  // Everyone talks to colleagues as they were before this week's informal contacts, so the
+  // result does not depend on the order in which staff are visited.
   std::span<double> engagement = scratch.subspan(0, n);
   std::span<double> understanding = scratch.subspan(n, n);
   std::copy_n(staff.engagement.begin(), n, engagement.begin());

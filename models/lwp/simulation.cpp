@@ -13,6 +13,7 @@ std::unique_ptr<sim::Workspace> LwpSimulation::make_workspace() const {
   ws->state.practices.resize(setup_->practice_count());
   ws->state.localities.resize(setup_->localities.size());
   ws->members.reserve(setup_->practice_count());
+  ws->order.reserve(setup_->practice_count());
   return ws;
 }
 
@@ -61,7 +62,7 @@ void LwpSimulation::run_week(LwpWorkspace& ws, const Draws& draws, int week) con
   for (std::uint32_t l = 0; l < ws.state.localities.size(); ++l) {
     ws.members.clear();
     for (std::uint32_t i : setup_->locality_members[l]) ws.members.push_back(&practices[i]);
-    resolve_locality(ws.state.localities[l], ws.members, p, draws, l, week);
+    resolve_locality(ws.state.localities[l], ws.members, p, draws, l, week, ws.order);
   }
   for (std::uint32_t i = 0; i < practices.size(); ++i) {
     Practice& practice = practices[i];

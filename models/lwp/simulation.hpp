@@ -18,6 +18,7 @@ class LwpWorkspace final : public sim::Workspace {
   ReplicateState state;
   std::vector<double> scratch = std::vector<double>(2 * kMaxStaff);
   std::vector<Practice*> members;
+  std::vector<std::uint64_t> order;
   std::uint64_t philox = 0;
 
   [[nodiscard]] std::uint64_t philox_calls() const noexcept override { return philox; }

@@ -35,6 +35,10 @@ enum class Purpose : std::uint32_t {
 };
 
 inline constexpr std::uint32_t kInitTime = 0xFFFFFFFFU;
+/// Sub-streams of Purpose::context, one per contextual feature.
+inline constexpr std::uint32_t kBuyInDraw = 0;
+inline constexpr std::uint32_t kTeamQualityDraw = 1;
+inline constexpr std::uint32_t kInnovationRateDraw = 2;
 /// Entity number of replicate-wide draws (the training practices) and of localities.
 inline constexpr std::uint32_t kReplicateEntity = 0xFFFFFFFFU;
 inline std::uint32_t locality_entity(std::uint32_t locality) { return 0x80000000U | locality; }

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# lwsim's two commands (README):
+#   ./setup.sh run    install what is missing, build in Release, run the Deep End scenario
+#   ./setup.sh test   install what is missing, build in Release, pass the whole test suite (ctest)
+# Optional second argument: a CMake preset (release, debug, asan); default release.
+# As root, missing Debian packages are installed with apt-get; otherwise the exact apt-get line
+# is printed and the script stops.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+mode="${1:-run}"
+preset="${2:-release}"
+case "$mode" in
+  run|test) ;;
+  *) echo "usage: ./setup.sh run|test [release|debug|asan]" >&2; exit 2 ;;
+esac
+
+# Every dependency is a Debian 12 package (DESIGN §7).
+packages=(
+  cmake make g++ git pkg-config
+  libboost-dev libtbb-dev libhdf5-dev catch2 librandom123-dev libtoml11-dev libcli11-dev libfmt-dev
+  python3 python3-h5py python3-numpy python3-matplotlib
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "installed" ] || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "setup: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: these Debian packages are missing; install them as root with:" >&2
+    echo "  sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$jobs"
+
+if [ "$mode" = run ]; then
+  exec "build/$preset/apps/lwsim/lwsim" run
+else
+  exec ctest --preset "$preset" -j "$jobs"
+fi

@@ -1,0 +1,335 @@
+#include "sim/sweep.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "sim/error.hpp"
+
+namespace sim {
+namespace {
+
+using config::Value;
+
+const std::vector<std::string> kKinds = {"grid", "lhs", "sobol", "random", "csv"};
+
+// A swept parameter as written, with where it was written.
+struct AxisSource {
+  design::Axis axis;
+  std::size_t index = 0;
+  const Value* value = nullptr;
+};
+
+double checked_level(const ParamSpec& spec, const Value& v) {
+  double x = 0.0;
+  switch (spec.kind) {
+    case ParamKind::boolean:
+      if (v.kind() != Value::Kind::boolean) v.fail("expected true or false");
+      x = v.as_bool() ? 1.0 : 0.0;
+      break;
+    case ParamKind::integer:
+      if (v.kind() != Value::Kind::integer) v.fail("expected a whole number");
+      x = static_cast<double>(v.as_integer());
+      break;
+    case ParamKind::real:
+      if (!v.is_number()) v.fail(fmt::format("expected a number, found {}", Value::kind_name(v.kind())));
+      x = v.as_real();
+      break;
+  }
+  if (auto problem = spec.problem_with(x)) v.fail(*problem);
+  return x;
+}
+
+AxisSource read_axis(const ParamTable& table, const std::string& name, std::size_t index, const Value& v,
+                     const std::string& kind) {
+  const ParamSpec& spec = table[index];
+  AxisSource out;
+  out.index = index;
+  out.value = &v;
+  out.axis.name = name;
+  out.axis.integer = spec.kind == ParamKind::integer;
+  if (kind == "grid") {
+    if (!v.is_array()) v.fail("a grid needs a list of levels, e.g. [0.1, 0.2, 0.4]");
+    if (v.items().empty()) v.fail("the list of levels is empty");
+    for (const Value& level : v.items()) out.axis.levels.push_back(checked_level(spec, level));
+    return out;
+  }
+  if (!v.is_table()) {
+    v.fail(fmt::format("a {} design needs a range, e.g. {{ min = 0.1, max = 0.9, scale = \"linear\" }}", kind));
+  }
+  v.expect_keys({"min", "max", "scale"});
+  if (spec.kind == ParamKind::boolean) v.fail("a boolean parameter cannot be swept over a range; use a grid");
+  out.axis.min = checked_level(spec, v.at("min"));
+  out.axis.max = checked_level(spec, v.at("max"));
+  if (out.axis.min == out.axis.max) v.at("max").fail(fmt::format("empty range: min = max = {}", out.axis.min));
+  if (out.axis.min > out.axis.max) v.at("min").fail(fmt::format("min ({}) is greater than max ({})", out.axis.min, out.axis.max));
+  if (const Value* scale = v.find("scale")) {
+    const std::string& s = scale->as_string();
+    if (s == "log") {
+      out.axis.scale = design::Scale::log;
+      if (out.axis.min <= 0.0) scale->fail("a log scale needs min > 0 (the range includes 0 or negative values)");
+    } else if (s != "linear") {
+      scale->fail("scale must be \"linear\" or \"log\"");
+    }
+  }
+  return out;
+}
+
+void collect_axes(const ParamTable& table, const Value& node, const std::string& prefix, const std::string& kind,
+                  std::vector<AxisSource>& out) {
+  for (const auto& [key, value] : node.entries()) {
+    const std::string name = prefix.empty() ? key : prefix + "." + key;
+    const auto index = table.find(name);
+    if (!index) {
+      if (value.is_table() && value.find("min") == nullptr && value.find("max") == nullptr) {
+        collect_axes(table, value, name, kind, out);
+        continue;
+      }
+      value.fail(fmt::format("unknown parameter '{}'; {}", name, table.suggest(name)));
+    }
+    for (const AxisSource& existing : out) {
+      if (existing.index == *index) value.fail(fmt::format("parameter '{}' is swept twice", name));
+    }
+    out.push_back(read_axis(table, name, *index, value, kind));
+  }
+}
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells;
+  std::string cell;
+  std::istringstream in(line);
+  while (std::getline(in, cell, ',')) {
+    const auto first = cell.find_first_not_of(" \t\r\"");
+    const auto last = cell.find_last_not_of(" \t\r\"");
+    cells.push_back(first == std::string::npos ? std::string() : cell.substr(first, last - first + 1));
+  }
+  if (!line.empty() && line.back() == ',') cells.emplace_back();
+  return cells;
+}
+
+// An explicit list of points: a header of parameter names, then one row of values per point.
+void read_csv_points(const std::string& path, const Value& where, const ParamTable& table, Sweep& sweep,
+                     std::vector<AxisSource>& axes) {
+  std::ifstream in(path);
+  if (!in) where.fail(fmt::format("cannot read the points file {}", path));
+  std::string line;
+  int line_number = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") != std::string::npos) break;
+  }
+  if (line_number == 0 || line.find_first_not_of(" \t\r") == std::string::npos) {
+    throw InputError(path, 0, "", "the points file is empty; expected a header of parameter names");
+  }
+  for (const std::string& name : split_csv_line(line)) {
+    const auto index = table.find(name);
+    if (!index) throw InputError(path, line_number, name, fmt::format("unknown parameter; {}", table.suggest(name)));
+    for (const AxisSource& a : axes) {
+      if (a.index == *index) throw InputError(path, line_number, name, "column appears twice");
+    }
+    AxisSource a;
+    a.index = *index;
+    a.axis.name = name;
+    a.axis.integer = table[*index].kind == ParamKind::integer;
+    a.value = &where;
+    axes.push_back(a);
+  }
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const auto cells = split_csv_line(line);
+    if (cells.size() != axes.size()) {
+      throw InputError(path, line_number, "",
+                       fmt::format("expected {} values, found {}", axes.size(), cells.size()));
+    }
+    std::vector<double> point;
+    for (std::size_t k = 0; k < cells.size(); ++k) {
+      const ParamSpec& spec = table[axes[k].index];
+      double x = 0.0;
+      if (spec.kind == ParamKind::boolean && (cells[k] == "true" || cells[k] == "false")) {
+        x = cells[k] == "true" ? 1.0 : 0.0;
+      } else {
+        char* end = nullptr;
+        x = std::strtod(cells[k].c_str(), &end);
+        if (cells[k].empty() || end == nullptr || *end != '\0') {
+          throw InputError(path, line_number, axes[k].axis.name, fmt::format("'{}' is not a number", cells[k]));
+        }
+      }
+      if (auto problem = spec.problem_with(x)) throw InputError(path, line_number, axes[k].axis.name, *problem);
+      point.push_back(x);
+    }
+    sweep.points.push_back(std::move(point));
+    if (sweep.points.size() > kMaxPoints) {
+      throw InputError(path, line_number, "", fmt::format("more than {} points", kMaxPoints));
+    }
+  }
+  if (sweep.points.empty()) throw InputError(path, line_number, "", "the points file has no points");
+}
+
+void apply_fixed(const Value& node, const std::string& prefix, ParamValues& values) {
+  for (const auto& [key, value] : node.entries()) {
+    const std::string name = prefix.empty() ? key : prefix + "." + key;
+    const auto index = values.table().find(name);
+    if (!index && value.is_table()) {
+      apply_fixed(value, name, values);
+      continue;
+    }
+    if (!index) value.fail(fmt::format("unknown parameter '{}'; {}", name, values.table().suggest(name)));
+    values.set_from_config(*index, value);
+  }
+}
+
+}  // namespace
+
+bool is_sweep_document(const config::Value& root) { return root.is_table() && root.find("design") != nullptr; }
+
+Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
+  const Document doc = read_document(path, registry);
+  const Value& root = doc.root;
+  root.expect_keys({"title", "question", "description", "base", "design", "fixed", "parameters"});
+  Sweep sweep;
+  sweep.file = path;
+  if (const Value* t = root.find("title")) sweep.title = t->as_string();
+  if (const Value* q = root.find("question")) sweep.question = q->as_string();
+  if (const Value* d = root.find("description")) (void)d->as_string();
+
+  const Value& base = root.at("base");
+  const std::string base_path = resolve_relative(path, base.as_string());
+  try {
+    sweep.scenario = load_scenario(base_path, registry);
+  } catch (const InputError& e) {
+    if (e.line() == 0 && e.key().empty()) {
+      base.fail(fmt::format("cannot read base scenario {}: {}", base_path, e.detail()));
+    }
+    throw;
+  }
+  if (sweep.title.empty()) sweep.title = sweep.scenario.title;
+  const ParamTable& table = sweep.scenario.params().table();
+  if (const Value* fixed = root.find("fixed")) {
+    if (!fixed->is_table()) fixed->fail("expected a table of parameter values");
+    apply_fixed(*fixed, "", *sweep.scenario.parameters);
+  }
+
+  const Value& design = root.at("design");
+  if (!design.is_table()) design.fail("expected a table");
+  design.expect_keys({"kind", "points", "replicates", "seed", "design_seed", "file"});
+  const Value& kind = design.at("kind");
+  sweep.kind = kind.as_string();
+  if (std::find(kKinds.begin(), kKinds.end(), sweep.kind) == kKinds.end()) {
+    kind.fail("kind must be one of grid, lhs, sobol, random, csv");
+  }
+  sweep.replicates = sweep.scenario.replicates;
+  if (const Value* r = design.find("replicates")) {
+    const std::int64_t n = r->as_integer();
+    if (n < 1 || static_cast<std::uint64_t>(n) > kMaxReplicates) {
+      r->fail(fmt::format("replicates must be between 1 and {}", kMaxReplicates));
+    }
+    sweep.replicates = static_cast<std::uint64_t>(n);
+  }
+  sweep.seed = sweep.scenario.seed;
+  if (const Value* s = design.find("seed")) sweep.seed = checked_seed(s->as_integer(), s->file(), s->line(), s->path());
+  sweep.design_seed = sweep.seed;
+  if (const Value* s = design.find("design_seed")) {
+    sweep.design_seed = checked_seed(s->as_integer(), s->file(), s->line(), s->path());
+  }
+  sweep.scenario.replicates = sweep.replicates;
+  sweep.scenario.seed = sweep.seed;
+
+  std::size_t points = 0;
+  const Value* points_value = design.find("points");
+  if (points_value != nullptr) {
+    const std::int64_t n = points_value->as_integer();
+    if (n < 1) points_value->fail("the number of points must be at least 1");
+    if (static_cast<std::uint64_t>(n) > kMaxPoints) points_value->fail(fmt::format("at most {} points", kMaxPoints));
+    points = static_cast<std::size_t>(n);
+  }
+
+  std::vector<AxisSource> axes;
+  if (sweep.kind == "csv") {
+    if (root.find("parameters") != nullptr) {
+      root.at("parameters").fail("a csv design takes its parameters from the file's header");
+    }
+    if (points_value != nullptr) points_value->fail("a csv design takes its points from the file");
+    const Value& file = design.at("file");
+    read_csv_points(resolve_relative(path, file.as_string()), file, table, sweep, axes);
+  } else {
+    if (design.find("file") != nullptr) design.at("file").fail("`file` is only for kind = \"csv\"");
+    const Value& parameters = root.at("parameters");
+    if (!parameters.is_table()) parameters.fail("expected a table of swept parameters");
+    collect_axes(table, parameters, "", sweep.kind, axes);
+    if (axes.empty()) parameters.fail("no parameters to sweep");
+    std::vector<design::Axis> plain;
+    for (const AxisSource& a : axes) plain.push_back(a.axis);
+    if (sweep.kind == "grid") {
+      std::uint64_t n = 1;
+      for (const auto& a : plain) {
+        n *= a.levels.size();
+        if (n > kMaxPoints) parameters.fail(fmt::format("the grid has more than {} points", kMaxPoints));
+      }
+      if (points_value != nullptr && points != n) {
+        points_value->fail(fmt::format("the grid has {} points (the product of the numbers of levels)", n));
+      }
+      sweep.points = design::grid(plain);
+    } else {
+      if (points_value == nullptr) design.at("points");  // throws: missing required key
+      design::Points unit;
+      if (sweep.kind == "lhs") {
+        unit = design::latin_hypercube_unit(points, plain.size(), sweep.design_seed);
+      } else if (sweep.kind == "sobol") {
+        if (plain.size() > design::kMaxSobolDimension) {
+          parameters.fail(fmt::format("Boost's Sobol sequence has at most {} dimensions", design::kMaxSobolDimension));
+        }
+        unit = design::sobol_unit(points, plain.size());
+      } else {
+        unit = design::random_unit(points, plain.size(), sweep.design_seed);
+      }
+      sweep.points = design::map_to_ranges(unit, plain);
+    }
+  }
+  for (const AxisSource& a : axes) {
+    sweep.axes.push_back(a.axis);
+    sweep.parameters.push_back(a.index);
+  }
+
+  // Every point must satisfy the model's constraints, checked now rather than mid-run.
+  for (std::size_t p = 0; p < sweep.points.size(); ++p) {
+    ParamValues values = sweep.scenario.params();
+    for (std::size_t k = 0; k < axes.size(); ++k) {
+      const Value& where = *axes[k].value;
+      values.set(axes[k].index, sweep.points[p][k], {where.file(), where.line()});
+    }
+    try {
+      sweep.scenario.model->check(*sweep.scenario.setup, values);
+    } catch (const InputError& e) {
+      throw InputError(e.file(), e.line(), e.key(), fmt::format("at design point {}: {}", p, e.detail()));
+    }
+  }
+  return sweep;
+}
+
+std::vector<std::vector<double>> Sweep::values_by_axis() const {
+  std::vector<std::vector<double>> out(axes.size(), std::vector<double>(points.size()));
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    for (std::size_t k = 0; k < axes.size(); ++k) out[k][p] = points[p][k];
+  }
+  return out;
+}
+
+std::string Sweep::resolved_text() const {
+  std::string out = fmt::format("# resolved sweep\ntitle = \"{}\"\n[design]\nkind = \"{}\"\nreplicates = {}\nseed = {}\n"
+                                "design_seed = {}\npoints = {}\n[points]\n",
+                                title, kind, replicates, seed, design_seed, points.size());
+  const auto by_axis = values_by_axis();
+  for (std::size_t k = 0; k < axes.size(); ++k) {
+    out += fmt::format("\"{}\" = [", axes[k].name);
+    for (std::size_t p = 0; p < by_axis[k].size(); ++p) out += fmt::format("{}{}", p == 0 ? "" : ", ", by_axis[k][p]);
+    out += "]\n";
+  }
+  out += "\n# resolved base scenario\n" + scenario.resolved_toml();
+  return out;
+}
+
+}  // namespace sim

@@ -1,0 +1,44 @@
+#pragma once
+// Sweep files (DESIGN §4.1): a base scenario, a design (grid, Latin hypercube, Sobol, random or
+// an explicit CSV list of points), the swept parameters by their table names with levels or
+// ranges, replicates and seeds. Every point is validated against the parameter table and the
+// model's constraints when the file is read, so a bad sweep fails before any work starts.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/design/design.hpp"
+#include "sim/registry.hpp"
+#include "sim/scenario.hpp"
+
+namespace sim {
+
+struct Sweep {
+  std::string file;
+  std::string title;
+  std::string question;
+  std::string kind;  // grid, lhs, sobol, random, csv
+  Scenario scenario;  // the base scenario with [fixed] applied
+  std::vector<design::Axis> axes;
+  std::vector<std::size_t> parameters;  // table index of each axis
+  design::Points points;                 // values[point][axis], all valid
+  std::uint64_t replicates = 0;
+  std::uint32_t seed = 0;         // key of the simulation's random streams
+  std::uint32_t design_seed = 0;  // seed of the design's own randomness (lhs, random)
+
+  /// The complete resolved sweep (design, axes, every point's values, and the resolved base
+  /// scenario) as text: two sweeps with the same text give the same results.
+  [[nodiscard]] std::string resolved_text() const;
+  /// values[axis][point], the layout of /design/<parameter>.
+  [[nodiscard]] std::vector<std::vector<double>> values_by_axis() const;
+};
+
+/// Upper bounds that refuse absurd requests up front.
+inline constexpr std::uint64_t kMaxPoints = 10'000'000;
+
+Sweep load_sweep(const std::string& path, const ModelRegistry& registry);
+/// True when the TOML document is a sweep file (it has a [design] table).
+bool is_sweep_document(const config::Value& root);
+
+}  // namespace sim

@@ -1,0 +1,260 @@
+// Team relationships -> cognitive participation (models/lwp/participation.cpp). Chng 2021: FIP
+// staff engage on the LWP in formal settings (meetings, shared learning) and informal ones (over
+// coffee); PIP staff less formally and more informally.
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "models/lwp/mechanisms.hpp"
+#include "tests/models/lwp/practice_fixture.hpp"
+#include "tests/support/test_support.hpp"
+
+using lwp_test::at;
+using lwp_test::make_practice;
+using lwp_test::staff_mean;
+using lwp_test::week_context;
+
+namespace {
+
+bool same_staff_states(const lwp::Practice& a, const lwp::Practice& b) {
+  for (int i = 0; i < a.staff.count; ++i) {
+    if (a.staff.engagement[at(i)] != b.staff.engagement[at(i)]) return false;
+    if (a.staff.understanding[at(i)] != b.staff.understanding[at(i)]) return false;
+  }
+  return true;
+}
+
+/// A practice ready for formal sessions: protected time 1, no competing load.
+lwp::Practice ready_practice(const lwp::Parameters& params, double shared_understanding) {
+  lwp::Practice practice = make_practice(params);
+  practice.protected_time = 1.0;
+  practice.attention_load = 0.0;
+  practice.shared_understanding = shared_understanding;
+  return practice;
+}
+
+}  // namespace
+
+TEST_CASE("formal sessions need shared understanding") {
+  lwp::Parameters params{};
+  params.formal_session_rate = 1.0;
+  params.formal_attendance = 1.0;  // a session held is a session everyone attends
+  const double threshold = params.formal_understanding_threshold;
+  int held = 0;
+  int changed = 0;
+  for (double s : {0.0, 0.5 * threshold, threshold}) {
+    for (std::uint32_t r = 0; r < 50; ++r) {
+      lwp::Practice practice = ready_practice(params, s);
+      const lwp::Practice before = practice;
+      for (int week = 0; week < 105; ++week) {
+        held += lwp::formal_session(practice, params, week_context(4, r, 0, week)) > 0.0 ? 1 : 0;
+      }
+      changed += same_staff_states(practice, before) ? 0 : 1;
+      CHECK(practice.totals.engagement_gain_formal == 0.0);
+    }
+  }
+  CHECK(held == 0);
+  CHECK(changed == 0);
+}
+
+TEST_CASE("with full shared understanding, protected time and no load, a weekly session rate of 1 holds a session every week") {
+  lwp::Parameters params{};
+  params.formal_session_rate = 1.0;
+  params.formal_attendance = 1.0;
+  int missed = 0;
+  for (std::uint32_t r = 0; r < 20; ++r) {
+    lwp::Practice practice = ready_practice(params, 1.0);
+    for (int week = 0; week < 105; ++week) {
+      missed += lwp::formal_session(practice, params, week_context(4, r, 1, week)) == 1.0 ? 0 : 1;
+    }
+  }
+  CHECK(missed == 0);
+}
+
+TEST_CASE("attendees of a formal session move towards the leaders' engagement and understanding") {
+  lwp::Parameters params{};
+  params.formal_session_rate = 1.0;
+  params.formal_attendance = 1.0;
+  lwp::Practice practice = ready_practice(params, 1.0);
+  const lwp::Practice before = practice;
+  const double leaders_e = (before.staff.engagement[lwp::kLeadGpSlot] +
+                            before.staff.engagement[lwp::kPracticeManagerSlot] + params.clp_engagement) / 3.0;
+  const double leaders_u = (before.staff.understanding[lwp::kLeadGpSlot] +
+                            before.staff.understanding[lwp::kPracticeManagerSlot] + before.clp.understanding) / 3.0;
+  REQUIRE(lwp::formal_session(practice, params, week_context(4, 0, 0, 10)) == 1.0);
+  double gained = 0.0;
+  for (int i = 0; i < practice.staff.count; ++i) {
+    const double e0 = before.staff.engagement[at(i)];
+    const double u0 = before.staff.understanding[at(i)];
+    const double e1 = practice.staff.engagement[at(i)];
+    const double u1 = practice.staff.understanding[at(i)];
+    CHECK(e1 == Approx(e0 + params.formal_engagement_pull * (leaders_e - e0)).margin(1e-12));
+    CHECK(u1 == Approx(u0 + params.formal_understanding_pull * (leaders_u - u0)).margin(1e-12));
+    CHECK(std::fabs(e1 - leaders_e) <= std::fabs(e0 - leaders_e));
+    CHECK(std::fabs(u1 - leaders_u) <= std::fabs(u0 - leaders_u));
+    gained += std::max(0.0, e1 - e0);
+  }
+  // Engagement gained in formal settings is booked as such.
+  CHECK(practice.totals.engagement_gain_formal == Approx(gained).margin(1e-12));
+}
+
+TEST_CASE("only the staff who attend a formal session are moved, and the returned share counts them") {
+  lwp::Parameters params{};
+  params.formal_session_rate = 1.0;  // default attendance 0.7
+  for (int week = 0; week < 30; ++week) {
+    lwp::Practice practice = ready_practice(params, 1.0);
+    const lwp::Practice before = practice;
+    const double share = lwp::formal_session(practice, params, week_context(6, 0, 0, week));
+    int moved = 0;
+    for (int i = 0; i < practice.staff.count; ++i) {
+      moved += practice.staff.engagement[at(i)] != before.staff.engagement[at(i)] ? 1 : 0;
+    }
+    // Every fixture member's engagement differs from the leaders' mean, so an attendee moves.
+    CHECK(share == Approx(static_cast<double>(moved) / practice.staff.count));
+  }
+}
+
+TEST_CASE("a heavier competing load or less protected time never makes a formal session happen") {
+  // The session is one Bernoulli draw from the week's stream against a probability that falls
+  // with the load and rises with protected time: under common random numbers, a session held
+  // under the heavier load (or less protected time) is also held under the lighter one.
+  lwp::Parameters params{};
+  params.formal_attendance = 1.0;
+  int violations = 0;
+  int held_light = 0;
+  for (int week = 0; week < 2000; ++week) {
+    bool heavier_held = false;
+    for (double load : {0.9, 0.6, 0.3, 0.0}) {
+      lwp::Practice practice = ready_practice(params, 0.8);
+      practice.attention_load = load;
+      const bool held = lwp::formal_session(practice, params, week_context(2, 0, 0, week)) > 0.0;
+      violations += heavier_held && !held ? 1 : 0;
+      heavier_held = held;
+      held_light += load == 0.0 && held ? 1 : 0;
+    }
+    bool less_time_held = false;
+    for (double time : {0.1, 0.5, 1.0}) {
+      lwp::Practice practice = ready_practice(params, 0.8);
+      practice.protected_time = time;
+      const bool held = lwp::formal_session(practice, params, week_context(2, 0, 0, week)) > 0.0;
+      violations += less_time_held && !held ? 1 : 0;
+      less_time_held = held;
+    }
+  }
+  CHECK(violations == 0);
+  CHECK(held_light > 0);
+}
+
+TEST_CASE("formal sessions are held at rate x readiness x protected time x (1 - load)") {
+  lwp::Parameters params{};
+  params.formal_attendance = 1.0;
+  const double threshold = params.formal_understanding_threshold;
+  const double s = threshold + 0.5 * (1.0 - threshold);  // readiness 1/2
+  const double time = 0.8;
+  const double load = 0.25;
+  const double p = params.formal_session_rate * 0.5 * time * (1.0 - load);
+  const int n = 8000;
+  int held = 0;
+  for (int week = 0; week < n; ++week) {
+    lwp::Practice practice = ready_practice(params, s);
+    practice.protected_time = time;
+    practice.attention_load = load;
+    held += lwp::formal_session(practice, params, week_context(12, 0, 0, week)) > 0.0 ? 1 : 0;
+  }
+  // Binomial proportion over n = 8000 independent weeks: allow 4 standard errors.
+  CHECK(std::fabs(held / static_cast<double>(n) - p) <= 4.0 * std::sqrt(p * (1.0 - p) / n));
+}
+
+TEST_CASE("informal contacts spread engagement but little understanding") {
+  // Half the staff engaged and understanding (0.8), half not (0.2): the same gap in both. Over ten
+  // weeks of informal contacts alone (no formal sessions, no drift), the less engaged half closes
+  // far more of the engagement gap than of the understanding gap. The pulls are
+  // informal.engagement_pull = 0.1 and informal.understanding_pull = 0.02 (ratio 5), and
+  // engagement only flows from the more engaged; the claim asks for a ratio of at least 2, leaving
+  // room for the sampling of who talks to whom (40 staff, 20 replicates).
+  const lwp::Parameters params{};
+  const int n = 40;
+  std::vector<double> scratch(2 * lwp::kMaxStaff);
+  double engagement_gain = 0.0;
+  double understanding_gain = 0.0;
+  for (std::uint32_t r = 0; r < 20; ++r) {
+    lwp::Practice practice = make_practice(params, n);
+    practice.team_quality = 1.0;
+    for (int i = 0; i < n; ++i) {
+      const double level = i % 2 == 0 ? 0.8 : 0.2;
+      practice.staff.engagement[at(i)] = level;
+      practice.staff.understanding[at(i)] = level;
+    }
+    const lwp::Practice before = practice;
+    for (int week = 0; week < 10; ++week) {
+      lwp::informal_contacts(practice, params, week_context(31, r, 0, week), scratch);
+    }
+    double total_rise = 0.0;
+    for (int i = 0; i < n; ++i) {
+      const double de = practice.staff.engagement[at(i)] - before.staff.engagement[at(i)];
+      total_rise += de;
+      CHECK(de >= 0.0);  // informal contacts only ever raise engagement
+      if (i % 2 == 1) {
+        engagement_gain += de;
+        understanding_gain += practice.staff.understanding[at(i)] - before.staff.understanding[at(i)];
+      }
+    }
+    // The engagement gained over coffee is booked as informal.
+    CHECK(practice.totals.engagement_gain_informal == Approx(total_rise).margin(1e-9));
+  }
+  INFO("engagement gain " << engagement_gain << ", understanding gain " << understanding_gain);
+  CHECK(engagement_gain > 0.0);
+  CHECK(engagement_gain >= 2.0 * understanding_gain);
+}
+
+TEST_CASE("a practice with team quality 0 has no informal contacts") {
+  const lwp::Parameters params{};
+  std::vector<double> scratch(2 * lwp::kMaxStaff);
+  int changed = 0;
+  for (std::uint32_t r = 0; r < 20; ++r) {
+    lwp::Practice practice = make_practice(params);  // team ties present...
+    practice.team_quality = 0.0;                     // ...but nobody talks along them
+    const lwp::Practice before = practice;
+    for (int week = 0; week < 105; ++week) {
+      lwp::informal_contacts(practice, params, week_context(1, r, 0, week), scratch);
+    }
+    changed += same_staff_states(practice, before) ? 0 : 1;
+    CHECK(practice.totals.engagement_gain_informal == 0.0);
+  }
+  CHECK(changed == 0);
+
+  // Whole replicates: with team quality 0 everywhere, no team ties are formed and no engagement
+  // is ever gained informally.
+  sim::Scenario scenario = lwsim_test::deep_end();
+  lwsim_test::set(scenario, {{"context.team_quality_mean", 0.0}});
+  for (std::uint32_t r = 0; r < 20; ++r) {
+    const lwp::ReplicateState state = lwsim_test::run_replicate_state(scenario, 3, r);
+    for (const lwp::Practice& practice : state.practices) {
+      CHECK(practice.team_quality == 0.0);
+      CHECK(practice.totals.engagement_gain_informal == 0.0);
+      for (int i = 0; i < practice.staff.count; ++i) CHECK(practice.staff.degree[at(i)] == 0);
+    }
+  }
+}
+
+TEST_CASE("without reinforcement engagement decays towards the baseline and understanding fades") {
+  const lwp::Parameters params{};
+  lwp::Practice practice = make_practice(params);
+  const double baseline = params.staff_engagement_baseline;
+  for (int week = 0; week < 3; ++week) {
+    const lwp::Practice before = practice;
+    lwp::engagement_drift(practice, params);
+    for (int i = 0; i < practice.staff.count; ++i) {
+      const double e0 = before.staff.engagement[at(i)];
+      const double e1 = practice.staff.engagement[at(i)];
+      CHECK(e1 - baseline == Approx((1.0 - params.staff_engagement_decay) * (e0 - baseline)).margin(1e-12));
+      CHECK(practice.staff.understanding[at(i)] ==
+            Approx((1.0 - params.staff_understanding_decay) * before.staff.understanding[at(i)]).margin(1e-12));
+    }
+  }
+  for (int week = 0; week < 2000; ++week) lwp::engagement_drift(practice, params);
+  CHECK(staff_mean(practice.staff.engagement, practice.staff.count) == Approx(baseline).margin(1e-6));
+}
