@@ -157,8 +157,8 @@ std::string ParamTable::markdown(std::string_view model_name) const {
         spec.kind == ParamKind::boolean
             ? std::string("true, false")
             : fmt::format("[{}, {}]", spec.format(spec.min), spec.format(spec.max));
-    const std::string source =
-        spec.source == "assumption" ? std::string("*assumption*") : std::string(spec.source);
+    std::string source(spec.source);
+    if (source.rfind("assumption", 0) == 0) source = "*assumption*" + source.substr(10);
     out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", spec.name,
                        spec.format(spec.default_value), range,
                        spec.unit.empty() ? std::string("—") : escape_cell(spec.unit),
@@ -256,8 +256,24 @@ void ParamValues::set_from_text(std::size_t i, std::string_view text, const std:
   set(i, value, origin);
 }
 
+std::optional<std::size_t> ParamValues::last_set(std::initializer_list<std::size_t> indices) const {
+  std::optional<std::size_t> best;
+  const auto rank = [&](std::size_t i) {
+    const ParamOrigin& o = origins_[i];
+    return o.file == "--set" ? (1LL << 40) : static_cast<long long>(o.line);
+  };
+  for (std::size_t i : indices) {
+    if (origins_[i].file.empty()) continue;
+    if (!best || rank(i) >= rank(*best)) best = i;
+  }
+  return best;
+}
+
 void ParamValues::fail(std::size_t i, const std::string& detail) const {
   const ParamOrigin& o = origins_[i];
+  if (o.file == "--set") {
+    throw InputError("command line", 0, "--set " + std::string((*table_)[i].name), detail);
+  }
   const std::string key =
       o.file.empty() || o.file == "--set" ? std::string((*table_)[i].name)
                                           : "parameters." + std::string((*table_)[i].name);

@@ -4,6 +4,7 @@
 // docs/parameters.md and the names used in HDF5 and sweep files.
 
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -85,6 +86,11 @@ class ParamValues {
   void set_from_config(std::size_t i, const config::Value& value);
   /// Sets a value from command-line text "value" for parameter `i` (--set name=value).
   void set_from_text(std::size_t i, std::string_view text, const std::string& source);
+
+  /// Of the given parameters, the one the user set last (command line first, then the latest
+  /// line of a file), or nothing when all have their defaults: the one to name in an error
+  /// about a constraint between them.
+  [[nodiscard]] std::optional<std::size_t> last_set(std::initializer_list<std::size_t> indices) const;
 
   /// Throws an InputError for parameter `i` located where its value came from.
   [[noreturn]] void fail(std::size_t i, const std::string& detail) const;

@@ -56,6 +56,15 @@ config::Value load_with_bases(const std::string& path, const ModelRegistry& regi
   const config::Value* base_value = doc.root.find("base");
   if (base_value == nullptr) return std::move(doc.root);
   const std::string base_path = resolve_relative(normal, base_value->as_string());
+  {
+    const std::string next = lexically_normal(base_path);
+    std::error_code ec2;
+    const std::string next_identity = is_builtin(next) ? next : fs::weakly_canonical(fs::path(next), ec2).string();
+    if (std::find(chain.begin(), chain.end(), next_identity) != chain.end()) {
+      base_value->fail(fmt::format("base scenarios form a loop: {} is already a base of this file",
+                                   base_value->as_string()));
+    }
+  }
   config::Value merged = [&] {
     try {
       return load_with_bases(base_path, registry, chain);

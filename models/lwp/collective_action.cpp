@@ -43,8 +43,9 @@ void referrals(Practice& practice, const Parameters& params, const WeekContext& 
 }
 
 // The caseload's demand for one-to-one support comes first. Practice development gets at most
-// the room the leadership make for it (shared understanding x core engagement). Networking gets
-// what remains, scaled by skill. Hours the practice does not make room for go to one-to-one
+// its share of the room the leadership make for it (shared understanding x core engagement, up to
+// the target shares of development and networking). Networking gets what remains, scaled by
+// skill. Hours the practice does not make room for go to one-to-one
 // support: a practice that does not make room pushes the CLP into patient support (PIP pattern).
 void allocate_clp_hours(Practice& practice, const Parameters& params) {
   practice.hours = {0.0, 0.0, 0.0};
@@ -53,7 +54,11 @@ void allocate_clp_hours(Practice& practice, const Parameters& params) {
   const double demand = active_patients(practice.clp) * params.patient_support_hours;
   const double core_engagement =
       0.5 * (practice.staff.engagement[kLeadGpSlot] + practice.staff.engagement[kPracticeManagerSlot]);
-  const double room = total * practice.shared_understanding * core_engagement;
+  // Room beyond the target shares of development and networking is not taken: a practice that
+  // makes ample room gets a balanced CLP, not one pulled away from patients.
+  const double room = total * std::min(practice.shared_understanding * core_engagement,
+                                       params.clp_target_share_practice_development +
+                                           params.clp_target_share_community_networking);
   double support = std::clamp(demand, total - room, total);
   const double development_weight =
       params.clp_target_share_practice_development /

@@ -10,6 +10,7 @@
 #include "models/lwp/setup.hpp"
 #include "models/lwp/simulation.hpp"
 #include "models/lwp/summary.hpp"
+#include "sim/error.hpp"
 
 namespace lwp {
 extern const std::string_view kDeepEndScenario;
@@ -37,18 +38,28 @@ class LwpModel final : public sim::Model {
     const Parameters p = Parameters::from(values);
     const double shares = p.clp_target_share_patient_support + p.clp_target_share_practice_development +
                           p.clp_target_share_community_networking;
+    const auto index = [](std::string_view name) { return *parameter_table().find(name); };
     if (std::fabs(shares - 1.0) > 1e-9) {
-      const auto index = *parameter_table().find("clp.target_share_community_networking");
-      values.fail(index, fmt::format("the three clp.target_share_* parameters must sum to 1 (they sum to {})", shares));
+      const std::size_t culprit =
+          values.last_set({index("clp.target_share_patient_support"), index("clp.target_share_practice_development"),
+                           index("clp.target_share_community_networking")})
+              .value_or(index("clp.target_share_community_networking"));
+      values.fail(culprit, fmt::format("the three clp.target_share_* parameters must sum to 1 (they sum to {})", shares));
     }
-    int largest = 0;
-    for (const PracticeSpec& practice : setup.practices) largest = std::max(largest, practice.list_size);
-    const Roster roster = roster_for(largest, p);
+    const PracticeSpec* largest = &setup.practices.front();
+    for (const PracticeSpec& practice : setup.practices) {
+      if (practice.list_size > largest->list_size) largest = &practice;
+    }
+    const Roster roster = roster_for(largest->list_size, p);
     if (roster.total() > kMaxStaff) {
-      const auto index = *parameter_table().find("roster.patients_per_admin");
-      values.fail(index, fmt::format("a practice of {} patients would have {} staff, more than the {} a practice can hold; "
-                                     "raise the roster.patients_per_* ratios",
-                                     largest, roster.total(), kMaxStaff));
+      const std::string detail = fmt::format(
+          "a practice of {} patients would have {} staff, more than the {} a practice can hold; raise the "
+          "roster.patients_per_* ratios",
+          largest->list_size, roster.total(), kMaxStaff);
+      const auto culprit = values.last_set({index("roster.patients_per_gp"), index("roster.patients_per_nurse"),
+                                            index("roster.patients_per_admin")});
+      if (culprit) values.fail(*culprit, detail);
+      throw sim::InputError(largest->file, largest->line, largest->key + ".list_size", detail);
     }
   }
 

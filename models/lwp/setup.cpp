@@ -96,6 +96,8 @@ std::shared_ptr<const Setup> read_setup(const Value& scenario) {
     if (!entry.is_table()) entry.fail("expected a table");
     entry.expect_keys({"name", "list_size", "training", "locality"});
     PracticeSpec spec;
+    spec.file = entry.file();
+    spec.key = entry.path();
     const Value& name = entry.at("name");
     spec.name = name.as_string();
     if (spec.name.empty() || spec.name.size() > 200) name.fail("a practice name must have 1 to 200 characters");
@@ -108,6 +110,7 @@ std::shared_ptr<const Setup> read_setup(const Value& scenario) {
     const std::int64_t size = list_size.as_integer();
     if (size < 100 || size > 60000) list_size.fail("list size must be between 100 and 60000 patients");
     spec.list_size = static_cast<int>(size);
+    spec.line = list_size.line();
     if (const Value* t = entry.find("training")) spec.training = t->as_bool();
     const Value* locality = entry.find("locality");
     spec.locality = locality_index(*setup, locality != nullptr ? locality->as_string() : default_locality);

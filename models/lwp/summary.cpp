@@ -156,7 +156,7 @@ void describe_point(const Setup& setup, const sim::PointSummary& summary,
     total_departures += departures[i];
     total_vacancy += vacancy[i];
   }
-  fmt::print(os, "\nCLP continuity (over {} weeks)\n", setup.weeks());
+  fmt::print(os, "\nCLP continuity (weeks 0-{})\n", setup.horizon_weeks);
   fmt::print(os, "  CLP departures per practice: {:.2f}; vacancy weeks per practice: {:.1f}\n",
              total_departures / static_cast<double>(n), total_vacancy / static_cast<double>(n));
 }

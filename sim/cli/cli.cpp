@@ -71,6 +71,18 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   CLI::App* report_cmd = app.add_subcommand("report", "Summarise an output file in plain text");
   report_cmd->add_option("file", report_file, "lwsim output file (HDF5)")->required();
 
+  // CLI11 reports an unknown command as a missing one; name it.
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string word = argv[1];
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->get_name() == word;
+    if (!known) {
+      return report_error(fmt::format("command line: unknown command '{}'; the commands are run, validate, params "
+                                      "and report (see lwsim --help)",
+                                      word),
+                          kExitBadInput);
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -52,8 +52,20 @@ StoredRun stored_run(const output::ResultFile& file, const ModelRegistry& regist
 
 }  // namespace
 
+/// Opens a result file given on the command line: a missing, unreadable or non-HDF5 file is bad
+/// input (exit 2) naming the file.
+output::ResultFile open_input_file(const std::string& path) {
+  try {
+    return output::ResultFile::open(path, false);
+  } catch (const h5::OutputError& e) {
+    const std::string what = e.what();
+    const std::string prefix = path + ": ";
+    throw InputError(path, 0, "", what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : what);
+  }
+}
+
 int report_command(const std::string& path, const ModelRegistry& registry, std::ostream& out) {
-  const output::ResultFile file = output::ResultFile::open(path, false);
+  const output::ResultFile file = open_input_file(path);
   const StoredRun run = stored_run(file, registry);
   const std::vector<std::uint8_t> status = file.read_status();
   std::size_t completed = 0;

@@ -55,7 +55,9 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
       file = output::ResultFile::create(partial, layout, attributes, output::Storage::streaming);
     } catch (const h5::OutputError& e) {
       remove_quietly(partial);
-      throw InputError(*args.output, 0, "-o", e.what());
+      const std::string what = e.what();
+      const std::string detail = what.substr(std::min(what.size(), partial.size() + 2));
+      throw InputError(*args.output, 0, "-o", detail);
     }
   }
 

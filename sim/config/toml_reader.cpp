@@ -66,9 +66,12 @@ void check_nesting(std::string_view text, const std::string& file_name, int max_
 [[noreturn]] void rethrow_syntax_error(const toml::exception& e, const std::string& file_name) {
   const std::string message = e.what();
   int line = static_cast<int>(e.location().line());
+  // The last annotated line is where parsing stopped (for a duplicate key, the second one).
   static const std::regex line_marker(R"(\n\s*(\d+) \|)");
+  for (auto it = std::sregex_iterator(message.begin(), message.end(), line_marker); it != std::sregex_iterator(); ++it) {
+    line = std::stoi((*it)[1].str());
+  }
   std::smatch m;
-  if (std::regex_search(message, m, line_marker)) line = std::stoi(m[1].str());
   std::string first = message.substr(0, message.find('\n'));
   for (const char* prefix : {"[error] ", "[error]"}) {
     if (first.rfind(prefix, 0) == 0) first.erase(0, std::strlen(prefix));
@@ -79,10 +82,12 @@ void check_nesting(std::string_view text, const std::string& file_name, int max_
     if (colon != std::string::npos) first.erase(0, colon + 2);
   }
   // toml11 names the place where parsing stopped; say which line's text that is.
-  static const std::regex caret(R"(\|\s*\^-+\s*(.*))");
-  if (std::regex_search(message, m, caret) && !m[1].str().empty()) {
-    first += " (" + m[1].str() + ")";
+  static const std::regex caret(R"(\|\s*[\^~]+-*\s*(.*))");
+  std::string note;
+  for (auto it = std::sregex_iterator(message.begin(), message.end(), caret); it != std::sregex_iterator(); ++it) {
+    note = (*it)[1].str();
   }
+  if (!note.empty()) first += " (" + note + ")";
   throw InputError(file_name, line, "", "TOML syntax error: " + first);
 }
 

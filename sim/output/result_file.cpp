@@ -120,8 +120,14 @@ Handle create_file(const std::string& path) {
   h5::quiet_errors();
   Handle fapl(check_id(H5Pcreate(H5P_FILE_ACCESS), path, "file access properties"));
   check_ok(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), path, "close degree");
+  errno = 0;
   const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get());
-  if (id < 0) throw OutputError(path, "cannot create the output file: " + h5::last_error());
+  if (id < 0) {
+    const int error = errno;
+    const std::string detail = error != 0 ? std::string(std::strerror(error)) : h5::last_error();
+    H5Eclear2(H5E_DEFAULT);
+    throw OutputError(path, "cannot create the file: " + detail);
+  }
   return Handle(id);
 }
 

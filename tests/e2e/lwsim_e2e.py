@@ -102,22 +102,44 @@ def copy_scenario(directory, name="scenario.toml"):
     return target
 
 
-def line_of(text, needle):
-    """The 1-based number of the first line of `text` that contains `needle`."""
+def line_of(text, needle, exact=False):
+    """The 1-based number of the first line of `text` that contains `needle` (or, when `exact`,
+    that is `needle` apart from surrounding white space)."""
     for number, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
+        if (line.strip() == needle.strip()) if exact else (needle in line):
             return number
     raise AssertionError(f"{needle!r} not found in the text")
 
 
-def parameter_names():
-    """Every parameter name ("dotted.name") declared in models/lwp/parameters.def."""
-    text = read_text(PARAMETERS_DEF)
-    # Entries start a line; the format description in the file's header comment does not.
-    names = re.findall(r'^LWP_PARAM\(\s*\w+\s*,\s*"([^"]+)"', text, flags=re.MULTILINE)
-    if not names:
+# LWP_PARAM(field, "dotted.name", kind, default, min, max, ...) at the start of a line (the format
+# description in the file's header comment is indented after "//", so it does not match).
+_PARAM_ENTRY = re.compile(r'^LWP_PARAM\(\s*\w+\s*,\s*"([^"]+)"\s*,\s*(\w+)\s*,\s*([^,]+?)\s*,',
+                          flags=re.MULTILINE)
+
+
+def parameter_table():
+    """[(name, kind, default text)] for every parameter in models/lwp/parameters.def, in order."""
+    entries = _PARAM_ENTRY.findall(read_text(PARAMETERS_DEF))
+    if not entries:
         raise AssertionError(f"no LWP_PARAM entries found in {PARAMETERS_DEF}")
-    return names
+    return entries
+
+
+def parameter_names():
+    """Every parameter name ("dotted.name") declared in models/lwp/parameters.def, in order."""
+    return [name for name, _, _ in parameter_table()]
+
+
+def flatten(table, prefix=""):
+    """{"a.b.c": value} for a nested dict (a parsed TOML table)."""
+    out = {}
+    for key, value in table.items():
+        name = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            out.update(flatten(value, name))
+        else:
+            out[name] = value
+    return out
 
 
 class TempDirTestCase(unittest.TestCase):
@@ -179,6 +201,18 @@ def walk_datasets(h5file):
 
     h5file.visititems(visit)
     return found
+
+
+def dataset_content(dset):
+    """(dtype, shape, bytes) of a dataset, for byte-for-byte comparison. Strings are compared by
+    their text (the bytes of an object array would be pointers)."""
+    import h5py
+
+    if h5py.check_string_dtype(dset.dtype) is not None:
+        data = "\x00".join(dset.asstr()[()].ravel().tolist()).encode("utf-8")
+    else:
+        data = dset[()].tobytes()
+    return (str(dset.dtype), dset.shape, data)
 
 
 def attr_str(value):

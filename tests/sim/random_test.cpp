@@ -85,17 +85,14 @@ struct ChiSquare {
   double critical = 0.0;
 };
 
-// Chi-square of integer draws against an exact pmf on {0, 1, ...}: single values where the
-// expected count is at least 5, the two tails pooled (and folded into their neighbour when the
-// tail itself expects fewer than 5).
+// Chi-square of integer draws against an exact pmf on {0, 1, ..., support_max} with its mode at
+// `mode`: single values where the expected count is at least 5 (an interval around the mode, as
+// the pmfs are unimodal), the two tails pooled (and folded into their neighbour when the tail
+// itself expects fewer than 5).
 ChiSquare chi_square(const std::map<std::int64_t, std::size_t>& counts, std::size_t n,
-                     const std::function<double(std::int64_t)>& pmf, std::int64_t support_max) {
+                     const std::function<double(std::int64_t)>& pmf, std::int64_t mode,
+                     std::int64_t support_max) {
   const double total = static_cast<double>(n);
-  std::int64_t mode = 0;
-  for (std::int64_t k = 0; k <= support_max; ++k) {
-    if (pmf(k) > pmf(mode)) mode = k;
-    if (k > mode + 100000) break;
-  }
   std::int64_t lo = mode;
   while (lo > 0 && total * pmf(lo - 1) >= 5.0) --lo;
   std::int64_t hi = mode;
@@ -488,7 +485,8 @@ void check_poisson(double mean, std::uint32_t purpose) {
   // Poisson: mu4 = mean (1 + 3 mean).
   check_variance(m, mean, mean * (1.0 + 3.0 * mean));
   const auto pmf = [mean](std::int64_t k) { return poisson_pmf(mean, k); };
-  check_fit(chi_square(counts, n, pmf, std::numeric_limits<std::int32_t>::max()));
+  const auto mode = static_cast<std::int64_t>(std::floor(mean));
+  check_fit(chi_square(counts, n, pmf, mode, std::numeric_limits<std::int32_t>::max()));
 }
 }  // namespace
 
@@ -538,7 +536,8 @@ void check_binomial(std::uint32_t trials, double p, std::uint32_t purpose) {
   // Binomial: mu4 = npq (1 + 3 (n - 2) pq).
   check_variance(m, var, var * (1.0 + 3.0 * (nd - 2.0) * p * (1.0 - p)));
   const auto pmf = [trials, p](std::int64_t k) { return binomial_pmf(trials, p, k); };
-  check_fit(chi_square(counts, n, pmf, trials));
+  const auto mode = static_cast<std::int64_t>(std::floor((nd + 1.0) * p));
+  check_fit(chi_square(counts, n, pmf, mode, trials));
 }
 }  // namespace
 

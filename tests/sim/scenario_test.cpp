@@ -388,7 +388,10 @@ void check_same_run(const sim::Scenario& a, const sim::Scenario& b) {
     CHECK(a.observation->values == b.observation->values);
     CHECK(a.observation->labels == b.observation->labels);
   }
-  CHECK(sim::config::write_toml(a.document.at("practice")) == sim::config::write_toml(b.document.at("practice")));
+  const auto& x = a.document.at("practice").items();
+  const auto& y = b.document.at("practice").items();
+  REQUIRE(x.size() == y.size());
+  for (std::size_t i = 0; i < x.size(); ++i) CHECK(sim::config::write_toml(x[i]) == sim::config::write_toml(y[i]));
 }
 }  // namespace
 
@@ -412,7 +415,8 @@ TEST_CASE("the resolved scenario re-loads to identical parameter values and run 
   sim::apply_overrides(s, o);
   const std::string resolved = s.resolved_toml();
   INFO(resolved);
-  CHECK(resolved.find("base") == std::string::npos);
+  CHECK(resolved.find("\nbase =") == std::string::npos);
+  CHECK(resolved.rfind("base =", 0) == std::string::npos);
   const sim::Scenario again = sim::scenario_from_text(resolved, "<resolved>", lwsim_test::registry());
   check_same_run(s, again);
   CHECK(param(again, "clp.handover_fraction") == 0.30000000000000004);

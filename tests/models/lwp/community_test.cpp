@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ struct SharedLocality {
   lwp::Locality locality;
   std::vector<lwp::Practice> practices;
   std::vector<lwp::Practice*> members;
+  std::vector<std::uint64_t> order;  // the mechanism's scratch space
 
   SharedLocality(const lwp::Parameters& params, std::size_t practice_count) : practices(practice_count) {
     locality.organisations = static_cast<int>(params.community_organisations);
@@ -32,7 +34,7 @@ struct SharedLocality {
   }
 
   void resolve(const lwp::Parameters& params, int week) {
-    lwp::resolve_locality(locality, members, params, lwp::Draws{{1, 0}, nullptr}, 0, week);
+    lwp::resolve_locality(locality, members, params, lwp::Draws{{1, 0}, nullptr}, 0, week, order);
   }
 };
 

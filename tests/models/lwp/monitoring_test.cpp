@@ -102,3 +102,13 @@ TEST_CASE("with an appraisal rate of 0 a practice never appraises the programme"
   CHECK(after.totals.appraisals == 0);
   CHECK(after.protected_time == 0.5);
 }
+
+TEST_CASE("an appraisal with no referrals in its window changes nothing") {
+  lwp::Parameters params{};
+  params.monitoring_appraisal_rate = 1.0;
+  const lwp::Practice before = make_practice(params);
+  const lwp::Practice after = appraised(0, 0, params, 20, 0.5);
+  CHECK(after.totals.appraisals == 1);  // the practice looked...
+  CHECK(after.protected_time == 0.5);   // ...and found nothing to judge
+  for (int i = 0; i < before.staff.count; ++i) CHECK(after.staff.engagement[at(i)] == before.staff.engagement[at(i)]);
+}

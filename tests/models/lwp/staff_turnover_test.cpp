@@ -43,6 +43,24 @@ TEST_CASE("staff turnover resets a slot to newcomer states and counts leadership
   }
 }
 
+TEST_CASE("a new lead GP brings a new GP buy-in, and nobody else does") {
+  const lwp::Parameters params{};
+  int changed = 0;
+  for (std::uint32_t r = 0; r < 50; ++r) {
+    lwp::Practice practice = make_practice(params);
+    practice.staff.leave_week[at(lwp::kPracticeManagerSlot)] = 5;
+    practice.staff.leave_week[at(2)] = 5;
+    lwp::staff_turnover(practice, params, week_context(4, r, 0, 5));
+    CHECK(practice.gp_buy_in == 0.6);  // the fixture's buy-in: unchanged by other departures
+    practice.staff.leave_week[at(lwp::kLeadGpSlot)] = 9;
+    lwp::staff_turnover(practice, params, week_context(4, r, 0, 9));
+    CHECK(practice.gp_buy_in >= 0.0);
+    CHECK(practice.gp_buy_in <= 1.0);
+    changed += practice.gp_buy_in != 0.6 ? 1 : 0;
+  }
+  CHECK(changed == 50);  // a Beta draw equals 0.6 with probability 0
+}
+
 TEST_CASE("over a replicate, leadership changes count only lead GP and practice manager replacements") {
   // Only the lead GP and the practice manager can leave: every change is a leadership change.
   sim::Scenario leadership_only = lwsim_test::deep_end();

@@ -1,0 +1,373 @@
+"""Every bad input is refused the same way (DESIGN §4.1, §4): exit code 2, exactly one line on
+stderr naming the file, the line and the key where they exist, nothing on stdout, and nothing left
+behind — no OUT.h5, OUT.h5.part or OUT.h5.tmp, and no other file created.
+
+Scenario variants are made by copying scenarios/deep_end_glasgow.toml (with observed/ alongside,
+so that its relative `observed` path resolves) into a temporary directory and editing the copy.
+"""
+
+import os
+import re
+import unittest
+
+import lwsim_e2e as e2e
+
+OUT = "out.h5"
+OUT_FILES = (OUT, OUT + ".part", OUT + ".tmp")
+
+
+class BadInputCase(e2e.TempDirTestCase):
+    """Helpers: make scenario variants, run lwsim in the temporary directory, check the refusal."""
+
+    def setUp(self):
+        super().setUp()
+        self.scenario = e2e.copy_scenario(self.tmp)
+        self.original = e2e.read_text(self.scenario)
+
+    def variant(self, name, text):
+        """Writes a scenario variant `name` with `text`; returns its file name (relative to tmp)."""
+        e2e.write_text(self.path(name), text)
+        return name
+
+    def edited(self, name, old, new):
+        """The default scenario with the one line `old` replaced by `new`."""
+        self.assertEqual(self.original.count(old), 1, f"{old!r} must occur once in the default scenario")
+        return self.variant(name, self.original.replace(old, new))
+
+    def appended(self, name, extra):
+        return self.variant(name, self.original.rstrip("\n") + "\n\n" + extra)
+
+    def assert_refused(self, *args, file=None, line=None, key=None, mentions=(), cwd=None, existing=()):
+        """Runs `lwsim args` in the temporary directory and checks that it is refused as bad input.
+
+        file/line/key: the message must contain "FILE:LINE:" (or "FILE:" when line is None) and
+        the key; `mentions`: further words the message must contain; `existing`: output files
+        that existed before (they must be left as they were). Returns the message.
+        """
+        cwd = cwd or self.tmp
+        before = e2e.list_tree(self.tmp)
+        result = e2e.run(*args, cwd=cwd)
+        shown = f"lwsim {' '.join(map(str, args))}\nexit {result.code}\nstdout: {result.stdout!r}\nstderr: {result.stderr!r}"
+        self.assertEqual(result.code, e2e.EXIT_BAD_INPUT, f"bad input must exit with code 2\n{shown}")
+        lines = e2e.stderr_lines(result)
+        self.assertEqual(len(lines), 1, f"bad input must give exactly one line on stderr\n{shown}")
+        self.assertEqual(result.stdout, "", f"bad input must print nothing on stdout\n{shown}")
+        message = lines[0]
+        self.assertTrue(message.startswith("lwsim: error: "), f"message: {message}")
+        if file is not None:
+            place = f"{file}:{line}:" if line is not None else f"{file}:"
+            self.assertIn(place, message, f"the message must name {place}")
+        if key is not None:
+            self.assertIn(key, message, "the message must name the key")
+        for word in mentions:
+            self.assertIn(word, message)
+        for name in OUT_FILES:
+            if name in existing:
+                continue
+            self.assertFalse(os.path.exists(os.path.join(cwd, name)), f"{name} was left behind\n{shown}")
+        self.assertEqual(e2e.list_tree(self.tmp), before, f"bad input must create nothing\n{shown}")
+        return message
+
+    def assert_scenario_refused(self, name, **expect):
+        """A bad scenario file is refused by `run` (with an output path) and by `validate` alike."""
+        with self.subTest(command="run"):
+            message = self.assert_refused("run", name, "-o", OUT, "--replicates", 10, **expect)
+        with self.subTest(command="validate"):
+            self.assertEqual(self.assert_refused("validate", name, **expect), message,
+                             "run and validate must give the same message")
+        return message
+
+
+class ScenarioFileErrors(BadInputCase):
+
+    def test_toml_syntax_error_names_the_file_and_the_right_line(self):
+        """A TOML syntax error names the scenario file and the line where the error is."""
+        cases = {
+            "double_equals.toml": ("seed = 20141101", "seed = = 20141101"),
+            "unterminated_string.toml": ('name = "Cyan"', 'name = "Cyan'),
+            "unclosed_header.toml": ("[evaluation]\n", "[evaluation\n"),
+            "missing_value.toml": ("list_size = 4653", "list_size ="),
+        }
+        for name, (old, new) in cases.items():
+            with self.subTest(name):
+                self.edited(name, old, new)
+                line = e2e.line_of(e2e.read_text(self.path(name)), new, exact=True)
+                self.assert_scenario_refused(name, file=name, line=line, mentions=("syntax",))
+
+    def test_duplicate_key_is_reported_at_the_duplicate(self):
+        """A key written twice is reported at the line of the second (offending) occurrence.
+
+        BUG: lwsim reports the line of the FIRST occurrence (toml11 points at the value that
+        "already exists"), so the user is sent to a line that is fine; the same for a table
+        header written twice.
+        """
+        name = self.edited("dup_key.toml", "seed = 20141101", "seed = 20141101\nseed = 7")
+        line = e2e.line_of(e2e.read_text(self.path(name)), "seed = 7")
+        self.assert_refused("validate", name, file=name, line=line)
+
+    def test_unknown_top_level_key(self):
+        """An unknown top-level key is refused, naming the file, its line and the key."""
+        name = self.edited("unknown_key.toml", "[run]\n", 'colour = "blue"\n\n[run]\n')
+        line = e2e.line_of(e2e.read_text(self.path(name)), "colour =")
+        self.assert_scenario_refused(name, file=name, line=line, key="colour", mentions=("unknown",))
+
+    def test_unknown_parameter_suggests_the_near_name(self):
+        """A misspelt parameter is refused with its line, and the message suggests the real name."""
+        name = self.appended("unknown_parameter.toml", "[parameters.clp]\ndeparture_hazrd = 0.004\n")
+        line = e2e.line_of(e2e.read_text(self.path(name)), "departure_hazrd")
+        message = self.assert_scenario_refused(name, file=name, line=line,
+                                               key="parameters.clp.departure_hazrd")
+        self.assertIn("clp.departure_hazard'", message.replace("departure_hazrd", ""),
+                      "the near name clp.departure_hazard must be suggested")
+
+    def test_string_for_a_number(self):
+        """A string given for a real-valued parameter is a type error at its line and key."""
+        name = self.appended("string_for_number.toml", '[parameters.clp]\ndeparture_hazard = "0.004"\n')
+        line = e2e.line_of(e2e.read_text(self.path(name)), 'departure_hazard = "')
+        self.assert_scenario_refused(name, file=name, line=line, key="parameters.clp.departure_hazard",
+                                     mentions=("string",))
+
+    def test_real_for_an_integer_parameter(self):
+        """A real number (even a whole one, 8.0) for an integer parameter is refused at its line and key."""
+        for value in ("8.5", "8.0"):
+            with self.subTest(value=value):
+                name = self.appended(f"real_for_integer_{value}.toml",
+                                     f"[parameters.classification]\nwindow_weeks = {value}\n")
+                line = e2e.line_of(e2e.read_text(self.path(name)), "window_weeks =")
+                self.assert_scenario_refused(name, file=name, line=line,
+                                             key="parameters.classification.window_weeks",
+                                             mentions=("whole number",))
+
+    def test_out_of_range_value_names_the_parameter_and_file_line(self):
+        """An out-of-range value is refused naming parameters.<name> at FILE:LINE, with the range."""
+        cases = [("clp", "departure_hazard", "7.0"), ("clp", "departure_hazard", "-0.1"),
+                 ("classification", "window_weeks", "0")]
+        for group, leaf, value in cases:
+            with self.subTest(parameter=f"{group}.{leaf}", value=value):
+                name = self.appended(f"range_{leaf}_{value}.toml", f"[parameters.{group}]\n{leaf} = {value}\n")
+                line = e2e.line_of(e2e.read_text(self.path(name)), f"{leaf} = {value}")
+                self.assert_scenario_refused(name, file=name, line=line, key=f"parameters.{group}.{leaf}",
+                                             mentions=("range",))
+
+    def test_out_of_range_run_settings_in_the_file(self):
+        """run.replicates = 0 and run.seed = -1 in a scenario are refused at their lines."""
+        for old, new, key in [("replicates = 10000", "replicates = 0", "run.replicates"),
+                              ("seed = 20141101", "seed = -1", "run.seed")]:
+            with self.subTest(key):
+                name = self.edited(f"{key}.toml", old, new)
+                line = e2e.line_of(e2e.read_text(self.path(name)), new)
+                self.assert_refused("validate", name, file=name, line=line, key=key)
+
+    def test_inconsistent_parameters_are_reported_where_they_were_set(self):
+        """Parameters that are valid alone but inconsistent together (the CLP's three target shares
+        must sum to 1) are reported at the file and line where the user set them.
+
+        BUG: the message reads "<defaults>: clp.target_share_community_networking: the three
+        clp.target_share_* parameters must sum to 1 (they sum to 1.4)" — it names a pseudo-file
+        "<defaults>" and a parameter the user never set, instead of FILE:LINE of
+        clp.target_share_patient_support (the same happens with --set).
+        """
+        name = self.appended("shares.toml", "[parameters.clp]\ntarget_share_patient_support = 0.9\n")
+        line = e2e.line_of(e2e.read_text(self.path(name)), "target_share_patient_support")
+        self.assert_refused("validate", name, file=name, line=line,
+                            key="parameters.clp.target_share_patient_support")
+
+    def test_missing_scenario_file(self):
+        """A scenario file that does not exist is refused, naming it."""
+        self.assert_scenario_refused("nowhere.toml", file="nowhere.toml")
+
+    def test_missing_base(self):
+        """A `base` that does not exist is refused at the `base` key, naming the missing file."""
+        name = self.variant("child.toml", 'base = "nowhere.toml"\ntitle = "child"\n')
+        self.assert_scenario_refused(name, file=name, line=1, key="base", mentions=("nowhere.toml",))
+
+    def test_base_loop(self):
+        """Scenarios whose bases form a loop (a -> b -> a, or a -> a) are refused at `base`."""
+        self.variant("a.toml", 'base = "b.toml"\n')
+        self.variant("b.toml", 'base = "a.toml"\n')
+        self.variant("self.toml", 'title = "x"\nbase = "self.toml"\n')
+        for name in ("a.toml", "self.toml"):
+            with self.subTest(name):
+                message = self.assert_scenario_refused(name, key="base", mentions=("loop",))
+                self.assertRegex(message, r"(a|b|self)\.toml", "the message must name a file of the loop")
+
+    def test_base_loop_names_the_line_of_base(self):
+        """A base loop is reported at FILE:LINE of the `base` key that closes the loop.
+
+        BUG: the message has the file (as an absolute path) and the key but no line:
+        "lwsim: error: /tmp/.../b.toml: base: base scenarios form a loop through a.toml".
+        """
+        self.variant("a.toml", 'base = "b.toml"\n')
+        self.variant("b.toml", 'title = "b"\nbase = "a.toml"\n')
+        message = self.assert_refused("validate", "a.toml", key="base")
+        self.assertRegex(message, r"b\.toml:2: base:")
+
+    def test_error_in_a_base_names_the_base_file(self):
+        """An error inside a base scenario names the base file and its line, not the child."""
+        base = self.appended("base.toml", "[parameters.clp]\ndeparture_hazard = 7.0\n")
+        line = e2e.line_of(e2e.read_text(self.path(base)), "departure_hazard = 7.0")
+        child = self.variant("child.toml", 'base = "base.toml"\ntitle = "child"\n')
+        self.assert_scenario_refused(child, file=base, line=line, key="parameters.clp.departure_hazard")
+
+    def test_missing_observed_file(self):
+        """A missing observed-data file is refused at the scenario's run.observed line."""
+        name = self.edited("no_observed.toml", '"observed/deep_end_2016.toml"', '"observed/nowhere.toml"')
+        line = e2e.line_of(e2e.read_text(self.path(name)), "observed/nowhere.toml")
+        self.assert_scenario_refused(name, file=name, line=line, key="run.observed",
+                                     mentions=("nowhere.toml",))
+
+    def test_observed_fip_count_larger_than_the_practices(self):
+        """An observed FIP count above the number of practices is refused in the observed file."""
+        observed = self.path("observed", "deep_end_2016.toml")
+        text = e2e.read_text(observed)
+        self.assertEqual(text.count("\nfip = 3\n"), 1)
+        e2e.write_text(self.path("observed", "too_many.toml"), text.replace("\nfip = 3\n", "\nfip = 8\n"))
+        name = self.edited("too_many.toml", "observed/deep_end_2016.toml", "observed/too_many.toml")
+        line = e2e.line_of(e2e.read_text(self.path("observed", "too_many.toml")), "fip = 8")
+        self.assert_scenario_refused(name, file="too_many.toml", line=line, key="fip", mentions=("8", "7"))
+
+    def test_duplicate_practice_names(self):
+        """Two practices with the same name are refused at the second one's name."""
+        name = self.edited("duplicate.toml", 'name = "Cobalt"', 'name = "Ochre"')
+        text = e2e.read_text(self.path(name))
+        line = [n for n, l in enumerate(text.splitlines(), 1) if l == 'name = "Ochre"'][1]
+        self.assert_scenario_refused(name, file=name, line=line, key="name", mentions=("Ochre",))
+
+    def test_practice_without_list_size(self):
+        """A [[practice]] without list_size is refused, naming list_size and a line of that table."""
+        name = self.edited("no_list_size.toml", "list_size = 4400\n", "")
+        text = e2e.read_text(self.path(name))
+        name_line = e2e.line_of(text, 'name = "Cobalt"')
+        message = self.assert_scenario_refused(name, file=name, key="list_size")
+        m = re.search(re.escape(name) + r":(\d+):", message)
+        self.assertIsNotNone(m, "the message must give a line")
+        self.assertIn(int(m.group(1)), (name_line - 1, name_line), "the line must be the Cobalt [[practice]] table")
+
+
+class CommandLineErrors(BadInputCase):
+
+    def test_set_unknown_name_suggests_the_near_name(self):
+        """--set with an unknown parameter is refused, naming it and suggesting the real name."""
+        message = self.assert_refused("run", "-o", OUT, "--set", "clp.departure_hazrd=0.1",
+                                      key="clp.departure_hazrd", mentions=("--set",))
+        self.assertIn("'clp.departure_hazard'", message)
+
+    def test_set_bad_value(self):
+        """--set with a value that is not a number, out of range, or not whole is refused, naming the parameter."""
+        for assignment, word in [("clp.departure_hazard=abc", "abc"), ("clp.departure_hazard=0.9", "range"),
+                                 ("classification.window_weeks=2.5", "whole"), ("clp.departure_hazard=", "number")]:
+            with self.subTest(assignment):
+                self.assert_refused("run", "-o", OUT, "--set", assignment, key=assignment.split("=")[0],
+                                    mentions=("--set", word))
+
+    def test_set_without_equals(self):
+        """--set without '=' is refused, naming --set and quoting what was given."""
+        self.assert_refused("run", "-o", OUT, "--set", "clp.departure_hazard", key="--set",
+                            mentions=("clp.departure_hazard", "="))
+
+    def test_seed_out_of_range(self):
+        """--seed must be a whole number from 0 to 2^32-1: -1, 2^32 and 99999999999 are refused."""
+        for seed in ("-1", "4294967296", "99999999999"):
+            with self.subTest(seed=seed):
+                self.assert_refused("run", "-o", OUT, "--seed", seed, key="--seed")
+
+    def test_replicates_zero(self):
+        """--replicates 0 is refused, naming --replicates."""
+        self.assert_refused("run", "-o", OUT, "--replicates", "0", key="--replicates")
+
+    def test_unknown_option(self):
+        """An unknown option is refused, naming it."""
+        self.assert_refused("run", "-o", OUT, "--bogus", mentions=("--bogus",))
+
+    def test_unknown_subcommand(self):
+        """An unknown subcommand is refused as bad input."""
+        self.assert_refused("frobnicate", "-o", OUT)
+
+    def test_unknown_subcommand_is_named(self):
+        """An unknown subcommand is named in the message, so that a typo is easy to see.
+
+        BUG: `lwsim frobnicate` says "a command is required: run, validate, params or report",
+        as if no command had been given.
+        """
+        self.assert_refused("frobnicate", mentions=("frobnicate",))
+
+    def test_no_subcommand(self):
+        """No subcommand at all is refused, listing the commands."""
+        self.assert_refused(mentions=("run",))
+
+    def test_report_of_a_missing_file(self):
+        """`lwsim report` of a file that does not exist is refused in one line naming the file."""
+        result = e2e.run("report", "nowhere.h5", cwd=self.tmp)
+        self.assertNotEqual(result.code, 0)
+        self.assertEqual(len(e2e.stderr_lines(result)), 1, result.stderr)
+        self.assertIn("nowhere.h5", result.stderr)
+
+    def test_report_of_a_missing_file_is_bad_input(self):
+        """`lwsim report` of a missing file is bad input: exit code 2 (DESIGN §4.1).
+
+        BUG: exits 1 ("anything else"); so does `lwsim report` of a file that is not HDF5.
+        """
+        self.assert_refused("report", "nowhere.h5", file="nowhere.h5")
+
+
+class OutputPathErrors(BadInputCase):
+
+    def test_output_in_a_missing_directory(self):
+        """An output path in a directory that does not exist is refused; the directory is not created."""
+        self.assert_refused("run", "--replicates", 10, "-o", "nodir/out.h5", file="nodir/out.h5", key="-o",
+                            mentions=("nodir",))
+        self.assertFalse(os.path.exists(self.path("nodir")))
+
+    def test_output_path_is_a_directory(self):
+        """An output path that is a directory is refused and the directory is left empty."""
+        os.mkdir(self.path("adir"))
+        self.assert_refused("run", "--replicates", 10, "-o", "adir", file="adir", key="-o",
+                            mentions=("directory",))
+        self.assertEqual(os.listdir(self.path("adir")), [])
+
+    def test_output_in_a_read_only_directory(self):
+        """An output path in a read-only directory (mode 0555) is refused before any work."""
+        ro = self.path("readonly")
+        os.mkdir(ro)
+        os.chmod(ro, 0o555)
+        self.addCleanup(os.chmod, ro, 0o755)
+        probe = os.path.join(ro, "probe")
+        try:
+            with open(probe, "w"):
+                pass
+        except PermissionError:
+            pass
+        else:
+            os.remove(probe)
+            self.skipTest("this user (root?) can write in a mode-0555 directory; "
+                          "see test_output_where_no_file_can_be_created")
+        self.assert_refused("run", "--replicates", 10, "-o", "readonly/out.h5", file="readonly/out.h5",
+                            key="-o")
+        self.assertEqual(os.listdir(ro), [])
+
+    def test_output_where_no_file_can_be_created(self):
+        """An output path under /proc, where no file can be created (even by root), is refused."""
+        for target in ("/proc/self/lwsim-e2e-out.h5", "/proc/lwsim-e2e-out.h5"):
+            with self.subTest(target):
+                self.assert_refused("run", "--replicates", 10, "-o", target, file=target, key="-o")
+                for suffix in ("", ".part", ".tmp"):
+                    self.assertFalse(os.path.exists(target + suffix))
+
+    def test_existing_output_without_overwrite(self):
+        """An existing output file is refused without --overwrite, and left untouched."""
+        e2e.write_text(self.path(OUT), "precious")
+        self.assert_refused("run", "--replicates", 10, "-o", OUT, file=OUT, key="-o", mentions=("--overwrite",),
+                            existing=(OUT,))
+        self.assertEqual(e2e.read_text(self.path(OUT)), "precious")
+
+    def test_existing_output_with_overwrite_is_replaced(self):
+        """The same command with --overwrite succeeds and replaces the file with an HDF5 file."""
+        e2e.write_text(self.path(OUT), "precious")
+        e2e.run_ok(self, "run", "--replicates", 10, "--quiet", "-o", OUT, "--overwrite", cwd=self.tmp)
+        with open(self.path(OUT), "rb") as f:
+            self.assertEqual(f.read(8), b"\x89HDF\r\n\x1a\n")
+        self.assertEqual(sorted(os.listdir(self.tmp)), sorted(["observed", "scenario.toml", OUT]))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,169 @@
+"""The command line's informational commands (DESIGN §4.1, §5): help, version, the parameter table
+and its committed documentation, `validate`, and `run` of the built-in Deep End scenario.
+"""
+
+import os
+import re
+import tomllib
+import unittest
+
+import lwsim_e2e as e2e
+
+OBSERVED_FILE = os.path.join(e2e.SCENARIOS_DIR, "observed", "deep_end_2016.toml")
+
+# Options each subcommand must document (DESIGN §4.1 plus the flags lwsim promises elsewhere).
+SUBCOMMAND_OPTIONS = {
+    "run": ["scenario", "-o", "--output", "--replicates", "--seed", "--threads", "--set", "--quiet", "--overwrite"],
+    "validate": ["file"],
+    "params": ["--markdown"],
+    "report": ["file"],
+}
+
+
+def load_toml(path):
+    with open(path, "rb") as f:
+        return tomllib.load(f)
+
+
+class HelpTest(unittest.TestCase):
+
+    def test_top_level_help_lists_the_subcommands(self):
+        """`lwsim --help` exits 0, on stdout only, and lists every subcommand."""
+        result = e2e.run_ok(self, "--help")
+        self.assertEqual(result.stderr, "")
+        for command in SUBCOMMAND_OPTIONS:
+            self.assertRegex(result.stdout, rf"\n\s+{command}\s", f"--help does not list {command}")
+
+    def test_subcommand_help_lists_its_options(self):
+        """`lwsim COMMAND --help` exits 0 and documents each of the command's options."""
+        for command, options in SUBCOMMAND_OPTIONS.items():
+            with self.subTest(command):
+                result = e2e.run_ok(self, command, "--help")
+                self.assertEqual(result.stderr, "")
+                self.assertIn(f"lwsim {command}", result.stdout)
+                for option in options:
+                    self.assertRegex(result.stdout, rf"(^|[\s,]){re.escape(option)}([\s,]|$)",
+                                     f"`lwsim {command} --help` does not mention {option}")
+
+    def test_version_is_the_projects(self):
+        """`lwsim --version` exits 0 and prints the version declared in the top-level CMakeLists.txt."""
+        declared = re.search(r"project\(lwsim\s+VERSION\s+([0-9.]+)",
+                             e2e.read_text(os.path.join(e2e.SOURCE_DIR, "CMakeLists.txt")))
+        self.assertIsNotNone(declared)
+        result = e2e.run_ok(self, "--version")
+        self.assertRegex(result.stdout.strip(), rf"^lwsim {re.escape(declared.group(1))}\b")
+
+
+class ParamsTest(unittest.TestCase):
+
+    def test_params_lists_every_parameter_of_the_table(self):
+        """`lwsim params` lists every parameter in models/lwp/parameters.def, in order, and no other."""
+        result = e2e.run_ok(self, "params")
+        listed = [line.split()[0] for line in result.stdout.splitlines()
+                  if line.strip() and "." in line.split()[0]]
+        self.assertEqual(listed, e2e.parameter_names())
+
+    def test_params_shows_the_defaults_of_the_table(self):
+        """Each parameter's default in `lwsim params` is the default in parameters.def."""
+        result = e2e.run_ok(self, "params")
+        defaults = {line.split()[0]: line.split()[1] for line in result.stdout.splitlines()[1:] if line.strip()}
+        for name, _, default in e2e.parameter_table():
+            with self.subTest(name):
+                self.assertEqual(float(defaults[name]), float(default))
+
+    def test_markdown_names_every_parameter(self):
+        """`lwsim params --markdown` has one table row for each parameter in parameters.def."""
+        result = e2e.run_ok(self, "params", "--markdown")
+        rows = re.findall(r"^\| `([^`]+)` \|", result.stdout, flags=re.MULTILINE)
+        self.assertEqual(rows, e2e.parameter_names())
+
+    def test_committed_parameter_doc_is_up_to_date(self):
+        """docs/parameters.md is exactly what `lwsim params --markdown` prints (it is generated)."""
+        regenerate = ("regenerate it with `cmake --build <build> --target docs-parameters` "
+                      "(for example `cmake --build build/release --target docs-parameters`) and commit it")
+        generated = e2e.run_ok(self, "params", "--markdown").stdout
+        if not os.path.exists(e2e.PARAMETERS_DOC):
+            self.fail(f"{e2e.PARAMETERS_DOC} does not exist; {regenerate}")
+        committed = e2e.read_text(e2e.PARAMETERS_DOC)
+        if committed != generated:
+            differing = next((i for i, (a, b) in enumerate(zip(committed.splitlines(), generated.splitlines()), 1)
+                              if a != b), min(len(committed.splitlines()), len(generated.splitlines())) + 1)
+            self.fail(f"{e2e.PARAMETERS_DOC} is out of date with the parameter table "
+                      f"(first difference at line {differing}); {regenerate}")
+
+
+class ValidateTest(unittest.TestCase):
+
+    def test_validate_accepts_the_default_scenario_and_prints_every_parameter(self):
+        """`lwsim validate scenarios/deep_end_glasgow.toml` exits 0 and prints, as TOML, every
+        parameter of the table with its default (the scenario sets none)."""
+        result = e2e.run_ok(self, "validate", e2e.DEFAULT_SCENARIO)
+        resolved = tomllib.loads(result.stdout)
+        parameters = e2e.flatten(resolved["parameters"])
+        table = e2e.parameter_table()
+        self.assertEqual(sorted(parameters), sorted(name for name, _, _ in table))
+        for name, kind, default in table:
+            with self.subTest(name):
+                self.assertEqual(float(parameters[name]), float(default))
+                if kind == "INTEGER":
+                    self.assertIsInstance(parameters[name], int)
+
+    def test_validate_keeps_the_scenarios_own_values(self):
+        """The resolved scenario keeps the file's title, run settings, phases and practices."""
+        result = e2e.run_ok(self, "validate", e2e.DEFAULT_SCENARIO)
+        resolved = tomllib.loads(result.stdout)
+        original = load_toml(e2e.DEFAULT_SCENARIO)
+        for key in ("title", "evaluation", "practices", "practice"):
+            self.assertEqual(resolved[key], original[key], key)
+        self.assertEqual(resolved["run"]["replicates"], original["run"]["replicates"])
+        self.assertEqual(resolved["run"]["seed"], original["run"]["seed"])
+        self.assertEqual(os.path.realpath(resolved["run"]["observed"]), os.path.realpath(OBSERVED_FILE))
+
+
+class DefaultRunTest(unittest.TestCase):
+    """`lwsim run` without a scenario runs the built-in Deep End Glasgow scenario (DESIGN §4.1)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = e2e.SharedTempDir()
+        cls.builtin = e2e.run_checked("run", "--replicates", 200, "--quiet", cwd=cls.tmp.name)
+        cls.observed = load_toml(OBSERVED_FILE)
+        cls.scenario = load_toml(e2e.DEFAULT_SCENARIO)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_prints_the_deep_end_comparison(self):
+        """It prints the observed 3 FIP / 4 PIP of the observed data file, P(count = 3), P(FIP) for
+        each practice of the scenario, and construct scores at each phase."""
+        out = self.builtin.stdout
+        fip, pip = self.observed["fip"], self.observed["pip"]
+        self.assertEqual((fip, pip), (3, 4))
+        self.assertIn(f"observed: {fip} FIP / {pip} PIP", out)
+        self.assertRegex(out, rf"P\(count = {fip}\) = [0-9.]+ ± [0-9.]+")
+        printed = e2e.parse_summary(out)
+        self.assertEqual([row[0] for row in printed["p_fip"]], [p["name"] for p in self.scenario["practice"]])
+        self.assertEqual(len(printed["distribution"]), len(self.scenario["practice"]) + 1)
+        for phase in self.scenario["evaluation"]["phases"]:
+            self.assertRegex(out, rf"\b{phase} w\d+-\d+")
+        self.assertIn(self.scenario["title"], out)
+
+    def test_writes_nothing_without_an_output(self):
+        """Without -o, run writes no file."""
+        self.assertEqual(os.listdir(self.tmp.name), [])
+
+    def test_builtin_scenario_is_the_committed_file(self):
+        """The built-in scenario gives the same printed summary as scenarios/deep_end_glasgow.toml."""
+        from_file = e2e.run_ok(self, "run", e2e.DEFAULT_SCENARIO, "--replicates", 200, "--quiet", cwd=self.tmp.name)
+
+        def summary(text):
+            lines = text[text.index("P(FIP) per practice"):].splitlines()
+            # The observed file is named by path; built-in vs on-disk paths differ.
+            return [re.sub(r"\(from .*\)", "", line) for line in lines]
+
+        self.assertEqual(summary(from_file.stdout), summary(self.builtin.stdout))
+
+
+if __name__ == "__main__":
+    unittest.main()
