@@ -57,6 +57,8 @@ struct ObservableSpec {
   std::string field;  // path of a FieldSpec with no trailing dimensions and an integer type
   std::int64_t max_value = 0;
   std::string description;
+  /// What mean(value) / max_value means, for summaries of sweeps (e.g. "mean P(FIP)").
+  std::string share_label;
 };
 
 /// A constant array of the scenario (practice names, list sizes), written once.
@@ -69,6 +71,9 @@ struct StaticArray {
 };
 
 struct OutputSchema {
+  /// The dimension of the model's entities (for lwp, "practice"): exports give one row per point
+  /// and entity.
+  std::string entity_dimension;
   std::vector<Dimension> dims;
   std::vector<FieldSpec> fields;
   std::vector<AccumulatorSpec> accumulators;

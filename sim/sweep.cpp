@@ -274,7 +274,7 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
       }
       sweep.points = design::grid(plain);
     } else {
-      if (points_value == nullptr) design.at("points");  // throws: missing required key
+      if (points_value == nullptr) (void)design.at("points");  // throws: missing required key
       design::Points unit;
       if (sweep.kind == "lhs") {
         unit = design::latin_hypercube_unit(points, plain.size(), sweep.design_seed);

@@ -35,6 +35,7 @@ std::vector<std::string> labels(const auto& names) { return {names.begin(), name
 sim::OutputSchema make_schema(const Setup& setup) {
   using sim::DType;
   sim::OutputSchema s;
+  s.entity_dimension = "practice";
   std::vector<std::string> names, localities, phases;
   std::vector<std::int64_t> list_sizes, phase_first, phase_last;
   for (const PracticeSpec& p : setup.practices) {
@@ -107,7 +108,7 @@ sim::OutputSchema make_schema(const Setup& setup) {
   }
 
   s.observables = {{"fip_count", "/results/fip_count", static_cast<std::int64_t>(setup.practice_count()),
-                    "number of fully integrated practices at the horizon"}};
+                    "number of fully integrated practices at the horizon", "mean P(FIP)"}};
   s.statics = {
       {"/practices/name", {"practice"}, "practice name", "", names},
       {"/practices/list_size", {"practice"}, "registered patients", "patients", list_sizes},

@@ -32,7 +32,7 @@ int cli_error(const CLI::Error& e) {
   }
   if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::RequiredError) &&
       message.find("subcommand") != std::string::npos) {
-    message = "a command is required: run, validate, params or report (see lwsim --help)";
+    message = "a command is required: run, sweep, validate, params, report or export (see lwsim --help)";
   }
   return report_error("command line: " + message, kExitBadInput);
 }
@@ -59,9 +59,21 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   run_cmd->add_flag("--quiet", run.quiet, "no progress display");
   run_cmd->add_flag("--overwrite", run.overwrite, "replace the output file if it exists");
 
+  SweepArgs sweep;
+  sweep.command_line = run.command_line;
+  CLI::App* sweep_cmd = app.add_subcommand(
+      "sweep", "Run every point of a sweep file (grid, Latin hypercube, Sobol, random or CSV design), resumable");
+  sweep_cmd->add_option("file", sweep.file, "sweep file (TOML)")->required();
+  sweep_cmd->add_option("-o,--output", sweep.output, "output HDF5 file")->required();
+  sweep_cmd->add_flag("--resume", sweep.resume, "continue an interrupted sweep in the output file");
+  sweep_cmd->add_option("--shard", sweep.shard, "compute only shard I of N (points p with p mod N = I), e.g. 2/8");
+  sweep_cmd->add_option("--threads", sweep.threads, "worker threads (default: all cores)");
+  sweep_cmd->add_flag("--quiet", sweep.quiet, "no progress display");
+
   std::string validate_file;
-  CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario file and print its resolved values");
-  validate_cmd->add_option("file", validate_file, "scenario file (TOML)")->required();
+  CLI::App* validate_cmd =
+      app.add_subcommand("validate", "Check a scenario or sweep file and print its resolved values");
+  validate_cmd->add_option("file", validate_file, "scenario or sweep file (TOML)")->required();
 
   bool markdown = false;
   CLI::App* params_cmd = app.add_subcommand("params", "Print the parameter table");
@@ -71,14 +83,22 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   CLI::App* report_cmd = app.add_subcommand("report", "Summarise an output file in plain text");
   report_cmd->add_option("file", report_file, "lwsim output file (HDF5)")->required();
 
+  std::string export_file;
+  std::string export_dir;
+  bool export_overwrite = false;
+  CLI::App* export_cmd = app.add_subcommand("export", "Export an output file's summaries as CSV for spreadsheets");
+  export_cmd->add_option("file", export_file, "lwsim output file (HDF5)")->required();
+  export_cmd->add_option("--csv", export_dir, "directory for points.csv and points_practice.csv")->required();
+  export_cmd->add_flag("--overwrite", export_overwrite, "replace existing CSV files");
+
   // CLI11 reports an unknown command as a missing one; name it.
   if (argc > 1 && argv[1][0] != '-') {
     const std::string word = argv[1];
     bool known = false;
     for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->get_name() == word;
     if (!known) {
-      return report_error(fmt::format("command line: unknown command '{}'; the commands are run, validate, params "
-                                      "and report (see lwsim --help)",
+      return report_error(fmt::format("command line: unknown command '{}'; the commands are run, sweep, validate, "
+                                      "params, report and export (see lwsim --help)",
                                       word),
                           kExitBadInput);
     }
@@ -100,6 +120,8 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
     if (*validate_cmd) return validate_command(validate_file, registry, std::cout);
     if (*params_cmd) return params_command(markdown, registry, std::cout);
     if (*report_cmd) return report_command(report_file, registry, std::cout);
+    if (*sweep_cmd) return sweep_command(sweep, registry, std::cout);
+    if (*export_cmd) return export_command(export_file, export_dir, export_overwrite, registry, std::cout);
   } catch (const InputError& e) {
     return report_error(e.what(), kExitBadInput);
   } catch (const h5::OutputError& e) {

@@ -25,7 +25,28 @@ struct RunArgs {
   std::string command_line;
 };
 
+struct SweepArgs {
+  std::string file;
+  std::string output;
+  bool resume = false;
+  std::optional<std::string> shard;  // "I/N"
+  unsigned threads = 0;
+  bool quiet = false;
+  std::string command_line;
+};
+
+/// A deterministic slice of a design for job arrays: the points p with p mod count == index.
+struct Shard {
+  std::uint32_t index = 0;
+  std::uint32_t count = 1;
+};
+Shard parse_shard(const std::string& text);
+std::vector<std::uint32_t> shard_points(std::size_t points, Shard shard);
+
 int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream& out);
+int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ostream& out);
+int export_command(const std::string& file, const std::string& directory, bool overwrite,
+                   const ModelRegistry& registry, std::ostream& out);
 int validate_command(const std::string& file, const ModelRegistry& registry, std::ostream& out);
 int params_command(bool markdown, const ModelRegistry& registry, std::ostream& out);
 int report_command(const std::string& file, const ModelRegistry& registry, std::ostream& out);

@@ -95,7 +95,7 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
     const std::string temporary = *args.output + ".tmp";
     remove_quietly(temporary);
     try {
-      output::write_compressed_copy(*file, layout, attributes, temporary);
+      output::write_copy(*file, layout, attributes, temporary, output::Storage::compressed);
       file->close();
       file.reset();
       replace_file(temporary, *args.output);

@@ -343,9 +343,9 @@ void ResultFile::close() {
   file_.close(path_);
 }
 
-void write_compressed_copy(const ResultFile& source, const FileLayout& layout,
-                           const Attributes& attributes, const std::string& destination) {
-  ResultFile out = ResultFile::create(destination, layout, attributes, Storage::compressed);
+void write_copy(const ResultFile& source, const FileLayout& layout, const Attributes& attributes,
+                const std::string& destination, Storage storage) {
+  ResultFile out = ResultFile::create(destination, layout, attributes, storage);
   std::vector<std::byte> buffer;
   for (const DatasetPlan& plan : layout.datasets) {
     if (plan.role != Role::field && plan.role != Role::summary && plan.role != Role::status) continue;

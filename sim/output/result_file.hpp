@@ -68,10 +68,16 @@ class ResultFile {
   mutable std::map<std::string, h5::Handle> datasets_;
 };
 
-/// Copies every result (fields, summaries, status) of a streaming file into a new compressed file
-/// at `destination` with the same layout and attributes.
-void write_compressed_copy(const ResultFile& source, const FileLayout& layout,
-                           const Attributes& attributes, const std::string& destination);
+/// Copies every result (fields, summaries, status) of a file into a new file at `destination`
+/// with the same layout, the given attributes and the given storage (compressed for finished
+/// files, streaming to continue an unfinished one).
+void write_copy(const ResultFile& source, const FileLayout& layout, const Attributes& attributes,
+                const std::string& destination, Storage storage);
+
+inline void write_compressed_copy(const ResultFile& source, const FileLayout& layout, const Attributes& attributes,
+                                  const std::string& destination) {
+  write_copy(source, layout, attributes, destination, Storage::compressed);
+}
 
 /// Reads the root attributes written by lwsim.
 Attributes read_root_attributes(const ResultFile& file);

@@ -1,0 +1,135 @@
+// `lwsim report OUT.h5`: a plain-text summary of any lwsim output file, complete or not (a file
+// being written can be reported on at any moment). For a run: the model's summary of its point.
+// For a sweep: the design, the points with the highest and lowest outcome, and at a glance the
+// parameters that matter most.
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <ostream>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "sim/cli/commands.hpp"
+#include "sim/cli/report_stats.hpp"
+#include "sim/cli/stored_results.hpp"
+#include "sim/error.hpp"
+
+namespace sim::cli {
+
+namespace {
+
+void report_sweep(const output::ResultFile& file, const StoredResults& stored, std::ostream& out) {
+  const std::size_t points = stored.status.size();
+  const auto& names = stored.design.parameters;
+  if (file.has_attribute("question") && !file.attribute_string("question").empty()) {
+    fmt::print(out, "question: {}\n", file.attribute_string("question"));
+  }
+  fmt::print(out, "design: {} over {} parameter{}, {} points ({} complete), {} replicates per point, seed {}\n",
+             stored.design.kind, names.size(), names.size() == 1 ? "" : "s", points, stored.completed(),
+             stored.scenario.replicates, stored.scenario.seed);
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    const auto& v = stored.design.values[k];
+    fmt::print(out, "  {:<40} from {:g} to {:g}\n", names[k], *std::min_element(v.begin(), v.end()),
+               *std::max_element(v.begin(), v.end()));
+  }
+  if (file.has_attribute("shard") && file.attribute_string("shard") != "0/1") {
+    fmt::print(out, "shard {} of the design\n", file.attribute_string("shard"));
+  }
+
+  std::vector<std::size_t> done;
+  for (std::size_t p = 0; p < points; ++p) {
+    if (stored.status[p] != 0) done.push_back(p);
+  }
+  if (done.empty()) {
+    fmt::print(out, "no point is complete yet\n");
+    return;
+  }
+  // The outcome at a glance: the first observable's mean as a share of its maximum (for lwp,
+  // the mean FIP count over the number of practices: mean P(FIP)).
+  const ObservableSpec& observable = stored.schema.observables.front();
+  const std::string label = observable.share_label.empty() ? "mean " + observable.name + " / max" : observable.share_label;
+  const std::vector<double> distribution = file.read_doubles(output::distribution_path(observable));
+  const auto bins = static_cast<std::size_t>(observable.max_value + 1);
+  const bool has_observed = stored.layout.contains(output::kObservedProbabilityPath);
+  const std::vector<double> p_observed = has_observed ? file.read_doubles(output::kObservedProbabilityPath)
+                                                      : std::vector<double>();
+  std::vector<double> outcome(points, 0.0);
+  for (std::size_t p : done) {
+    double mean = 0.0;
+    for (std::size_t k = 0; k < bins; ++k) mean += static_cast<double>(k) * distribution[p * bins + k];
+    outcome[p] = mean / static_cast<double>(std::max<std::int64_t>(1, observable.max_value));
+  }
+
+  std::string header = fmt::format("  {:>6}  {:>11}", "point", label);
+  if (has_observed) header += fmt::format("  {:>12}", "P(observed)");
+  for (const auto& name : names) header += fmt::format("  {:>14}", name.substr(name.rfind('.') + 1));
+  const auto row = [&](std::size_t p) {
+    std::string line = fmt::format("  {:>6}  {:>11.4f}", p, outcome[p]);
+    if (has_observed) line += fmt::format("  {:>12.4f}", p_observed[p]);
+    for (std::size_t k = 0; k < names.size(); ++k) line += fmt::format("  {:>14.6g}", stored.design.values[k][p]);
+    return line;
+  };
+  std::vector<std::size_t> order = done;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return outcome[a] > outcome[b]; });
+  const std::size_t shown = std::min<std::size_t>(5, order.size());
+  fmt::print(out, "\nPoints with the highest {}\n{}\n", label, header);
+  for (std::size_t i = 0; i < shown; ++i) fmt::print(out, "{}\n", row(order[i]));
+  fmt::print(out, "\nPoints with the lowest {}\n{}\n", label, header);
+  for (std::size_t i = 0; i < shown; ++i) fmt::print(out, "{}\n", row(order[order.size() - 1 - i]));
+
+  if (names.empty() || done.size() < 3) return;
+  std::vector<double> y;
+  for (std::size_t p : done) y.push_back(outcome[p]);
+  struct Effect {
+    std::string name;
+    MainEffect effect;
+  };
+  std::vector<Effect> effects;
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    std::vector<double> x;
+    for (std::size_t p : done) x.push_back(stored.design.values[k][p]);
+    effects.push_back({names[k], main_effect(x, y)});
+  }
+  std::stable_sort(effects.begin(), effects.end(),
+                   [](const Effect& a, const Effect& b) { return a.effect.variance_share > b.effect.variance_share; });
+  fmt::print(out,
+             "\nParameters that matter most for {}, at a glance (over the {} complete points;\n"
+             "share = variance of the outcome explained by the parameter alone, from bin means;\n"
+             "rho = Spearman rank correlation)\n",
+             label, done.size());
+  fmt::print(out, "  {:<40} {:>6} {:>7}   {} from the lowest to the highest bin\n", "parameter", "share", "rho", label);
+  for (const Effect& e : effects) {
+    fmt::print(out, "  {:<40} {:>6.2f} {:>7.2f}   {:.3f} -> {:.3f}\n", e.name, e.effect.variance_share,
+               e.effect.rank_correlation, e.effect.first_bin_mean, e.effect.last_bin_mean);
+  }
+}
+
+}  // namespace
+
+int report_command(const std::string& path, const ModelRegistry& registry, std::ostream& out) {
+  const output::ResultFile file = open_input_file(path);
+  const StoredResults stored = read_stored_results(file, registry);
+  const std::string kind = file.attribute_string("kind");
+  fmt::print(out, "{}: {} \"{}\", model {}, lwsim {}, created {}\n", path, kind, stored.scenario.title,
+             stored.scenario.model->name(), file.attribute_string("lwsim_version"),
+             file.attribute_string("created_utc"));
+  if (stored.completed() < stored.status.size()) {
+    fmt::print(out, "INCOMPLETE: {} of {} points complete{}\n", stored.completed(), stored.status.size(),
+               kind == "sweep" ? " (continue with `lwsim sweep ... --resume`)" : "");
+  }
+  if (kind == "sweep") {
+    report_sweep(file, stored, out);
+    return kExitSuccess;
+  }
+  fmt::print(out, "{} replicates, seed {}\n", stored.scenario.replicates, stored.scenario.seed);
+  for (std::size_t point = 0; point < stored.status.size(); ++point) {
+    if (stored.status[point] == 0) continue;
+    stored.scenario.model->describe(*stored.scenario.setup, stored.point_summary(file, point), stored.observation(),
+                                    out);
+  }
+  return kExitSuccess;
+}
+
+}  // namespace sim::cli

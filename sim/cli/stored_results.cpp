@@ -1,0 +1,89 @@
+#include "sim/cli/stored_results.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/error.hpp"
+
+namespace sim::cli {
+
+std::size_t StoredResults::completed() const {
+  std::size_t n = 0;
+  for (std::uint8_t s : status) n += s != 0 ? 1 : 0;
+  return n;
+}
+
+PointSummary StoredResults::point_summary(const output::ResultFile& file, std::size_t point) const {
+  PointSummary summary;
+  summary.replicates = scenario.replicates;
+  for (const output::DatasetPlan& plan : layout.datasets) {
+    if (plan.role != output::Role::summary) continue;
+    std::vector<double> row(plan.elements() / plan.shape[0]);
+    file.read_points(plan.path, DType::f64, point, 1, row.data());
+    summary.arrays.emplace(plan.path, std::move(row));
+  }
+  return summary;
+}
+
+output::ResultFile open_input_file(const std::string& path, bool writable) {
+  try {
+    return output::ResultFile::open(path, writable);
+  } catch (const h5::OutputError& e) {
+    const std::string what = e.what();
+    const std::string prefix = path + ": ";
+    throw InputError(path, 0, "", what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : what);
+  }
+}
+
+StoredResults read_stored_results(const output::ResultFile& file, const ModelRegistry& registry) {
+  const std::string& path = file.path();
+  try {
+    for (const char* required : {"scenario", "observed", "kind", "lwsim_version", "results_version"}) {
+      if (!file.has_attribute(required)) {
+        throw InputError(path, 0, "", fmt::format("not an lwsim result file (no '{}' attribute)", required));
+      }
+    }
+    const std::string scenario_text = file.attribute_string("scenario");
+    const std::string observed_text = file.attribute_string("observed");
+    StoredResults stored{scenario_from_text(scenario_text, path + " (stored scenario)", registry,
+                                            observed_text.empty() ? nullptr : &observed_text),
+                         {}, {}, {}, {}};
+    stored.schema = stored.scenario.model->schema(*stored.scenario.setup);
+    stored.status = file.read_status();
+    stored.design.points = stored.status.size();
+    if (file.has_attribute("design_kind")) stored.design.kind = file.attribute_string("design_kind");
+    if (file.has_attribute("design_parameters")) {
+      const std::string names = file.attribute_string("design_parameters");
+      std::size_t start = 0;
+      while (start < names.size()) {
+        const std::size_t end = names.find('\n', start);
+        stored.design.parameters.push_back(names.substr(start, end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+      }
+      for (const std::string& name : stored.design.parameters) {
+        stored.design.values.push_back(file.read_doubles("/design/" + name));
+        if (stored.design.values.back().size() != stored.design.points) {
+          throw InputError(path, 0, "", fmt::format("/design/{} does not have one value per point", name));
+        }
+      }
+    }
+    stored.layout = output::make_layout(stored.schema, stored.design, stored.scenario.replicates,
+                                        stored.observation());
+    // The file must hold every dataset of the layout, with the same shape.
+    for (const output::DatasetPlan& plan : stored.layout.datasets) {
+      if (!file.has_dataset(plan.path)) throw InputError(path, 0, "", fmt::format("damaged: no dataset {}", plan.path));
+      if (file.shape(plan.path) != plan.shape) {
+        throw InputError(path, 0, "", fmt::format("damaged: {} does not have the expected shape", plan.path));
+      }
+    }
+    return stored;
+  } catch (const h5::OutputError& e) {
+    throw InputError(path, 0, "", fmt::format("damaged or not an lwsim result file: {}", e.what()));
+  } catch (const InputError& e) {
+    if (e.file() == path) throw;
+    // An error in the stored scenario: the file is not one this lwsim can read.
+    throw InputError(path, 0, "", fmt::format("its stored scenario cannot be read by this lwsim: {}", e.what()));
+  }
+}
+
+}  // namespace sim::cli
