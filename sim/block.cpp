@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace sim {
 namespace {
@@ -10,6 +11,9 @@ std::size_t round_up8(std::size_t n) { return (n + 7) / 8 * 8; }
 
 BlockLayout::BlockLayout(const OutputSchema& schema, std::uint32_t max_replicates)
     : max_replicates_(max_replicates) {
+  if (max_replicates == 0 || max_replicates > kMaxReplicates) {
+    throw std::logic_error("a block holds 1 to 256 replicates");
+  }
   std::size_t offset = 0;
   for (const FieldSpec& f : schema.fields) {
     const std::size_t n = schema.elements(f.dims);
@@ -40,6 +44,7 @@ void BlockResult::reset(const BlockLayout& layout, std::uint32_t point_index, st
   point = point_index;
   replicate_begin = begin;
   replicate_count = count;
+  invalid = false;
   storage.assign(layout.bytes() / sizeof(std::int64_t), 0);
 }
 

@@ -19,6 +19,7 @@ namespace sim {
 /// field's values for the block are one contiguous hyperslab of the output dataset.
 class BlockLayout {
  public:
+  static constexpr std::uint32_t kMaxReplicates = 256;
   BlockLayout(const OutputSchema& schema, std::uint32_t max_replicates);
 
   [[nodiscard]] std::uint32_t max_replicates() const noexcept { return max_replicates_; }
@@ -52,6 +53,7 @@ struct BlockResult {
   std::uint32_t point = 0;
   std::uint32_t replicate_begin = 0;
   std::uint32_t replicate_count = 0;
+  bool invalid = false;  // a model added NaN or an out-of-range value to an exact sum
   std::vector<std::int64_t> storage;  // 8-byte aligned bytes of BlockLayout::bytes()
 
   [[nodiscard]] std::byte* data() noexcept { return reinterpret_cast<std::byte*>(storage.data()); }
@@ -63,12 +65,25 @@ struct BlockResult {
 };
 
 /// An exact running sum: values are rounded to multiples of 1/scale and added as integers, so
-/// the total does not depend on the order of addition.
+/// the total does not depend on the order of addition. A block holds at most 256 replicates, so
+/// its 64-bit sums cannot overflow while each added |value| × scale stays below 2^54; a value
+/// outside that bound, or NaN, marks the block invalid instead (the writer then stops the run
+/// with an error). Sums across blocks are kept in 128 bits by the writer.
 struct Accumulator {
   std::int64_t* sums = nullptr;
   double scale = 1.0;
+  bool* invalid = nullptr;
 
-  void add(std::size_t i, double value) const noexcept { sums[i] += std::llrint(value * scale); }
+  static constexpr double kLimit = 0x1.0p54;
+
+  void add(std::size_t i, double value) const noexcept {
+    const double scaled = value * scale;
+    if (!(std::fabs(scaled) < kLimit)) {
+      if (invalid != nullptr) *invalid = true;
+      return;
+    }
+    sums[i] += std::llrint(scaled);
+  }
   void add_count(std::size_t i, std::int64_t n) const noexcept { sums[i] += n; }
 };
 
@@ -86,7 +101,7 @@ class ReplicateOutput {
   }
   [[nodiscard]] Accumulator accumulator(std::size_t a) const noexcept {
     return {reinterpret_cast<std::int64_t*>(block_->data() + layout_->accumulator_offset(a)),
-            layout_->accumulator_scale(a)};
+            layout_->accumulator_scale(a), &block_->invalid};
   }
   [[nodiscard]] std::uint32_t replicate() const noexcept {
     return block_->replicate_begin + slot_;

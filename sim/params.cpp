@@ -204,8 +204,18 @@ double ParamValues::get(std::string_view name) const {
 }
 
 void ParamValues::set(std::size_t i, double value, ParamOrigin origin) {
+  if (auto problem = (*table_)[i].problem_with(value)) {
+    // Report at the rejected value's origin, but keep the parameter as it was.
+    const ParamOrigin previous = origins_[i];
+    origins_[i] = std::move(origin);
+    try {
+      fail(i, *problem);
+    } catch (...) {
+      origins_[i] = previous;
+      throw;
+    }
+  }
   origins_[i] = std::move(origin);
-  if (auto problem = (*table_)[i].problem_with(value)) fail(i, *problem);
   values_[i] = value;
 }
 
@@ -240,19 +250,21 @@ void ParamValues::set_from_config(std::size_t i, const config::Value& value) {
 
 void ParamValues::set_from_text(std::size_t i, std::string_view text, const std::string& source) {
   const ParamSpec& spec = (*table_)[i];
-  ParamOrigin origin{source, 0};
-  origins_[i] = origin;
+  const ParamOrigin origin{source, 0};
+  const auto reject = [&](const std::string& detail) {
+    ParamValues located = *this;
+    located.origins_[i] = origin;
+    located.fail(i, detail);
+  };
   if (spec.kind == ParamKind::boolean) {
     if (text == "true") return set(i, 1.0, origin);
     if (text == "false") return set(i, 0.0, origin);
-    fail(i, fmt::format("expected true or false, found '{}'", text));
+    reject(fmt::format("expected true or false, found '{}'", text));
   }
   double value = 0.0;
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc() || ptr != end || text.empty()) {
-    fail(i, fmt::format("expected a number, found '{}'", text));
-  }
+  if (ec != std::errc() || ptr != end || text.empty()) reject(fmt::format("expected a number, found '{}'", text));
   set(i, value, origin);
 }
 

@@ -19,10 +19,18 @@ namespace {
 
 // toml11 recurses once per nesting level and overflows the stack on deeply nested input (about
 // 4,000 levels under ASan), so the nesting depth is bounded before it sees the text. The scan
-// follows TOML's string and comment syntax so brackets inside strings do not count.
+// follows TOML's string and comment syntax so brackets inside strings do not count. Dotted keys
+// (a.b.c = 1) and headers ([a.b.c]) nest tables too: their dots count towards the depth.
 void check_nesting(std::string_view text, const std::string& file_name, int max_nesting) {
   int depth = 0;
   int line = 1;
+  int key_dots = 0;        // dots in the key part of the current line
+  bool in_key = true;      // before the first '=' of a line (or inside a header)
+  const auto check = [&] {
+    if (depth + key_dots > max_nesting) {
+      throw InputError(file_name, line, "", fmt::format("nesting deeper than {} levels", max_nesting));
+    }
+  };
   std::size_t i = 0;
   const auto starts_with = [&](std::string_view s) { return text.substr(i, s.size()) == s; };
   while (i < text.size()) {
@@ -30,6 +38,8 @@ void check_nesting(std::string_view text, const std::string& file_name, int max_
     if (c == '\n') {
       ++line;
       ++i;
+      key_dots = 0;
+      in_key = depth == 0;
     } else if (c == '#') {
       while (i < text.size() && text[i] != '\n') ++i;
     } else if (starts_with("\"\"\"") || starts_with("'''")) {
@@ -50,12 +60,15 @@ void check_nesting(std::string_view text, const std::string& file_name, int max_
       ++i;
     } else {
       if (c == '[' || c == '{') {
-        if (++depth > max_nesting) {
-          throw InputError(file_name, line, "",
-                           fmt::format("nesting deeper than {} levels", max_nesting));
-        }
+        ++depth;
+        check();
       } else if (c == ']' || c == '}') {
         depth = std::max(0, depth - 1);
+      } else if (c == '=') {
+        in_key = false;
+      } else if (c == '.' && in_key) {
+        ++key_dots;
+        check();
       }
       ++i;
     }
@@ -96,8 +109,13 @@ Origin origin_of(const toml::value& v, const std::shared_ptr<const std::string>&
 }
 
 Value convert(const toml::value& v, const std::string& path,
-              const std::shared_ptr<const std::string>& file) {
+              const std::shared_ptr<const std::string>& file, int depth, int max_nesting) {
   const Origin origin = origin_of(v, file);
+  // Dotted keys and headers (a.b.c) nest tables without brackets; bound the depth here too.
+  const bool container = v.type() == toml::value_t::table || v.type() == toml::value_t::array;
+  if (container && depth > max_nesting) {
+    throw InputError(*file, origin.line, "", fmt::format("nesting deeper than {} levels", max_nesting));
+  }
   switch (v.type()) {
     case toml::value_t::boolean: return Value::make_boolean(origin, path, v.as_boolean());
     case toml::value_t::integer: return Value::make_integer(origin, path, v.as_integer());
@@ -107,7 +125,7 @@ Value convert(const toml::value& v, const std::string& path,
       Value out = Value::make_array(origin, path);
       std::size_t index = 0;
       for (const auto& item : v.as_array()) {
-        out.mutable_items().push_back(convert(item, fmt::format("{}[{}]", path, index++), file));
+        out.mutable_items().push_back(convert(item, fmt::format("{}[{}]", path, index++), file, depth + 1, max_nesting));
       }
       return out;
     }
@@ -124,7 +142,7 @@ Value convert(const toml::value& v, const std::string& path,
         return *a.first < *b.first;
       });
       for (const auto& [key, child] : entries) {
-        out.mutable_entries().emplace_back(*key, convert(*child, child_path(path, *key), file));
+        out.mutable_entries().emplace_back(*key, convert(*child, child_path(path, *key), file, depth + 1, max_nesting));
       }
       return out;
     }
@@ -160,7 +178,7 @@ Value parse_toml(std::string_view text, const std::string& file_name, ReadLimits
   } catch (const std::exception& e) {
     throw InputError(file_name, 0, "", std::string("TOML syntax error: ") + e.what());
   }
-  Value out = convert(root, "", file);
+  Value out = convert(root, "", file, 0, limits.max_nesting);
   return out;
 }
 

@@ -74,11 +74,6 @@ class ResultFile {
 void write_copy(const ResultFile& source, const FileLayout& layout, const Attributes& attributes,
                 const std::string& destination, Storage storage);
 
-inline void write_compressed_copy(const ResultFile& source, const FileLayout& layout, const Attributes& attributes,
-                                  const std::string& destination) {
-  write_copy(source, layout, attributes, destination, Storage::compressed);
-}
-
 /// Reads the root attributes written by lwsim.
 Attributes read_root_attributes(const ResultFile& file);
 

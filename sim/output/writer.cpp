@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+
+#include <fmt/format.h>
 
 namespace sim::output {
 
@@ -25,7 +28,7 @@ PointSummary summarise(const OutputSchema& schema, const BlockLayout& layout, co
   for (std::size_t a = 0; a < schema.accumulators.size(); ++a) {
     const AccumulatorSpec& spec = schema.accumulators[a];
     const std::size_t n = layout.accumulator_elements(a);
-    const std::int64_t* values = raw(layout.accumulator_offset(a));
+    const ExactSum* values = raw(layout.accumulator_offset(a));
     const double scale = layout.accumulator_scale(a);
     std::vector<double> result(n);
     if (spec.denominator.empty()) {
@@ -33,7 +36,7 @@ PointSummary summarise(const OutputSchema& schema, const BlockLayout& layout, co
     } else {
       const std::size_t d = schema.accumulator_index(spec.denominator);
       const std::size_t m = layout.accumulator_elements(d);
-      const std::int64_t* denominators = raw(layout.accumulator_offset(d));
+      const ExactSum* denominators = raw(layout.accumulator_offset(d));
       const double d_scale = layout.accumulator_scale(d);
       const std::size_t inner = n / m;
       for (std::size_t i = 0; i < n; ++i) {
@@ -47,7 +50,7 @@ PointSummary summarise(const OutputSchema& schema, const BlockLayout& layout, co
   for (std::size_t o = 0; o < schema.observables.size(); ++o) {
     const ObservableSpec& spec = schema.observables[o];
     const std::size_t bins = layout.histogram_bins(o);
-    const std::int64_t* hist = raw(layout.histogram_offset(o));
+    const ExactSum* hist = raw(layout.histogram_offset(o));
     std::vector<double> distribution(bins);
     for (std::size_t v = 0; v < bins; ++v) distribution[v] = static_cast<double>(hist[v]) / replicates;
     if (observed != nullptr && out.arrays.count(kObservedProbabilityPath) == 0) {
@@ -99,6 +102,11 @@ void ResultWriter::consume(const BlockResult& block) {
   const std::size_t base = sums_base(layout);
   const auto* sums = reinterpret_cast<const std::int64_t*>(block.data() + base);
   const std::size_t n = (layout.bytes() - base) / sizeof(std::int64_t);
+  if (block.invalid) {
+    throw std::runtime_error(fmt::format(
+        "design point {}, replicates {} to {}: the model added a non-finite or out-of-range value to an exact sum",
+        block.point, block.replicate_begin, block.replicate_begin + block.replicate_count - 1));
+  }
   PointSums& point = open_points_[block.point];
   if (point.sums.empty()) point.sums.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) point.sums[i] += sums[i];

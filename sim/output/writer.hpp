@@ -20,9 +20,11 @@ namespace sim::output {
 
 /// The raw exact sums of one point (accumulators then observable histograms, in BlockLayout
 /// order) and how many replicates they hold.
+__extension__ typedef __int128 ExactSum;  // 128 bits: exact over any number of replicates
+
 struct PointSums {
   std::uint64_t replicates = 0;
-  std::vector<std::int64_t> sums;
+  std::vector<ExactSum> sums;
 };
 
 /// Turns a point's exact sums into its summaries: means and conditional means of accumulators,

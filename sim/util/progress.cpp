@@ -27,7 +27,8 @@ std::string duration_text(double seconds) {
 
 std::string Progress::format(std::uint64_t done, std::uint64_t total, const std::string& unit,
                              double seconds, int width) {
-  const double fraction = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
+  const double fraction =
+      std::clamp(total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0, 0.0, 1.0);
   const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
   const double eta = rate > 0 ? static_cast<double>(total - std::min(done, total)) / rate : -1.0;
   std::string out;

@@ -125,7 +125,7 @@ class ReportTest(unittest.TestCase):
         """The report's header names the seed and the replicates of the run."""
         out, _ = RUNS[2]
         report = e2e.run_ok(self, "report", out)
-        self.assertIn(f"{REPLICATES} replicates per point, seed {SEED}", report.stdout)
+        self.assertIn(f"{REPLICATES} replicates, seed {SEED}", report.stdout)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,6 @@
 // replicates, conditional means with broadcast denominators, observable distributions and
 // P(observed) with its Monte Carlo standard error.
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -16,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "sim/block.hpp"
 #include "sim/model.hpp"
 #include "sim/output/layout.hpp"
@@ -24,23 +24,13 @@
 #include "sim/rng.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/schema.hpp"
+#include "tests/sim/builders.hpp"
 
 namespace {
 
-std::uint64_t bits(double x) { return std::bit_cast<std::uint64_t>(x); }
-
-sim::AccumulatorSpec accumulator(std::string path, std::vector<std::string> dims, int fraction_bits,
-                                 std::string denominator = "") {
-  sim::AccumulatorSpec a;
-  a.path = std::move(path);
-  a.dims = std::move(dims);
-  a.description = "an accumulator";
-  a.units = "1";
-  a.fraction_bits = fraction_bits;
-  a.denominator = std::move(denominator);
-  return a;
+std::uint64_t bits(double x) {
+  return std::bit_cast<std::uint64_t>(x);
 }
-
 
 bool identical(const sim::PointSummary& a, const sim::PointSummary& b) {
   if (a.replicates != b.replicates || a.arrays.size() != b.arrays.size()) return false;
@@ -59,13 +49,14 @@ bool identical(const sim::PointSummary& a, const sim::PointSummary& b) {
 // averaged over the eligible replicates only.
 sim::OutputSchema toy_schema() {
   sim::OutputSchema s;
-  s.dims = {{"practice", 3, "practices", {"A", "B", "C"}}, {"week", 2, "weeks", {}}};
-  s.fields = {{"/results/count", sim::DType::i32, {}, "a count", "1"},
-              {"/results/flag", sim::DType::u8, {"practice"}, "a flag", "1"}};
-  s.accumulators = {accumulator("/summary/mean", {"practice"}, 32),
-                     accumulator("/summary/eligible", {"practice"}, 0),
-                     accumulator("/timeseries/conditional", {"practice", "week"}, 32, "/summary/eligible")};
-  s.observables = {{"count", "/results/count", 4, "the count"}};
+  s.dims = {sim_test::dimension("practice", 3, {"A", "B", "C"}), sim_test::dimension("week", 2)};
+  s.fields = {sim_test::field("/results/count", sim::DType::i32, {}),
+              sim_test::field("/results/flag", sim::DType::u8, {"practice"})};
+  s.accumulators = {
+      sim_test::accumulator("/summary/mean", {"practice"}, 32),
+      sim_test::accumulator("/summary/eligible", {"practice"}, 0),
+      sim_test::accumulator("/timeseries/conditional", {"practice", "week"}, 32, "/summary/eligible")};
+  s.observables = {sim_test::observable("count", "/results/count", 4)};
   s.check();
   return s;
 }
@@ -162,7 +153,8 @@ TEST_CASE("an exact sum does not depend on the order of addition") {
     std::swap(shuffled[i], shuffled[sim::random::index(s, static_cast<std::uint32_t>(i + 1))]);
   }
   std::vector<std::size_t> by_size = forward;
-  std::sort(by_size.begin(), by_size.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+  std::sort(by_size.begin(), by_size.end(),
+            [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
   const std::int64_t reference = sum_in(forward);
   CHECK(sum_in(backward) == reference);
   CHECK(sum_in(shuffled) == reference);
@@ -210,7 +202,7 @@ TEST_CASE("a block layout gives every field, accumulator and histogram its own b
   struct Region {
     std::size_t offset, bytes;
   };
-  std::vector<Region> regions = {{layout.field_offset(0), 5 * 4}, {layout.field_offset(1), 5 * 3},
+  std::vector<Region> regions = {{layout.field_offset(0), 5 * 4},       {layout.field_offset(1), 5 * 3},
                                  {layout.accumulator_offset(0), 3 * 8}, {layout.accumulator_offset(1), 3 * 8},
                                  {layout.accumulator_offset(2), 6 * 8}, {layout.histogram_offset(0), 5 * 8}};
   for (std::size_t i = 0; i < regions.size(); ++i) {
@@ -311,18 +303,21 @@ TEST_CASE("summarise computes the summary from raw exact sums") {
   // Summaries straight from PointSums: numerator in quarters (fraction_bits 2), denominator in
   // whole counts, over 8 replicates.
   sim::OutputSchema schema;
-  schema.dims = {{"practice", 3, "", {}}, {"week", 2, "", {}}};
-  schema.accumulators = {accumulator("/d", {"practice"}, 0), accumulator("/n", {"practice", "week"}, 2, "/d"),
-                         accumulator("/m", {"week"}, 2)};
+  schema.dims = {sim_test::dimension("practice", 3), sim_test::dimension("week", 2)};
+  schema.accumulators = {sim_test::accumulator("/d", {"practice"}, 0),
+                         sim_test::accumulator("/n", {"practice", "week"}, 2, "/d"),
+                         sim_test::accumulator("/m", {"week"}, 2)};
   schema.check();
   const sim::BlockLayout layout(schema, 1);
-  const auto at = [&](std::size_t a) { return (layout.accumulator_offset(a) - layout.accumulator_offset(0)) / 8; };
+  const auto at = [&](std::size_t a) {
+    return (layout.accumulator_offset(a) - layout.accumulator_offset(0)) / 8;
+  };
   sim::output::PointSums sums;
   sums.replicates = 8;
   sums.sums.assign((layout.bytes() - layout.accumulator_offset(0)) / 8, 0);
   const std::vector<std::int64_t> d = {4, 0, 2};
   const std::vector<std::int64_t> n = {4, 8, 12, 16, 20, 24};  // 1, 2, 3, 4, 5, 6 in quarters
-  const std::vector<std::int64_t> m = {8, -2};                  // 2, -0.5
+  const std::vector<std::int64_t> m = {8, -2};                 // 2, -0.5
   std::copy(d.begin(), d.end(), sums.sums.begin() + static_cast<std::ptrdiff_t>(at(0)));
   std::copy(n.begin(), n.end(), sums.sums.begin() + static_cast<std::ptrdiff_t>(at(1)));
   std::copy(m.begin(), m.end(), sums.sums.begin() + static_cast<std::ptrdiff_t>(at(2)));
@@ -334,7 +329,7 @@ TEST_CASE("summarise computes the summary from raw exact sums") {
   CHECK(conditional[1] == 0.5);   // 2 / 4
   CHECK(std::isnan(conditional[2]));
   CHECK(std::isnan(conditional[3]));
-  CHECK(conditional[4] == 2.5);   // 5 / 2
-  CHECK(conditional[5] == 3.0);   // 6 / 2
+  CHECK(conditional[4] == 2.5);  // 5 / 2
+  CHECK(conditional[5] == 3.0);  // 6 / 2
   CHECK(summary.at("/m") == std::vector<double>{0.25, -0.0625});
 }

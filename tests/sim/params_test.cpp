@@ -1,7 +1,7 @@
 // Claims about the parameter table (sim/params.hpp): what a value may be, how a table checks
 // itself, and how values from scenario files and the command line are checked and located.
 
-#include <catch2/catch.hpp>
+#include "sim/params.hpp"
 
 #include <cmath>
 #include <limits>
@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "sim/config/value.hpp"
 #include "sim/error.hpp"
-#include "sim/params.hpp"
+#include "tests/sim/builders.hpp"
 
 namespace {
 
@@ -23,15 +25,15 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 ParamSpec real_spec(std::string_view name, double def, double min, double max,
                     std::string_view source = "assumption") {
-  return {name, ParamKind::real, def, min, max, "per week", "a rate", source};
+  return sim_test::param(name, ParamKind::real, def, min, max, "per week", source);
 }
 
 // A small table like a model's: a real, an integer and a boolean, in two sections.
 const sim::ParamTable& table() {
   static const sim::ParamTable t(
       {real_spec("clp.departure_hazard", 0.004, 0.0, 0.5, "chng2021"),
-       {"clp.max_contacts", ParamKind::integer, 12, 1, 20, "contacts", "most contacts", "assumption"},
-       {"clp.enabled", ParamKind::boolean, 1, 0, 1, "", "whether the CLP is in post", "assumption"},
+       sim_test::param("clp.max_contacts", ParamKind::integer, 12, 1, 20, "contacts"),
+       sim_test::param("clp.enabled", ParamKind::boolean, 1, 0, 1, ""),
        real_spec("leadership.meeting_rate", 0.5, 0.0, 1.0)},
       {{"chng2021", "Chng NR et al. Br J Gen Pract 2021"}});
   return t;
@@ -71,9 +73,9 @@ TEST_CASE("a value that is not a finite number is never allowed") {
     REQUIRE(problem);
     CHECK_THAT(*problem, Catch::Contains("not a finite number"));
   }
-  const ParamSpec flag{"f", ParamKind::boolean, 0, 0, 1, "", "", "assumption"};
+  const ParamSpec flag = sim_test::param("f", ParamKind::boolean, 0, 0, 1);
   CHECK(flag.problem_with(kNaN));
-  const ParamSpec count{"n", ParamKind::integer, 0, 0, 10, "", "", "assumption"};
+  const ParamSpec count = sim_test::param("n", ParamKind::integer, 0, 0, 10);
   CHECK(count.problem_with(kInf));
 }
 
@@ -91,7 +93,7 @@ TEST_CASE("a range is inclusive at both ends and the message names the range and
 }
 
 TEST_CASE("an integer parameter takes only whole numbers in its range") {
-  const ParamSpec spec{"patient.max_contacts", ParamKind::integer, 12, 1, 20, "contacts", "", "assumption"};
+  const ParamSpec spec = sim_test::param("patient.max_contacts", ParamKind::integer, 12, 1, 20, "contacts");
   CHECK_FALSE(spec.problem_with(1.0));
   CHECK_FALSE(spec.problem_with(20.0));
   const auto half = spec.problem_with(2.5);
@@ -104,7 +106,7 @@ TEST_CASE("an integer parameter takes only whole numbers in its range") {
 }
 
 TEST_CASE("a boolean parameter takes only 0 (false) and 1 (true)") {
-  const ParamSpec spec{"clp.enabled", ParamKind::boolean, 1, 0, 1, "", "", "assumption"};
+  const ParamSpec spec = sim_test::param("clp.enabled", ParamKind::boolean, 1, 0, 1, "");
   CHECK_FALSE(spec.problem_with(0.0));
   CHECK_FALSE(spec.problem_with(1.0));
   for (double bad : {0.5, 2.0, -1.0}) {
@@ -130,7 +132,8 @@ TEST_CASE("a real is formatted as a user would write it, and reads back the same
 
 TEST_CASE("a parameter table refuses two parameters with the same name") {
   const std::string what = logic_error_text([] {
-    sim::ParamTable t({real_spec("a.b", 0.1, 0, 1), real_spec("a.c", 0.1, 0, 1), real_spec("a.b", 0.2, 0, 1)}, {});
+    sim::ParamTable t({real_spec("a.b", 0.1, 0, 1), real_spec("a.c", 0.1, 0, 1), real_spec("a.b", 0.2, 0, 1)},
+                      {});
   });
   CHECK_THAT(what, Catch::Contains("duplicate") && Catch::Contains("a.b"));
 }
@@ -138,7 +141,7 @@ TEST_CASE("a parameter table refuses two parameters with the same name") {
 TEST_CASE("a parameter table refuses a default outside its range") {
   const std::string what = logic_error_text([] { sim::ParamTable t({real_spec("a.b", 1.5, 0, 1)}, {}); });
   CHECK_THAT(what, Catch::Contains("default") && Catch::Contains("a.b"));
-  CHECK_THROWS_AS(sim::ParamTable({{"n", ParamKind::integer, 2.5, 0, 10, "", "", "assumption"}}, {}),
+  CHECK_THROWS_AS(sim::ParamTable({sim_test::param("n", ParamKind::integer, 2.5, 0, 10)}, {}),
                   std::logic_error);
   CHECK_THROWS_AS(sim::ParamTable({real_spec("x", kNaN, 0, 1)}, {}), std::logic_error);
   CHECK_THROWS_AS(sim::ParamTable({real_spec("x", 0.5, 1, 0)}, {}), std::logic_error);
@@ -208,7 +211,7 @@ TEST_CASE("setting an out-of-range value names where the value came from") {
   CHECK(values.origin(0).line == 13);
 }
 
-TEST_CASE("a rejected value leaves the parameter's value and origin as they were", "[!mayfail]") {
+TEST_CASE("a rejected value leaves the parameter's value and origin as they were") {
   sim::ParamValues values(table());
   values.set(0, 0.01, {"scenario.toml", 4});
   CHECK_THROWS_AS(values.set(0, 0.9, {"other.toml", 9}), sim::InputError);
@@ -334,8 +337,9 @@ TEST_CASE("command-line text that is not a valid value is an error naming the pa
     sim::ParamValues values(table());
     const double before = values[c.index];
     const auto e = input_error([&] { values.set_from_text(c.index, c.text, "--set"); });
-    CHECK(e.file() == "--set");
-    CHECK(e.key() == std::string(table()[c.index].name));
+    // Located where the user wrote it: the command line's --set option for this parameter.
+    CHECK(e.file() == "command line");
+    CHECK(e.key() == "--set " + std::string(table()[c.index].name));
     CHECK_THAT(e.detail(), Catch::Contains(c.detail));
     CHECK(std::string(e.what()).find('\n') == std::string::npos);
     CHECK(values[c.index] == before);
@@ -347,4 +351,18 @@ TEST_CASE("an error about a default value says so") {
   const auto e = input_error([&] { values.fail(0, "inconsistent with another parameter"); });
   CHECK(e.file() == "<defaults>");
   CHECK(e.key() == "clp.departure_hazard");
+}
+
+TEST_CASE("of parameters bound by a constraint, the one the user set last is named") {
+  sim::ParamValues values(table());
+  // All defaults: nobody to blame.
+  CHECK_FALSE(values.last_set({0, 3}));
+  values.set(0, 0.1, {"scn.toml", 8});
+  CHECK(values.last_set({0, 3}) == 0U);
+  values.set(3, 0.2, {"scn.toml", 12});
+  CHECK(values.last_set({0, 3}) == 3U);  // the later line
+  values.set_from_text(0, "0.2", "--set");
+  CHECK(values.last_set({0, 3}) == 0U);  // the command line comes after every file
+  CHECK(values.last_set({3}) == 3U);
+  CHECK_FALSE(values.last_set({1, 2}));
 }

@@ -1,12 +1,12 @@
 // Claims about the progress display (sim/util/progress.hpp): the text of a report, and what each
 // mode writes.
 
-#include <catch2/catch.hpp>
+#include "sim/util/progress.hpp"
 
 #include <cstdio>
 #include <string>
 
-#include "sim/util/progress.hpp"
+#include <catch2/catch.hpp>
 
 namespace {
 
@@ -24,12 +24,18 @@ std::string contents(std::FILE* f) {
 TEST_CASE("a progress report shows the bar, counts, percentage, rate and ETA") {
   // 512 of 1024 in 10 s: 51.2 per second, 512 left, so 10 s to go; half the bar filled.
   const std::string text = sim::Progress::format(512, 1024, "points", 10.0, 10);
-  CHECK(text == "[#####-----] 512/1024 points (50%)  51.2/s  ETA 10s");
+  CHECK_THAT(text, Catch::StartsWith("[#####-----] "));
+  CHECK_THAT(text, Catch::Contains("512/1024 points"));
+  CHECK_THAT(text, Catch::Contains("(50%)"));
+  CHECK_THAT(text, Catch::Contains("51.2/s"));
+  CHECK_THAT(text, Catch::EndsWith("ETA 10s"));
 }
 
 TEST_CASE("without a width the report has no bar") {
   const std::string text = sim::Progress::format(250, 1000, "replicates", 5.0, 0);
-  CHECK(text == "250/1000 replicates (25%)  50.0/s  ETA 15s");
+  CHECK_THAT(text, Catch::StartsWith("250/1000 replicates"));
+  CHECK(text.find('[') == std::string::npos);
+  CHECK_THAT(text, Catch::Contains("(25%)") && Catch::Contains("50.0/s") && Catch::EndsWith("ETA 15s"));
 }
 
 TEST_CASE("the ETA is written in seconds, minutes or hours as it grows") {
@@ -41,19 +47,24 @@ TEST_CASE("the ETA is written in seconds, minutes or hours as it grows") {
 }
 
 TEST_CASE("a finished report says ETA 0s with a full bar") {
-  CHECK(sim::Progress::format(40, 40, "points", 8.0, 4) == "[####] 40/40 points (100%)  5.0/s  ETA 0s");
+  const std::string text = sim::Progress::format(40, 40, "points", 8.0, 4);
+  CHECK_THAT(text, Catch::StartsWith("[####] 40/40 points"));
+  CHECK_THAT(text, Catch::Contains("(100%)") && Catch::Contains("5.0/s") && Catch::EndsWith("ETA 0s"));
 }
 
 TEST_CASE("before any time has passed the rate is 0 and the ETA unknown") {
-  CHECK(sim::Progress::format(0, 100, "replicates", 0.0, 0) == "0/100 replicates (0%)  0.0/s  ETA ?");
+  const std::string text = sim::Progress::format(0, 100, "replicates", 0.0, 0);
+  CHECK_THAT(text, Catch::Contains("(0%)") && Catch::Contains("0.0/s") && Catch::EndsWith("ETA ?"));
   CHECK_THAT(sim::Progress::format(0, 100, "replicates", 3.0, 0), Catch::EndsWith("ETA ?"));
 }
 
 TEST_CASE("an empty job is complete") {
-  CHECK(sim::Progress::format(0, 0, "points", 0.0, 5) == "[#####] 0/0 points (100%)  0.0/s  ETA 0s");
+  const std::string text = sim::Progress::format(0, 0, "points", 0.0, 5);
+  CHECK_THAT(text, Catch::StartsWith("[#####] 0/0 points") && Catch::Contains("(100%)") &&
+                       Catch::EndsWith("ETA 0s"));
 }
 
-TEST_CASE("a count past the total draws a full bar instead of failing", "[!mayfail]") {
+TEST_CASE("a count past the total draws a full bar instead of failing") {
   // A resumed or merged job can report more done than planned; the display must not throw.
   std::string text;
   REQUIRE_NOTHROW(text = sim::Progress::format(12, 10, "points", 1.0, 10));

@@ -10,7 +10,7 @@
 // Under a correct generator each check fails with probability below about 1e-6; the seeds are
 // fixed, so the outcome is reproducible either way.
 
-#include <catch2/catch.hpp>
+#include "sim/random.hpp"
 
 #include <algorithm>
 #include <array>
@@ -21,14 +21,17 @@
 #include <map>
 #include <vector>
 
-#include "sim/random.hpp"
+#include <catch2/catch.hpp>
+
 #include "sim/rng.hpp"
 
 namespace {
 
 namespace rnd = sim::random;
 
-sim::Stream stream(std::uint32_t purpose) { return sim::Stream({20240601U, 7U}, {11U, 0U, purpose}); }
+sim::Stream stream(std::uint32_t purpose) {
+  return sim::Stream({20240601U, 7U}, {11U, 0U, purpose});
+}
 
 struct Moments {
   double mean = 0.0;
@@ -141,8 +144,7 @@ ChiSquare chi_square(const std::map<std::int64_t, std::size_t>& counts, std::siz
 }
 
 void check_fit(const ChiSquare& c) {
-  INFO("chi-square " << c.statistic << " on " << c.df << " df, critical value (1e-6) "
-                     << c.critical);
+  INFO("chi-square " << c.statistic << " on " << c.df << " df, critical value (1e-6) " << c.critical);
   CHECK(c.df >= 2);
   CHECK(c.statistic <= c.critical);
 }
@@ -548,16 +550,16 @@ TEST_CASE("binomial by inversion (n p < 10) has the binomial mean, variance and 
 }
 
 TEST_CASE("binomial by BTRD (n p >= 10) has the binomial mean, variance and pmf") {
-  check_binomial(40, 0.3, 33);     // close to the mode: |k - m| <= 15, the product test
-  check_binomial(20, 0.5, 34);     // the smallest n with n p >= 10
-  check_binomial(1000, 0.3, 35);   // sd 14.5: |k - m| > 15 often, the Stirling test
-  check_binomial(100000, 0.2, 36); // sd 126
+  check_binomial(40, 0.3, 33);      // close to the mode: |k - m| <= 15, the product test
+  check_binomial(20, 0.5, 34);      // the smallest n with n p >= 10
+  check_binomial(1000, 0.3, 35);    // sd 14.5: |k - m| > 15 often, the Stirling test
+  check_binomial(100000, 0.2, 36);  // sd 126
 }
 
 TEST_CASE("binomial with p > 1/2 uses the symmetry and keeps the binomial law") {
-  check_binomial(30, 0.85, 37);    // n (1 - p) = 4.5: inversion
-  check_binomial(1000, 0.7, 38);   // n (1 - p) = 300: BTRD
-  check_binomial(25, 0.6, 39);     // n (1 - p) = 10: BTRD at its boundary
+  check_binomial(30, 0.85, 37);   // n (1 - p) = 4.5: inversion
+  check_binomial(1000, 0.7, 38);  // n (1 - p) = 300: BTRD
+  check_binomial(25, 0.6, 39);    // n (1 - p) = 10: BTRD at its boundary
 }
 
 TEST_CASE("binomial is exact at the edges: n = 0, p = 0 and p = 1") {

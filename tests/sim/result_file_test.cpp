@@ -4,10 +4,7 @@
 // h5py and R use; the compressed copy holds the same data chunked and deflated; bad paths are
 // OutputErrors naming the file.
 
-#include <catch2/catch.hpp>
-
-#include <hdf5.h>
-#include <hdf5_hl.h>
+#include "sim/output/result_file.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -16,9 +13,13 @@
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
 #include "sim/output/hdf5.hpp"
 #include "sim/output/layout.hpp"
-#include "sim/output/result_file.hpp"
+#include "tests/sim/builders.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace {
@@ -31,21 +32,18 @@ constexpr hsize_t kReplicates = 5;
 
 sim::OutputSchema schema() {
   sim::OutputSchema s;
-  s.dims = {{"practice", 3, "practices of the scenario", {"Magenta", "Ochre", "Cyan"}},
-            {"week", 4, "week since the start", {}}};
-  s.fields = {{"/results/fip", sim::DType::u8, {"practice"}, "1 = fully integrated", "1"},
-              {"/results/fip_count", sim::DType::i32, {}, "number of FIPs", "practices"},
-              {"/results/weight", sim::DType::f64, {"practice"}, "a real per practice", "kg"}};
-  sim::AccumulatorSpec coherence;
-  coherence.path = "/timeseries/coherence";
-  coherence.dims = {"week", "practice"};
-  coherence.description = "mean coherence";
-  coherence.units = "score";
-  s.accumulators = {coherence};
-  s.observables = {{"fip_count", "/results/fip_count", 3, "FIP count"}};
-  s.statics = {{"/practices/list_size", {"practice"}, "registered patients", "patients",
-                std::vector<std::int64_t>{2244, 4653, 5130}},
-               {"/practices/name", {"practice"}, "practice names", "", std::vector<std::string>{"Magenta", "Ochre", "Cyan"}}};
+  s.dims = {sim_test::dimension("practice", 3, {"Magenta", "Ochre", "Cyan"}, "practices of the scenario"),
+            sim_test::dimension("week", 4, {}, "week since the start")};
+  s.fields = {sim_test::field("/results/fip", sim::DType::u8, {"practice"}, "1 = fully integrated", "1"),
+              sim_test::field("/results/fip_count", sim::DType::i32, {}, "number of FIPs", "practices"),
+              sim_test::field("/results/weight", sim::DType::f64, {"practice"}, "a real per practice", "kg")};
+  s.accumulators = {sim_test::accumulator("/timeseries/coherence", {"week", "practice"}, 32, "",
+                                          "mean coherence", "score")};
+  s.observables = {sim_test::observable("fip_count", "/results/fip_count", 3)};
+  s.statics = {sim_test::static_array("/practices/list_size", {"practice"}, "registered patients", "patients",
+                                      std::vector<std::int64_t>{2244, 4653, 5130}),
+               sim_test::static_array("/practices/name", {"practice"}, "practice names", "",
+                                      std::vector<std::string>{"Magenta", "Ochre", "Cyan"})};
   s.check();
   return s;
 }
@@ -61,14 +59,21 @@ sim::output::FileLayout layout(const sim::OutputSchema& s) {
   return sim::output::make_layout(s, design, kReplicates, &observed);
 }
 
-const sim::output::Attributes kAttributes = {
-    {"model", std::string("lwp")}, {"seed", std::int64_t{20141101}}, {"threads", std::int64_t{2}},
-    {"fraction", 0.25}};
+const sim::output::Attributes kAttributes = {{"model", std::string("lwp")},
+                                             {"seed", std::int64_t{20141101}},
+                                             {"threads", std::int64_t{2}},
+                                             {"fraction", 0.25}};
 
 // Deterministic contents: fip[p, r, k], fip_count[p, r], weight[p, r, k] and per-point summaries.
-std::uint8_t fip(hsize_t p, hsize_t r, hsize_t k) { return static_cast<std::uint8_t>((p + 2 * r + k) % 2); }
-std::int32_t fip_count(hsize_t p, hsize_t r) { return static_cast<std::int32_t>((p + r) % 4); }
-double weight(hsize_t p, hsize_t r, hsize_t k) { return 0.1 * static_cast<double>(p * 100 + r * 10 + k); }
+std::uint8_t fip(hsize_t p, hsize_t r, hsize_t k) {
+  return static_cast<std::uint8_t>((p + 2 * r + k) % 2);
+}
+std::int32_t fip_count(hsize_t p, hsize_t r) {
+  return static_cast<std::int32_t>((p + r) % 4);
+}
+double weight(hsize_t p, hsize_t r, hsize_t k) {
+  return 0.1 * static_cast<double>(p * 100 + r * 10 + k);
+}
 
 std::string fresh_path(const std::string& name) {
   const std::string path = lwsim_test::temporary_path(name);
@@ -97,7 +102,8 @@ void write_everything(ResultFile& file) {
       file.write_block("/results/weight", sim::DType::f64, p, first, count, w.data());
     }
     std::vector<double> coherence(12);
-    for (std::size_t i = 0; i < coherence.size(); ++i) coherence[i] = static_cast<double>(p) + 0.01 * static_cast<double>(i);
+    for (std::size_t i = 0; i < coherence.size(); ++i)
+      coherence[i] = static_cast<double>(p) + 0.01 * static_cast<double>(i);
     file.write_point("/timeseries/coherence", sim::DType::f64, p, coherence.data());
     const std::vector<double> distribution = {0.1, 0.2, 0.3, 0.4};
     file.write_point("/summary/fip_count_distribution", sim::DType::f64, p, distribution.data());
@@ -257,7 +263,8 @@ TEST_CASE("what is written to a streaming file reads back through ResultFile") {
   CHECK(attributes.size() == kAttributes.size());
   for (const auto& [name, value] : kAttributes) {
     INFO(name);
-    const auto it = std::find_if(attributes.begin(), attributes.end(), [&](const auto& a) { return a.first == name; });
+    const auto it =
+        std::find_if(attributes.begin(), attributes.end(), [&](const auto& a) { return a.first == name; });
     REQUIRE(it != attributes.end());
     CHECK(it->second == value);
   }
@@ -272,7 +279,8 @@ TEST_CASE("what is written reads back through the plain HDF5 C API, with named d
   for (hsize_t p = 0; p < kPoints; ++p) {
     for (hsize_t r = 0; r < kReplicates; ++r) {
       REQUIRE(counts[static_cast<std::size_t>(p * kReplicates + r)] == fip_count(p, r));
-      for (hsize_t k = 0; k < 3; ++k) REQUIRE(flags[static_cast<std::size_t>((p * kReplicates + r) * 3 + k)] == fip(p, r, k));
+      for (hsize_t k = 0; k < 3; ++k)
+        REQUIRE(flags[static_cast<std::size_t>((p * kReplicates + r) * 3 + k)] == fip(p, r, k));
     }
   }
   CHECK(raw_shape(file.id, "/results/fip") == std::vector<hsize_t>{kPoints, kReplicates, 3});
@@ -330,7 +338,7 @@ TEST_CASE("the compressed copy holds identical data, chunked and deflated") {
   const auto l = layout(s);
   {
     const ResultFile source = ResultFile::open(source_path, false);
-    sim::output::write_compressed_copy(source, l, kAttributes, copy_path);
+    sim::output::write_copy(source, l, kAttributes, copy_path, sim::output::Storage::compressed);
   }
   {
     const Raw original(H5Fopen(source_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
@@ -352,8 +360,8 @@ TEST_CASE("the compressed copy holds identical data, chunked and deflated") {
         unsigned flags = 0;
         std::size_t n = 0;
         char name[64] = {};
-        deflate = deflate || H5Pget_filter2(plist.id, static_cast<unsigned>(f), &flags, &n, nullptr, sizeof name,
-                                            name, nullptr) == H5Z_FILTER_DEFLATE;
+        deflate = deflate || H5Pget_filter2(plist.id, static_cast<unsigned>(f), &flags, &n, nullptr,
+                                            sizeof name, name, nullptr) == H5Z_FILTER_DEFLATE;
       }
       CHECK(deflate);
     }
@@ -390,7 +398,8 @@ TEST_CASE("creating a result file over an existing file fails and leaves it unto
   const std::string path = fresh_path("existing.txt");
   std::ofstream(path) << "precious";
   const auto s = schema();
-  const auto e = output_error([&] { (void)ResultFile::create(path, layout(s), kAttributes, Storage::streaming); });
+  const auto e =
+      output_error([&] { (void)ResultFile::create(path, layout(s), kAttributes, Storage::streaming); });
   CHECK(e.file() == path);
   std::ifstream in(path);
   std::string content;
@@ -407,11 +416,13 @@ TEST_CASE("writing outside a dataset's extent is refused") {
   const auto s = schema();
   ResultFile file = ResultFile::create(path, layout(s), kAttributes, Storage::streaming);
   const std::vector<std::uint8_t> f(3 * 3, 1);
-  CHECK_THROWS_AS(file.write_block("/results/fip", sim::DType::u8, kPoints, 0, 1, f.data()), sim::h5::OutputError);
+  CHECK_THROWS_AS(file.write_block("/results/fip", sim::DType::u8, kPoints, 0, 1, f.data()),
+                  sim::h5::OutputError);
   CHECK_THROWS_AS(file.write_block("/results/fip", sim::DType::u8, 0, kReplicates - 1, 2, f.data()),
                   sim::h5::OutputError);
   const std::uint8_t one = 1;
-  CHECK_THROWS_AS(file.write_point(sim::output::kStatusPath, sim::DType::u8, kPoints, &one), sim::h5::OutputError);
+  CHECK_THROWS_AS(file.write_point(sim::output::kStatusPath, sim::DType::u8, kPoints, &one),
+                  sim::h5::OutputError);
   CHECK_THROWS_AS(file.write_point("/results/none", sim::DType::u8, 0, &one), sim::h5::OutputError);
   CHECK(file.read_status() == std::vector<std::uint8_t>{0, 0});
 }

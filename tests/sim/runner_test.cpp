@@ -2,13 +2,13 @@
 // replicate) once, block sizes stay within their bounds, errors come back to the caller, and
 // results are bitwise identical whatever the number of threads or the block size.
 
-#include <catch2/catch.hpp>
+#include "sim/run/runner.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <bit>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <set>
@@ -17,18 +17,22 @@
 #include <utility>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "sim/block.hpp"
 #include "sim/model.hpp"
 #include "sim/output/layout.hpp"
 #include "sim/output/writer.hpp"
 #include "sim/random.hpp"
 #include "sim/run/job.hpp"
-#include "sim/run/runner.hpp"
+#include "tests/sim/builders.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace {
 
-std::uint64_t bits(double x) { return std::bit_cast<std::uint64_t>(x); }
+std::uint64_t bits(double x) {
+  return std::bit_cast<std::uint64_t>(x);
+}
 
 // Two summaries are identical bit for bit (NaN payloads included).
 bool identical(const sim::PointSummary& a, const sim::PointSummary& b) {
@@ -86,7 +90,8 @@ class ToySimulation final : public sim::Simulation {
     return std::make_unique<ToyWorkspace>();
   }
   void run_replicate(sim::StreamKey key, const sim::ReplicateOutput& out, sim::Workspace& ws) const override {
-    if (static_cast<std::int64_t>(key.replicate) == fail_at_) throw std::runtime_error("replicate failed on purpose");
+    if (static_cast<std::int64_t>(key.replicate) == fail_at_)
+      throw std::runtime_error("replicate failed on purpose");
     auto& toy = dynamic_cast<ToyWorkspace&>(ws);
     sim::Stream s(key, {0, 0, 0}, &toy.calls);
     *out.field<double>(0) = offset_ + sim::random::uniform(s);
@@ -100,9 +105,8 @@ class ToySimulation final : public sim::Simulation {
 };
 
 const sim::ParamTable& toy_table() {
-  static const sim::ParamTable table({{"toy.offset", sim::ParamKind::real, 0.0, 0.0, 100.0, "1", "offset", "assumption"},
-                                      {"toy.fail_at", sim::ParamKind::integer, -1, -1, 1e9, "1", "failing replicate",
-                                       "assumption"}},
+  static const sim::ParamTable table({sim_test::param("toy.offset", sim::ParamKind::real, 0.0, 0.0, 100.0),
+                                      sim_test::param("toy.fail_at", sim::ParamKind::integer, -1, -1, 1e9)},
                                      {});
   return table;
 }
@@ -119,21 +123,18 @@ class ToyModel final : public sim::Model {
   }
   [[nodiscard]] sim::OutputSchema schema(const sim::ModelSetup&) const override {
     sim::OutputSchema s;
-    s.fields = {{"/results/value", sim::DType::f64, {}, "a value", "1"},
-                {"/results/category", sim::DType::i32, {}, "a category", "1"}};
-    sim::AccumulatorSpec mean;
-    mean.path = "/summary/value";
-    mean.description = "mean value";
-    mean.units = "1";
-    s.accumulators = {mean};
-    s.observables = {{"category", "/results/category", 3, "a category"}};
+    s.fields = {sim_test::field("/results/value", sim::DType::f64, {}),
+                sim_test::field("/results/category", sim::DType::i32, {})};
+    s.accumulators = {sim_test::accumulator("/summary/value", {}, 32)};
+    s.observables = {sim_test::observable("category", "/results/category", 3)};
     return s;
   }
-  [[nodiscard]] std::unique_ptr<const sim::Simulation> prepare(const std::shared_ptr<const sim::ModelSetup>&,
-                                                               const sim::ParamValues& values) const override {
+  [[nodiscard]] std::unique_ptr<const sim::Simulation> prepare(
+      const std::shared_ptr<const sim::ModelSetup>&, const sim::ParamValues& values) const override {
     return std::make_unique<ToySimulation>(values[0], static_cast<std::int64_t>(values[1]));
   }
-  [[nodiscard]] sim::Observation read_observation(const sim::config::Value&, const sim::ModelSetup&) const override {
+  [[nodiscard]] sim::Observation read_observation(const sim::config::Value&,
+                                                  const sim::ModelSetup&) const override {
     return {};
   }
   void describe(const sim::ModelSetup&, const sim::PointSummary&, const sim::Observation*,
@@ -230,7 +231,8 @@ TEST_CASE("the chosen block size is between 1 and 256 and gives every thread sev
     for (std::size_t points : {std::size_t{1}, std::size_t{3}, std::size_t{50}, std::size_t{100000}}) {
       for (unsigned threads : {1U, 2U, 8U, 64U}) {
         const std::uint32_t block = sim::choose_block_size(small, replicates, points, threads);
-        INFO(replicates << " replicates, " << points << " points, " << threads << " threads: block " << block);
+        INFO(replicates << " replicates, " << points << " points, " << threads << " threads: block "
+                        << block);
         CHECK(block >= 1);
         CHECK(block <= 256);
         // "Several" blocks per thread: at least 4 per thread unless there are fewer replicates
@@ -244,14 +246,14 @@ TEST_CASE("the chosen block size is between 1 and 256 and gives every thread sev
 
 TEST_CASE("a block's buffer stays within 8 MiB unless one replicate is larger") {
   sim::OutputSchema big;
-  big.dims = {{"cell", 1U << 17, "", {}}};  // 1 MiB of doubles per replicate
-  big.fields = {{"/results/big", sim::DType::f64, {"cell"}, "", ""}};
+  big.dims = {sim_test::dimension("cell", 1U << 17)};  // 1 MiB of doubles per replicate
+  big.fields = {sim_test::field("/results/big", sim::DType::f64, {"cell"})};
   const std::uint32_t block = sim::choose_block_size(big, 10000, 1, 1);
   CHECK(block >= 1);
   CHECK(sim::BlockLayout(big, block).bytes() <= (std::size_t{8} << 20));
   sim::OutputSchema huge;
-  huge.dims = {{"cell", 1U << 21, "", {}}};  // 16 MiB per replicate
-  huge.fields = {{"/results/huge", sim::DType::f64, {"cell"}, "", ""}};
+  huge.dims = {sim_test::dimension("cell", 1U << 21)};  // 16 MiB per replicate
+  huge.fields = {sim_test::field("/results/huge", sim::DType::f64, {"cell"})};
   CHECK(sim::choose_block_size(huge, 10000, 1, 4) == 1);
 }
 

@@ -3,7 +3,7 @@
 // re-loads to the same run. The registered model is lwp, whose sections are [evaluation],
 // [practices] and [[practice]].
 
-#include <catch2/catch.hpp>
+#include "sim/scenario.hpp"
 
 #include <bit>
 #include <cstdint>
@@ -12,8 +12,9 @@
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "sim/error.hpp"
-#include "sim/scenario.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace {
@@ -32,7 +33,9 @@ std::string write(const std::string& relative, const std::string& text) {
   return path.lexically_normal().string();
 }
 
-sim::Scenario load(const std::string& path) { return sim::load_scenario(path, lwsim_test::registry()); }
+sim::Scenario load(const std::string& path) {
+  return sim::load_scenario(path, lwsim_test::registry());
+}
 
 template <class F>
 sim::InputError input_error(F&& f) {
@@ -45,9 +48,13 @@ sim::InputError input_error(F&& f) {
   throw std::logic_error("unreachable");
 }
 
-double param(const sim::Scenario& s, const std::string& name) { return s.params().get(name); }
+double param(const sim::Scenario& s, const std::string& name) {
+  return s.params().get(name);
+}
 
-std::uint64_t bits(double x) { return std::bit_cast<std::uint64_t>(x); }
+std::uint64_t bits(double x) {
+  return std::bit_cast<std::uint64_t>(x);
+}
 
 }  // namespace
 
@@ -132,17 +139,43 @@ TEST_CASE("a chain of bases applies the nearest scenario's value last") {
 TEST_CASE("base scenarios that form a loop are refused") {
   SECTION("two files naming each other") {
     const std::string a = write("loop2/a.toml", "base = \"b.toml\"\n" + kPractice);
-    write("loop2/b.toml", "base = \"a.toml\"\n" + kPractice);
+    const std::string b = write("loop2/b.toml", "# closes the loop\nbase = \"a.toml\"\n" + kPractice);
     const auto e = input_error([&] { (void)load(a); });
+    // Reported where the loop closes: the base key of b, which names a.
+    CHECK(e.file() == b);
+    CHECK(e.line() == 2);
     CHECK(e.key() == "base");
     CHECK_THAT(e.detail(), Catch::Contains("loop"));
   }
   SECTION("a file naming itself by another spelling of its path") {
     const std::string self = write("loop1/sub/self.toml", "base = \"../sub/./self.toml\"\n" + kPractice);
     const auto e = input_error([&] { (void)load(self); });
+    CHECK(e.file() == self);
+    CHECK(e.line() == 1);
     CHECK(e.key() == "base");
     CHECK_THAT(e.detail(), Catch::Contains("loop"));
   }
+}
+
+TEST_CASE("a long chain of bases loads, an endless one is refused") {
+  // Ten levels: fine.
+  for (int i = 0; i < 10; ++i) {
+    write("chain10/s" + std::to_string(i) + ".toml", "base = \"s" + std::to_string(i + 1) +
+                                                         ".toml\"\n[parameters]\nclp.handover_fraction = 0." +
+                                                         std::to_string(i + 1) + "\n");
+  }
+  write("chain10/s10.toml", kPractice);
+  CHECK(param(load(lwsim_test::temporary_path("scenarios") + "/chain10/s0.toml"), "clp.handover_fraction") ==
+        0.1);
+  // Two hundred distinct files, each the base of the previous: refused, not followed to the end.
+  for (int i = 0; i < 200; ++i) {
+    write("chain200/s" + std::to_string(i) + ".toml", "base = \"s" + std::to_string(i + 1) + ".toml\"\n");
+  }
+  write("chain200/s200.toml", kPractice);
+  const auto e =
+      input_error([&] { (void)load(lwsim_test::temporary_path("scenarios") + "/chain200/s0.toml"); });
+  CHECK(e.key() == "base");
+  CHECK_THAT(e.detail(), Catch::Contains("levels"));
 }
 
 TEST_CASE("a missing base file is reported at the base key with its line") {
@@ -205,8 +238,8 @@ TEST_CASE("an unknown parameter is refused with the near name suggested") {
   CHECK(e.file() == path);
   CHECK(e.line() == 5);
   CHECK(e.key() == "parameters.clp.departure_hazrd");
-  CHECK_THAT(e.detail(), Catch::Contains("unknown parameter") &&
-                             Catch::Contains("did you mean 'clp.departure_hazard'?"));
+  CHECK_THAT(e.detail(),
+             Catch::Contains("unknown parameter") && Catch::Contains("did you mean 'clp.departure_hazard'?"));
 }
 
 TEST_CASE("a parameter of the wrong type is refused naming file, line and key") {
@@ -230,12 +263,11 @@ TEST_CASE("a parameter of the wrong type is refused naming file, line and key") 
 }
 
 TEST_CASE("an out-of-range parameter is refused naming file, line and parameters.<name>") {
-  const std::string path = write("out_of_range/s.toml",
-                                 kPractice +
-                                     "\n"
-                                     "[parameters]\n"
-                                     "leadership.meeting_rate = 0.5\n"
-                                     "clp.departure_hazard = 0.75\n");
+  const std::string path = write("out_of_range/s.toml", kPractice +
+                                                            "\n"
+                                                            "[parameters]\n"
+                                                            "leadership.meeting_rate = 0.5\n"
+                                                            "clp.departure_hazard = 0.75\n");
   const auto e = input_error([&] { (void)load(path); });
   CHECK(e.file() == path);
   CHECK(e.line() == 7);
@@ -267,7 +299,8 @@ TEST_CASE("replicates and seed outside their ranges are refused at their keys") 
     CHECK(e.line() == 5);
     CHECK(e.key() == c.key);
   }
-  const std::string ok = write("run_ranges/ok.toml", kPractice + "[run]\nreplicates = 100000000\nseed = 4294967295\n");
+  const std::string ok =
+      write("run_ranges/ok.toml", kPractice + "[run]\nreplicates = 100000000\nseed = 4294967295\n");
   const sim::Scenario s = load(ok);
   CHECK(s.replicates == sim::kMaxReplicates);
   CHECK(s.seed == 4294967295U);
@@ -287,8 +320,8 @@ const std::string kObserved =
 
 TEST_CASE("an observed-data file is found relative to the scenario, not the working directory") {
   const std::string observed = write("observed_rel/data/obs.toml", kObserved);
-  const std::string path = write("observed_rel/scenarios/s.toml",
-                                 "[run]\nobserved = \"../data/obs.toml\"\n" + kPractice);
+  const std::string path =
+      write("observed_rel/scenarios/s.toml", "[run]\nobserved = \"../data/obs.toml\"\n" + kPractice);
   REQUIRE(fs::current_path() != fs::path(path).parent_path());
   const sim::Scenario s = load(path);
   REQUIRE(s.observation);
@@ -301,8 +334,8 @@ TEST_CASE("an observed-data file is found relative to the scenario, not the work
 TEST_CASE("an observed-data file named in a base is found relative to the base") {
   const std::string observed = write("observed_base/common/obs.toml", kObserved);
   write("observed_base/common/base.toml", "[run]\nobserved = \"obs.toml\"\n" + kPractice);
-  const std::string child = write("observed_base/deep/er/child.toml",
-                                  "base = \"../../common/base.toml\"\n[run]\nseed = 3\n");
+  const std::string child =
+      write("observed_base/deep/er/child.toml", "base = \"../../common/base.toml\"\n[run]\nseed = 3\n");
   const sim::Scenario s = load(child);
   REQUIRE(s.observation);
   CHECK(fs::equivalent(s.observation->file, observed));
@@ -348,21 +381,27 @@ TEST_CASE("bad command-line overrides are errors naming the option") {
   cases.push_back({{std::nullopt, ~0ULL, {}}, "--seed", "seed must be"});
   cases.push_back({{std::nullopt, std::nullopt, {"clp.departure_hazard"}}, "--set", "expected name=value"});
   cases.push_back({{std::nullopt, std::nullopt, {"=0.1"}}, "--set", "expected name=value"});
-  cases.push_back({{std::nullopt, std::nullopt, {"clp.departure_hazrd=0.1"}}, "--set clp.departure_hazrd",
+  cases.push_back({{std::nullopt, std::nullopt, {"clp.departure_hazrd=0.1"}},
+                   "--set clp.departure_hazrd",
                    "did you mean 'clp.departure_hazard'?"});
-  cases.push_back({{std::nullopt, std::nullopt, {"clp.departure_hazard=abc"}}, "clp.departure_hazard",
+  cases.push_back({{std::nullopt, std::nullopt, {"clp.departure_hazard=abc"}},
+                   "--set clp.departure_hazard",
                    "expected a number"});
-  cases.push_back({{std::nullopt, std::nullopt, {"clp.departure_hazard=0.9"}}, "clp.departure_hazard",
+  cases.push_back({{std::nullopt, std::nullopt, {"clp.departure_hazard=0.9"}},
+                   "--set clp.departure_hazard",
                    "outside the allowed range"});
-  cases.push_back({{std::nullopt, std::nullopt, {"clp.departure_hazard="}}, "clp.departure_hazard",
+  cases.push_back({{std::nullopt, std::nullopt, {"clp.departure_hazard="}},
+                   "--set clp.departure_hazard",
                    "expected a number"});
-  // A cross-parameter constraint of the model is checked after the sets.
+  // A cross-parameter constraint of the model is checked after the sets, and blames the --set.
   cases.push_back({{std::nullopt, std::nullopt, {"clp.target_share_patient_support=0.9"}},
-                   "clp.target_share_community_networking", "sum to 1"});
+                   "--set clp.target_share_patient_support",
+                   "sum to 1"});
   for (Case& c : cases) {
     INFO("expected key " << c.key);
     sim::Scenario s = load(original.file);
     const auto e = input_error([&] { sim::apply_overrides(s, c.overrides); });
+    CHECK(e.file() == "command line");
     CHECK(e.key() == c.key);
     CHECK_THAT(e.detail(), Catch::Contains(c.detail));
     CHECK(std::string(e.what()).find('\n') == std::string::npos);
@@ -391,7 +430,8 @@ void check_same_run(const sim::Scenario& a, const sim::Scenario& b) {
   const auto& x = a.document.at("practice").items();
   const auto& y = b.document.at("practice").items();
   REQUIRE(x.size() == y.size());
-  for (std::size_t i = 0; i < x.size(); ++i) CHECK(sim::config::write_toml(x[i]) == sim::config::write_toml(y[i]));
+  for (std::size_t i = 0; i < x.size(); ++i)
+    CHECK(sim::config::write_toml(x[i]) == sim::config::write_toml(y[i]));
 }
 }  // namespace
 
@@ -427,13 +467,15 @@ TEST_CASE("the resolved scenario re-loads to identical parameter values and run 
 TEST_CASE("the built-in Deep End scenario resolves and re-loads to the same run") {
   const sim::Scenario s = lwsim_test::deep_end();
   REQUIRE(s.observation);
-  const sim::Scenario again = sim::scenario_from_text(s.resolved_toml(), "<resolved>", lwsim_test::registry());
+  const sim::Scenario again =
+      sim::scenario_from_text(s.resolved_toml(), "<resolved>", lwsim_test::registry());
   check_same_run(s, again);
 }
 
 TEST_CASE("a stored scenario cannot name a base") {
-  const auto e = input_error(
-      [] { (void)sim::scenario_from_text("base = \"x.toml\"\n" + kPractice, "<stored>", lwsim_test::registry()); });
+  const auto e = input_error([] {
+    (void)sim::scenario_from_text("base = \"x.toml\"\n" + kPractice, "<stored>", lwsim_test::registry());
+  });
   CHECK(e.key() == "base");
 }
 

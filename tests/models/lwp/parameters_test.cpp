@@ -107,7 +107,9 @@ TEST_CASE("the CLP's target shares sum to 1 and the model rejects shares that do
   } catch (const sim::InputError& e) {
     thrown = true;
     INFO(e.what());
-    CHECK(e.key().find("clp.target_share_community_networking") != std::string::npos);
+    // The error names the share the user changed, where it was set.
+    CHECK(e.key().find("clp.target_share_patient_support") != std::string::npos);
+    CHECK(e.file() == "<test>");
   }
   CHECK(thrown);
 
