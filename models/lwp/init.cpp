@@ -146,7 +146,8 @@ void initialise_replicate(ReplicateState& state, const Setup& setup, const Param
 
   // Exactly training_draw_count of the undetermined practices are training practices (which ones
   // is not published for the Deep End): a partial Fisher–Yates shuffle of the pool.
-  std::vector<std::uint32_t> pool = setup.training_draw_pool;
+  std::vector<std::uint32_t>& pool = state.training_pool;
+  pool.assign(setup.training_draw_pool.begin(), setup.training_draw_pool.end());
   sim::Stream pick = draws.stream(kReplicateEntity, kInitTime, Purpose::training_draw);
   for (std::uint32_t k = 0; k < setup.training_draw_count; ++k) {
     const std::uint32_t j = k + sim::random::index(pick, static_cast<std::uint32_t>(pool.size()) - k);

@@ -147,6 +147,7 @@ struct Locality {
 struct ReplicateState {
   std::vector<Practice> practices;
   std::vector<Locality> localities;
+  std::vector<std::uint32_t> training_pool;  // scratch for the training draw
 };
 
 }  // namespace lwp
