@@ -6,7 +6,9 @@
 
 namespace sim {
 namespace {
-std::size_t round_up8(std::size_t n) { return (n + 7) / 8 * 8; }
+std::size_t round_up8(std::size_t n) {
+  return (n + 7) / 8 * 8;
+}
 }  // namespace
 
 BlockLayout::BlockLayout(const OutputSchema& schema, std::uint32_t max_replicates)

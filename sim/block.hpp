@@ -53,15 +53,14 @@ struct BlockResult {
   std::uint32_t point = 0;
   std::uint32_t replicate_begin = 0;
   std::uint32_t replicate_count = 0;
-  bool invalid = false;  // a model added NaN or an out-of-range value to an exact sum
+  bool invalid = false;               // a model added NaN or an out-of-range value to an exact sum
   std::vector<std::int64_t> storage;  // 8-byte aligned bytes of BlockLayout::bytes()
 
   [[nodiscard]] std::byte* data() noexcept { return reinterpret_cast<std::byte*>(storage.data()); }
   [[nodiscard]] const std::byte* data() const noexcept {
     return reinterpret_cast<const std::byte*>(storage.data());
   }
-  void reset(const BlockLayout& layout, std::uint32_t point_index, std::uint32_t begin,
-             std::uint32_t count);
+  void reset(const BlockLayout& layout, std::uint32_t point_index, std::uint32_t begin, std::uint32_t count);
 };
 
 /// An exact running sum: values are rounded to multiples of 1/scale and added as integers, so
@@ -103,9 +102,7 @@ class ReplicateOutput {
     return {reinterpret_cast<std::int64_t*>(block_->data() + layout_->accumulator_offset(a)),
             layout_->accumulator_scale(a), &block_->invalid};
   }
-  [[nodiscard]] std::uint32_t replicate() const noexcept {
-    return block_->replicate_begin + slot_;
-  }
+  [[nodiscard]] std::uint32_t replicate() const noexcept { return block_->replicate_begin + slot_; }
 
  private:
   const BlockLayout* layout_;

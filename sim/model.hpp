@@ -81,8 +81,7 @@ class Model {
   [[nodiscard]] virtual std::vector<std::string> scenario_sections() const = 0;
 
   /// Reads and validates the model's sections of a scenario document.
-  [[nodiscard]] virtual std::shared_ptr<const ModelSetup> configure(
-      const config::Value& scenario) const = 0;
+  [[nodiscard]] virtual std::shared_ptr<const ModelSetup> configure(const config::Value& scenario) const = 0;
   /// Constraints between parameters that single ranges cannot express (InputError otherwise).
   virtual void check(const ModelSetup& setup, const ParamValues& values) const;
   [[nodiscard]] virtual OutputSchema schema(const ModelSetup& setup) const = 0;
@@ -93,8 +92,8 @@ class Model {
   [[nodiscard]] virtual Observation read_observation(const config::Value& document,
                                                      const ModelSetup& setup) const = 0;
   /// The plain-text summary of one point printed by `lwsim run` and `lwsim report`.
-  virtual void describe(const ModelSetup& setup, const PointSummary& summary,
-                        const Observation* observed, std::ostream& out) const = 0;
+  virtual void describe(const ModelSetup& setup, const PointSummary& summary, const Observation* observed,
+                        std::ostream& out) const = 0;
 };
 
 }  // namespace sim

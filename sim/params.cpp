@@ -24,8 +24,8 @@ std::optional<std::string> ParamSpec::problem_with(double value) const {
     case ParamKind::real: break;
   }
   if (value < min || value > max) {
-    return fmt::format("value {} is outside the allowed range [{}, {}]{}", format(value),
-                       format(min), format(max), unit.empty() ? "" : fmt::format(" ({})", unit));
+    return fmt::format("value {} is outside the allowed range [{}, {}]{}", format(value), format(min),
+                       format(max), unit.empty() ? "" : fmt::format(" ({})", unit));
   }
   return std::nullopt;
 }
@@ -54,11 +54,10 @@ ParamTable::ParamTable(std::vector<ParamSpec> specs, std::vector<Citation> citat
     if (auto problem = spec.problem_with(spec.default_value)) {
       throw std::logic_error(fmt::format("parameter table: default of {}: {}", spec.name, *problem));
     }
-    const bool known_source =
-        spec.source == "assumption" ||
-        std::any_of(citations_.begin(), citations_.end(), [&](const Citation& c) {
-          return spec.source.find(c.key) != std::string_view::npos;
-        });
+    const bool known_source = spec.source == "assumption" ||
+                              std::any_of(citations_.begin(), citations_.end(), [&](const Citation& c) {
+                                return spec.source.find(c.key) != std::string_view::npos;
+                              });
     if (!known_source) {
       throw std::logic_error(
           fmt::format("parameter table: {} cites an unknown source '{}'", spec.name, spec.source));
@@ -111,8 +110,10 @@ std::string section_of(std::string_view name) {
 std::string escape_cell(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else
+      out += c;
   }
   return out;
 }
@@ -134,14 +135,14 @@ std::string ParamTable::markdown(std::string_view model_name) const {
       "     is out of date. -->\n\n",
       model_name, model_name);
   out += fmt::format("# Parameters of the `{}` model\n\n", model_name);
-  out += "Every model parameter, with its default, allowed range (inclusive), unit, meaning and "
-         "source. A source is a citation (listed at the end) or *assumption*: a value chosen by "
-         "the modellers where no data exist, to be swept, calibrated or replaced when data "
-         "appear. Set a parameter in a scenario under `[parameters]` with its dotted name, for "
-         "example\n\n```toml\n[parameters]\n";
+  out +=
+      "Every model parameter, with its default, allowed range (inclusive), unit, meaning and "
+      "source. A source is a citation (listed at the end) or *assumption*: a value chosen by "
+      "the modellers where no data exist, to be swept, calibrated or replaced when data "
+      "appear. Set a parameter in a scenario under `[parameters]` with its dotted name, for "
+      "example\n\n```toml\n[parameters]\n";
   if (!specs_.empty()) {
-    out += fmt::format("{} = {}\n", specs_.front().name,
-                       specs_.front().format(specs_.front().default_value));
+    out += fmt::format("{} = {}\n", specs_.front().name, specs_.front().format(specs_.front().default_value));
   }
   out += "```\n\nor on the command line with `--set name=value`.\n";
   std::string current;
@@ -153,39 +154,37 @@ std::string ParamTable::markdown(std::string_view model_name) const {
       out += "| name | default | range | unit | meaning | source |\n";
       out += "|---|---|---|---|---|---|\n";
     }
-    const std::string range =
-        spec.kind == ParamKind::boolean
-            ? std::string("true, false")
-            : fmt::format("[{}, {}]", spec.format(spec.min), spec.format(spec.max));
+    const std::string range = spec.kind == ParamKind::boolean
+                                  ? std::string("true, false")
+                                  : fmt::format("[{}, {}]", spec.format(spec.min), spec.format(spec.max));
     std::string source(spec.source);
     if (source.rfind("assumption", 0) == 0) source = "*assumption*" + source.substr(10);
-    out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", spec.name,
-                       spec.format(spec.default_value), range,
-                       spec.unit.empty() ? std::string("—") : escape_cell(spec.unit),
+    out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", spec.name, spec.format(spec.default_value),
+                       range, spec.unit.empty() ? std::string("—") : escape_cell(spec.unit),
                        escape_cell(spec.meaning), escape_cell(source));
   }
   out += "\n## Sources\n\n";
   for (const Citation& c : citations_) out += fmt::format("- **{}**: {}\n", c.key, c.text);
   std::size_t assumptions = 0;
   for (const ParamSpec& spec : specs_) assumptions += spec.source == "assumption" ? 1U : 0U;
-  out += fmt::format("\n{} parameters, {} of them assumptions; kinds: real unless stated in the "
-                     "range (integer parameters take whole numbers).\n",
-                     specs_.size(), assumptions);
+  out += fmt::format(
+      "\n{} parameters, {} of them assumptions; kinds: real unless stated in the "
+      "range (integer parameters take whole numbers).\n",
+      specs_.size(), assumptions);
   return out;
 }
 
 std::string ParamTable::text() const {
   std::size_t width = 4;
   for (const ParamSpec& spec : specs_) width = std::max(width, spec.name.size());
-  std::string out = fmt::format("{:<{}}  {:>10}  {:<22}  {:<8}  {}\n", "name", width, "default",
-                                "range", "kind", "unit — meaning [source]");
+  std::string out = fmt::format("{:<{}}  {:>10}  {:<22}  {:<8}  {}\n", "name", width, "default", "range",
+                                "kind", "unit — meaning [source]");
   for (const ParamSpec& spec : specs_) {
     const std::string range = fmt::format("[{}, {}]", spec.format(spec.min), spec.format(spec.max));
     out += fmt::format("{:<{}}  {:>10}  {:<22}  {:<8}  {} — {} [{}]\n", spec.name, width,
                        spec.format(spec.default_value),
                        spec.kind == ParamKind::boolean ? std::string("true/false") : range,
-                       kind_name(spec.kind), spec.unit.empty() ? "-" : spec.unit, spec.meaning,
-                       spec.source);
+                       kind_name(spec.kind), spec.unit.empty() ? "-" : spec.unit, spec.meaning, spec.source);
   }
   return out;
 }
@@ -225,23 +224,20 @@ void ParamValues::set_from_config(std::size_t i, const config::Value& value) {
   switch (spec.kind) {
     case ParamKind::boolean: {
       if (value.kind() != config::Value::Kind::boolean) {
-        value.fail(fmt::format("expected true or false, found {}",
-                               config::Value::kind_name(value.kind())));
+        value.fail(fmt::format("expected true or false, found {}", config::Value::kind_name(value.kind())));
       }
       set(i, value.as_bool() ? 1.0 : 0.0, origin);
       return;
     }
     case ParamKind::integer:
       if (value.kind() != config::Value::Kind::integer) {
-        value.fail(fmt::format("expected a whole number, found {}",
-                               config::Value::kind_name(value.kind())));
+        value.fail(fmt::format("expected a whole number, found {}", config::Value::kind_name(value.kind())));
       }
       set(i, static_cast<double>(value.as_integer()), origin);
       return;
     case ParamKind::real:
       if (!value.is_number()) {
-        value.fail(
-            fmt::format("expected a number, found {}", config::Value::kind_name(value.kind())));
+        value.fail(fmt::format("expected a number, found {}", config::Value::kind_name(value.kind())));
       }
       set(i, value.as_real(), origin);
       return;
@@ -264,7 +260,8 @@ void ParamValues::set_from_text(std::size_t i, std::string_view text, const std:
   double value = 0.0;
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc() || ptr != end || text.empty()) reject(fmt::format("expected a number, found '{}'", text));
+  if (ec != std::errc() || ptr != end || text.empty())
+    reject(fmt::format("expected a number, found '{}'", text));
   set(i, value, origin);
 }
 
@@ -286,9 +283,9 @@ void ParamValues::fail(std::size_t i, const std::string& detail) const {
   if (o.file == "--set") {
     throw InputError("command line", 0, "--set " + std::string((*table_)[i].name), detail);
   }
-  const std::string key =
-      o.file.empty() || o.file == "--set" ? std::string((*table_)[i].name)
-                                          : "parameters." + std::string((*table_)[i].name);
+  const std::string key = o.file.empty() || o.file == "--set"
+                              ? std::string((*table_)[i].name)
+                              : "parameters." + std::string((*table_)[i].name);
   throw InputError(o.file.empty() ? std::string("<defaults>") : o.file, o.line, key, detail);
 }
 

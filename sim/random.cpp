@@ -37,13 +37,15 @@ double beta(Stream& s, double a, double b) noexcept {
 namespace {
 
 // log(k!) for small k, and Stirling's series beyond.
-double log_factorial(double k) noexcept { return std::lgamma(k + 1.0); }
+double log_factorial(double k) noexcept {
+  return std::lgamma(k + 1.0);
+}
 
 // Stirling correction fc(k) = log(k!) - [(k + 1/2) log(k + 1) - (k + 1) + log(2π)/2], used by BTRD.
 double stirling_correction(std::int64_t k) noexcept {
   static constexpr std::array<double, 10> table = {
-      0.08106146679532726, 0.04134069595540929, 0.02767792568499834, 0.02079067210376509,
-      0.01664469118982119, 0.01387612882307075, 0.01189670994589177, 0.01041126526197209,
+      0.08106146679532726,  0.04134069595540929, 0.02767792568499834, 0.02079067210376509,
+      0.01664469118982119,  0.01387612882307075, 0.01189670994589177, 0.01041126526197209,
       0.009255462182712733, 0.008330563433362871};
   if (k < 10) return table[static_cast<std::size_t>(k)];
   const double kp1 = static_cast<double>(k + 1);

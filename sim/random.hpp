@@ -20,7 +20,9 @@ inline double uniform(Stream& s) noexcept {
 }
 
 /// Uniform on (0, 1], safe to take the logarithm of (two words).
-inline double uniform_positive(Stream& s) noexcept { return 1.0 - uniform(s); }
+inline double uniform_positive(Stream& s) noexcept {
+  return 1.0 - uniform(s);
+}
 
 /// Uniform on (0, 1) from one word: (k + 0.5) / 2^32. Enough resolution for comparisons and
 /// inversions of smooth distributions, at half the cost of uniform().
@@ -36,7 +38,9 @@ inline std::uint64_t threshold(double p) noexcept {
 }
 
 /// True with probability p (one word).
-inline bool bernoulli(Stream& s, double p) noexcept { return s.next_u32() < threshold(p); }
+inline bool bernoulli(Stream& s, double p) noexcept {
+  return s.next_u32() < threshold(p);
+}
 
 /// Exponential waiting time with the given rate (two words). Inverse transform, so that with
 /// common random numbers a higher rate always gives an earlier event.

@@ -15,7 +15,9 @@ namespace {
 
 constexpr int kMaxBaseDepth = 16;
 
-bool is_builtin(const std::string& path) { return path.rfind(kBuiltinPrefix, 0) == 0; }
+bool is_builtin(const std::string& path) {
+  return path.rfind(kBuiltinPrefix, 0) == 0;
+}
 
 std::string lexically_normal(const std::string& path) {
   if (is_builtin(path)) {
@@ -59,7 +61,8 @@ config::Value load_with_bases(const std::string& path, const ModelRegistry& regi
   {
     const std::string next = lexically_normal(base_path);
     std::error_code ec2;
-    const std::string next_identity = is_builtin(next) ? next : fs::weakly_canonical(fs::path(next), ec2).string();
+    const std::string next_identity =
+        is_builtin(next) ? next : fs::weakly_canonical(fs::path(next), ec2).string();
     if (std::find(chain.begin(), chain.end(), next_identity) != chain.end()) {
       base_value->fail(fmt::format("base scenarios form a loop: {} is already a base of this file",
                                    base_value->as_string()));
@@ -78,9 +81,9 @@ config::Value load_with_bases(const std::string& path, const ModelRegistry& regi
   }();
   config::Value own = doc.root;
   auto& entries = own.mutable_entries();
-  entries.erase(std::remove_if(entries.begin(), entries.end(),
-                               [](const auto& e) { return e.first == "base"; }),
-                entries.end());
+  entries.erase(
+      std::remove_if(entries.begin(), entries.end(), [](const auto& e) { return e.first == "base"; }),
+      entries.end());
   merge_into(merged, own);
   return merged;
 }
@@ -116,8 +119,7 @@ void read_run_section(const config::Value& run, Scenario& scenario) {
 
 }  // namespace
 
-std::uint32_t checked_seed(std::int64_t seed, const std::string& file, int line,
-                           const std::string& key) {
+std::uint32_t checked_seed(std::int64_t seed, const std::string& file, int line, const std::string& key) {
   if (seed < 0 || seed > 0xFFFFFFFFLL) {
     throw InputError(file, line, key, "seed must be a whole number from 0 to 4294967295");
   }
@@ -158,8 +160,8 @@ Document read_document(const std::string& path, const ModelRegistry& registry) {
 
 namespace {
 
-Scenario scenario_from_root(config::Value root, const std::string& file,
-                            const ModelRegistry& registry, const std::string* observed_text) {
+Scenario scenario_from_root(config::Value root, const std::string& file, const ModelRegistry& registry,
+                            const std::string* observed_text) {
   Scenario scenario;
   scenario.file = file;
   const Model* model = nullptr;
@@ -224,8 +226,8 @@ Scenario load_scenario(const std::string& path, const ModelRegistry& registry) {
   return scenario_from_root(std::move(root), path, registry, nullptr);
 }
 
-Scenario scenario_from_text(const std::string& text, const std::string& name,
-                            const ModelRegistry& registry, const std::string* observed_text) {
+Scenario scenario_from_text(const std::string& text, const std::string& name, const ModelRegistry& registry,
+                            const std::string* observed_text) {
   config::Value root = config::parse_toml(text, name);
   if (root.find("base") != nullptr) root.at("base").fail("a stored scenario cannot have a base");
   return scenario_from_root(std::move(root), name, registry, observed_text);
@@ -240,8 +242,9 @@ void apply_overrides(Scenario& scenario, const ScenarioOverrides& overrides) {
     scenario.replicates = *overrides.replicates;
   }
   if (overrides.seed) {
-    scenario.seed = checked_seed(static_cast<std::int64_t>(std::min<std::uint64_t>(*overrides.seed, 1ULL << 40)),
-                                 "command line", 0, "--seed");
+    scenario.seed =
+        checked_seed(static_cast<std::int64_t>(std::min<std::uint64_t>(*overrides.seed, 1ULL << 40)),
+                     "command line", 0, "--seed");
   }
   for (const std::string& assignment : overrides.sets) {
     const auto eq = assignment.find('=');

@@ -55,8 +55,7 @@ Scenario load_scenario(const std::string& path, const ModelRegistry& registry);
 /// Builds a scenario from TOML text (used to re-read the scenario stored in an output file).
 /// When `observed_text` is given it is the observed data, instead of the file `run.observed`
 /// names (which may not exist where the output file is read).
-Scenario scenario_from_text(const std::string& text, const std::string& name,
-                            const ModelRegistry& registry,
+Scenario scenario_from_text(const std::string& text, const std::string& name, const ModelRegistry& registry,
                             const std::string* observed_text = nullptr);
 
 /// Command-line changes to a scenario: `--replicates`, `--seed`, `--set name=value`.
@@ -68,7 +67,6 @@ struct ScenarioOverrides {
 void apply_overrides(Scenario& scenario, const ScenarioOverrides& overrides);
 
 /// Checks a seed and returns it as the 32-bit Philox key word (InputError otherwise).
-std::uint32_t checked_seed(std::int64_t seed, const std::string& file, int line,
-                           const std::string& key);
+std::uint32_t checked_seed(std::int64_t seed, const std::string& file, int line, const std::string& key);
 
 }  // namespace sim

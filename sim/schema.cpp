@@ -62,12 +62,14 @@ std::size_t OutputSchema::accumulator_index(const std::string& path) const {
 void OutputSchema::check() const {
   std::set<std::string> paths;
   const auto unique = [&](const std::string& path) {
-    if (path.empty() || path[0] != '/') throw std::logic_error("output schema: path must start with /: " + path);
+    if (path.empty() || path[0] != '/')
+      throw std::logic_error("output schema: path must start with /: " + path);
     if (!paths.insert(path).second) throw std::logic_error("output schema: duplicate path " + path);
   };
   std::set<std::string> dim_names{"point", "replicate"};
   for (const Dimension& d : dims) {
-    if (!dim_names.insert(d.name).second) throw std::logic_error("output schema: duplicate dimension " + d.name);
+    if (!dim_names.insert(d.name).second)
+      throw std::logic_error("output schema: duplicate dimension " + d.name);
     if (!d.labels.empty() && d.labels.size() != d.size) {
       throw std::logic_error("output schema: dimension " + d.name + " has the wrong number of labels");
     }

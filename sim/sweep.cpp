@@ -58,19 +58,23 @@ AxisSource read_axis(const ParamTable& table, const std::string& name, std::size
     return out;
   }
   if (!v.is_table()) {
-    v.fail(fmt::format("a {} design needs a range, e.g. {{ min = 0.1, max = 0.9, scale = \"linear\" }}", kind));
+    v.fail(
+        fmt::format("a {} design needs a range, e.g. {{ min = 0.1, max = 0.9, scale = \"linear\" }}", kind));
   }
   v.expect_keys({"min", "max", "scale"});
   if (spec.kind == ParamKind::boolean) v.fail("a boolean parameter cannot be swept over a range; use a grid");
   out.axis.min = checked_level(spec, v.at("min"));
   out.axis.max = checked_level(spec, v.at("max"));
-  if (out.axis.min == out.axis.max) v.at("max").fail(fmt::format("empty range: min = max = {}", out.axis.min));
-  if (out.axis.min > out.axis.max) v.at("min").fail(fmt::format("min ({}) is greater than max ({})", out.axis.min, out.axis.max));
+  if (out.axis.min == out.axis.max)
+    v.at("max").fail(fmt::format("empty range: min = max = {}", out.axis.min));
+  if (out.axis.min > out.axis.max)
+    v.at("min").fail(fmt::format("min ({}) is greater than max ({})", out.axis.min, out.axis.max));
   if (const Value* scale = v.find("scale")) {
     const std::string& s = scale->as_string();
     if (s == "log") {
       out.axis.scale = design::Scale::log;
-      if (out.axis.min <= 0.0) scale->fail("a log scale needs min > 0 (the range includes 0 or negative values)");
+      if (out.axis.min <= 0.0)
+        scale->fail("a log scale needs min > 0 (the range includes 0 or negative values)");
     } else if (s != "linear") {
       scale->fail("scale must be \"linear\" or \"log\"");
     }
@@ -78,8 +82,8 @@ AxisSource read_axis(const ParamTable& table, const std::string& name, std::size
   return out;
 }
 
-void collect_axes(const ParamTable& table, const Value& node, const std::string& prefix, const std::string& kind,
-                  std::vector<AxisSource>& out) {
+void collect_axes(const ParamTable& table, const Value& node, const std::string& prefix,
+                  const std::string& kind, std::vector<AxisSource>& out) {
   for (const auto& [key, value] : node.entries()) {
     const std::string name = prefix.empty() ? key : prefix + "." + key;
     const auto index = table.find(name);
@@ -126,7 +130,8 @@ void read_csv_points(const std::string& path, const Value& where, const ParamTab
   }
   for (const std::string& name : split_csv_line(line)) {
     const auto index = table.find(name);
-    if (!index) throw InputError(path, line_number, name, fmt::format("unknown parameter; {}", table.suggest(name)));
+    if (!index)
+      throw InputError(path, line_number, name, fmt::format("unknown parameter; {}", table.suggest(name)));
     for (const AxisSource& a : axes) {
       if (a.index == *index) throw InputError(path, line_number, name, "column appears twice");
     }
@@ -155,10 +160,12 @@ void read_csv_points(const std::string& path, const Value& where, const ParamTab
         char* end = nullptr;
         x = std::strtod(cells[k].c_str(), &end);
         if (cells[k].empty() || end == nullptr || *end != '\0') {
-          throw InputError(path, line_number, axes[k].axis.name, fmt::format("'{}' is not a number", cells[k]));
+          throw InputError(path, line_number, axes[k].axis.name,
+                           fmt::format("'{}' is not a number", cells[k]));
         }
       }
-      if (auto problem = spec.problem_with(x)) throw InputError(path, line_number, axes[k].axis.name, *problem);
+      if (auto problem = spec.problem_with(x))
+        throw InputError(path, line_number, axes[k].axis.name, *problem);
       point.push_back(x);
     }
     sweep.points.push_back(std::move(point));
@@ -184,7 +191,9 @@ void apply_fixed(const Value& node, const std::string& prefix, ParamValues& valu
 
 }  // namespace
 
-bool is_sweep_document(const config::Value& root) { return root.is_table() && root.find("design") != nullptr; }
+bool is_sweep_document(const config::Value& root) {
+  return root.is_table() && root.find("design") != nullptr;
+}
 
 Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
   const Document doc = read_document(path, registry);
@@ -230,7 +239,8 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
     sweep.replicates = static_cast<std::uint64_t>(n);
   }
   sweep.seed = sweep.scenario.seed;
-  if (const Value* s = design.find("seed")) sweep.seed = checked_seed(s->as_integer(), s->file(), s->line(), s->path());
+  if (const Value* s = design.find("seed"))
+    sweep.seed = checked_seed(s->as_integer(), s->file(), s->line(), s->path());
   sweep.design_seed = sweep.seed;
   if (const Value* s = design.find("design_seed")) {
     sweep.design_seed = checked_seed(s->as_integer(), s->file(), s->line(), s->path());
@@ -243,7 +253,8 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
   if (points_value != nullptr) {
     const std::int64_t n = points_value->as_integer();
     if (n < 1) points_value->fail("the number of points must be at least 1");
-    if (static_cast<std::uint64_t>(n) > kMaxPoints) points_value->fail(fmt::format("at most {} points", kMaxPoints));
+    if (static_cast<std::uint64_t>(n) > kMaxPoints)
+      points_value->fail(fmt::format("at most {} points", kMaxPoints));
     points = static_cast<std::size_t>(n);
   }
 
@@ -280,7 +291,8 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
         unit = design::latin_hypercube_unit(points, plain.size(), sweep.design_seed);
       } else if (sweep.kind == "sobol") {
         if (plain.size() > design::kMaxSobolDimension) {
-          parameters.fail(fmt::format("Boost's Sobol sequence has at most {} dimensions", design::kMaxSobolDimension));
+          parameters.fail(
+              fmt::format("Boost's Sobol sequence has at most {} dimensions", design::kMaxSobolDimension));
         }
         unit = design::sobol_unit(points, plain.size());
       } else {
@@ -319,13 +331,15 @@ std::vector<std::vector<double>> Sweep::values_by_axis() const {
 }
 
 std::string Sweep::resolved_text() const {
-  std::string out = fmt::format("# resolved sweep\ntitle = \"{}\"\n[design]\nkind = \"{}\"\nreplicates = {}\nseed = {}\n"
-                                "design_seed = {}\npoints = {}\n[points]\n",
-                                title, kind, replicates, seed, design_seed, points.size());
+  std::string out = fmt::format(
+      "# resolved sweep\ntitle = \"{}\"\n[design]\nkind = \"{}\"\nreplicates = {}\nseed = {}\n"
+      "design_seed = {}\npoints = {}\n[points]\n",
+      title, kind, replicates, seed, design_seed, points.size());
   const auto by_axis = values_by_axis();
   for (std::size_t k = 0; k < axes.size(); ++k) {
     out += fmt::format("\"{}\" = [", axes[k].name);
-    for (std::size_t p = 0; p < by_axis[k].size(); ++p) out += fmt::format("{}{}", p == 0 ? "" : ", ", by_axis[k][p]);
+    for (std::size_t p = 0; p < by_axis[k].size(); ++p)
+      out += fmt::format("{}{}", p == 0 ? "" : ", ", by_axis[k][p]);
     out += "]\n";
   }
   out += "\n# resolved base scenario\n" + scenario.resolved_toml();

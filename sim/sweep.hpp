@@ -18,11 +18,11 @@ struct Sweep {
   std::string file;
   std::string title;
   std::string question;
-  std::string kind;  // grid, lhs, sobol, random, csv
+  std::string kind;   // grid, lhs, sobol, random, csv
   Scenario scenario;  // the base scenario with [fixed] applied
   std::vector<design::Axis> axes;
   std::vector<std::size_t> parameters;  // table index of each axis
-  design::Points points;                 // values[point][axis], all valid
+  design::Points points;                // values[point][axis], all valid
   std::uint64_t replicates = 0;
   std::uint32_t seed = 0;         // key of the simulation's random streams
   std::uint32_t design_seed = 0;  // seed of the design's own randomness (lhs, random)

@@ -60,9 +60,9 @@ void allocate_clp_hours(Practice& practice, const Parameters& params) {
                                        params.clp_target_share_practice_development +
                                            params.clp_target_share_community_networking);
   double support = std::clamp(demand, total - room, total);
-  const double development_weight =
-      params.clp_target_share_practice_development /
-      std::max(1e-12, params.clp_target_share_practice_development + params.clp_target_share_community_networking);
+  const double development_weight = params.clp_target_share_practice_development /
+                                    std::max(1e-12, params.clp_target_share_practice_development +
+                                                        params.clp_target_share_community_networking);
   const double development = std::min(total - support, room * development_weight);
   const double remaining = total - support - development;
   const double networking = remaining * practice.clp.skill;
@@ -149,7 +149,8 @@ void community_networking(Practice& practice, const Parameters& params) {
   if (!clp.in_post) return;
   const double gain = params.clp_networking_gain * practice.hours[kNetworking] / params.clp_hours_per_week;
   for (std::size_t o = 0; o < static_cast<std::size_t>(clp.organisations); ++o) {
-    clp.ties[o] = std::clamp(clp.ties[o] + gain * (1.0 - clp.ties[o]) - params.clp_tie_decay * clp.ties[o], 0.0, 1.0);
+    clp.ties[o] =
+        std::clamp(clp.ties[o] + gain * (1.0 - clp.ties[o]) - params.clp_tie_decay * clp.ties[o], 0.0, 1.0);
   }
 }
 

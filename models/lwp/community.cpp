@@ -14,9 +14,9 @@
 
 namespace lwp {
 
-void resolve_locality(Locality& locality, std::span<Practice* const> members,
-                      const Parameters& params, const Draws& draws, std::uint32_t locality_index,
-                      int week, std::vector<std::uint64_t>& order) {
+void resolve_locality(Locality& locality, std::span<Practice* const> members, const Parameters& params,
+                      const Draws& draws, std::uint32_t locality_index, int week,
+                      std::vector<std::uint64_t>& order) {
   const auto places = static_cast<std::uint32_t>(std::floor(params.community_capacity));
   const double leave = 1.0 / params.community_engagement_weeks;
   sim::Stream s = draws.stream(locality_entity(locality_index), static_cast<std::uint32_t>(week),

@@ -38,7 +38,8 @@ void clp_departure(Practice& practice, const Parameters& params, const WeekConte
     practice.staff.engagement[i] *= 1.0 - params.clp_momentum_shock;
   }
   sim::Stream vacancy = ctx.draws.stream(ctx.practice, clp.occupant, Purpose::clp_vacancy);
-  clp.vacancy_end_week = ctx.week + static_cast<int>(sim::random::geometric_weeks(vacancy, params.clp_vacancy_mean_weeks));
+  clp.vacancy_end_week =
+      ctx.week + static_cast<int>(sim::random::geometric_weeks(vacancy, params.clp_vacancy_mean_weeks));
   clp.leave_week = kNever;
 }
 
@@ -86,8 +87,8 @@ void staff_turnover(Practice& practice, const Parameters& params, const WeekCont
       // A new lead GP brings their own buy-in to the programme (leadership: Chng 2021).
       ++practice.totals.leadership_changes;
       hazard = params.turnover_lead_gp_hazard;
-      practice.gp_buy_in =
-          draw_gp_buy_in(params, ctx.draws.stream(ctx.practice, staff.occupant[i], Purpose::context, kBuyInDraw));
+      practice.gp_buy_in = draw_gp_buy_in(
+          params, ctx.draws.stream(ctx.practice, staff.occupant[i], Purpose::context, kBuyInDraw));
     } else if (staff.role[i] == Role::practice_manager) {
       ++practice.totals.leadership_changes;
       hazard = params.turnover_practice_manager_hazard;
@@ -120,7 +121,8 @@ void competing_innovations(Practice& practice, const Parameters& params, const W
   int kept = 0;
   for (int k = 0; k < practice.active_innovations; ++k) {
     if (practice.innovations[static_cast<std::size_t>(k)].end_week > ctx.week) {
-      practice.innovations[static_cast<std::size_t>(kept++)] = practice.innovations[static_cast<std::size_t>(k)];
+      practice.innovations[static_cast<std::size_t>(kept++)] =
+          practice.innovations[static_cast<std::size_t>(k)];
     }
   }
   practice.active_innovations = kept;
@@ -135,7 +137,8 @@ void competing_innovations(Practice& practice, const Parameters& params, const W
     schedule_next_innovation(practice, params, ctx.draws, ctx.practice, arrived);
   }
   double load = 0.0;
-  for (int k = 0; k < practice.active_innovations; ++k) load += practice.innovations[static_cast<std::size_t>(k)].load;
+  for (int k = 0; k < practice.active_innovations; ++k)
+    load += practice.innovations[static_cast<std::size_t>(k)].load;
   if (practice.training) load += params.training_gp_load;
   practice.attention_load = std::min(1.0, load);
 }

@@ -12,7 +12,9 @@
 namespace lwp {
 namespace {
 
-double clamp01(double x) { return std::clamp(x, 0.0, 1.0); }
+double clamp01(double x) {
+  return std::clamp(x, 0.0, 1.0);
+}
 
 /// Beta with the given mean and concentration; the degenerate means 0 and 1 are exact.
 double beta_mean(sim::Stream& s, double mean, double concentration) {
@@ -44,8 +46,7 @@ double referral_weight_of(Role role, const Parameters& params) {
   return 0.0;
 }
 
-void initialise_staff(Practice& practice, const Parameters& params, const Draws& draws,
-                      std::uint32_t index) {
+void initialise_staff(Practice& practice, const Parameters& params, const Draws& draws, std::uint32_t index) {
   Staff& staff = practice.staff;
   const Roster roster = roster_for(practice.list_size, params);
   staff.count = roster.total();
@@ -65,11 +66,14 @@ void initialise_staff(Practice& practice, const Parameters& params, const Draws&
         staff.engagement[i] = practice.gp_buy_in;
         break;
       case Role::practice_manager:
-        staff.understanding[i] = spread_around(s, params.leadership_pm_engagement_initial, params.staff_initial_spread);
-        staff.engagement[i] = spread_around(s, params.leadership_pm_engagement_initial, params.staff_initial_spread);
+        staff.understanding[i] =
+            spread_around(s, params.leadership_pm_engagement_initial, params.staff_initial_spread);
+        staff.engagement[i] =
+            spread_around(s, params.leadership_pm_engagement_initial, params.staff_initial_spread);
         break;
       default:
-        staff.understanding[i] = spread_around(s, params.staff_understanding_initial, params.staff_initial_spread);
+        staff.understanding[i] =
+            spread_around(s, params.staff_understanding_initial, params.staff_initial_spread);
         staff.engagement[i] = spread_around(s, params.staff_engagement_initial, params.staff_initial_spread);
     }
     staff.referral_weight[i] = referral_weight_of(staff.role[i], params);
@@ -80,8 +84,7 @@ void initialise_staff(Practice& practice, const Parameters& params, const Draws&
 }
 
 // Informal contacts run along directed team ties; their number grows with team quality.
-void initialise_team(Practice& practice, const Parameters& params, const Draws& draws,
-                     std::uint32_t index) {
+void initialise_team(Practice& practice, const Parameters& params, const Draws& draws, std::uint32_t index) {
   Staff& staff = practice.staff;
   sim::Stream s = draws.stream(index, kInitTime, Purpose::team_network);
   const auto n = static_cast<std::uint32_t>(staff.count);
@@ -106,8 +109,7 @@ void initialise_team(Practice& practice, const Parameters& params, const Draws& 
   }
 }
 
-void initialise_clp(Practice& practice, const Parameters& params, const Draws& draws,
-                    std::uint32_t index) {
+void initialise_clp(Practice& practice, const Parameters& params, const Draws& draws, std::uint32_t index) {
   Clp& clp = practice.clp;
   clp = Clp{};
   clp.in_post = true;

@@ -68,9 +68,9 @@ void close_caseload(Practice& practice);
 /// Patients leave organisations, then each organisation's free places are shared among the
 /// practices asking for them, in a fixed order that does not depend on scheduling.
 /// `order` is scratch space (reused, so the weekly step does not allocate).
-void resolve_locality(Locality& locality, std::span<Practice* const> members,
-                      const Parameters& params, const Draws& draws, std::uint32_t locality_index,
-                      int week, std::vector<std::uint64_t>& order);
+void resolve_locality(Locality& locality, std::span<Practice* const> members, const Parameters& params,
+                      const Draws& draws, std::uint32_t locality_index, int week,
+                      std::vector<std::uint64_t>& order);
 /// Accepted requests become links; refused ones go back to the caseload.
 void apply_links(Practice& practice, const Parameters& params);
 

@@ -27,9 +27,12 @@ class LwpModel final : public sim::Model {
   }
   [[nodiscard]] std::string_view results_version() const override { return "lwp-1"; }
   [[nodiscard]] const sim::ParamTable& parameters() const override { return parameter_table(); }
-  [[nodiscard]] std::vector<std::string> scenario_sections() const override { return lwp::scenario_sections(); }
+  [[nodiscard]] std::vector<std::string> scenario_sections() const override {
+    return lwp::scenario_sections();
+  }
 
-  [[nodiscard]] std::shared_ptr<const sim::ModelSetup> configure(const sim::config::Value& scenario) const override {
+  [[nodiscard]] std::shared_ptr<const sim::ModelSetup> configure(
+      const sim::config::Value& scenario) const override {
     return read_setup(scenario);
   }
 
@@ -40,11 +43,14 @@ class LwpModel final : public sim::Model {
                           p.clp_target_share_community_networking;
     const auto index = [](std::string_view name) { return *parameter_table().find(name); };
     if (std::fabs(shares - 1.0) > 1e-9) {
-      const std::size_t culprit =
-          values.last_set({index("clp.target_share_patient_support"), index("clp.target_share_practice_development"),
-                           index("clp.target_share_community_networking")})
-              .value_or(index("clp.target_share_community_networking"));
-      values.fail(culprit, fmt::format("the three clp.target_share_* parameters must sum to 1 (they sum to {})", shares));
+      const std::size_t culprit = values
+                                      .last_set({index("clp.target_share_patient_support"),
+                                                 index("clp.target_share_practice_development"),
+                                                 index("clp.target_share_community_networking")})
+                                      .value_or(index("clp.target_share_community_networking"));
+      values.fail(
+          culprit,
+          fmt::format("the three clp.target_share_* parameters must sum to 1 (they sum to {})", shares));
     }
     const PracticeSpec* largest = &setup.practices.front();
     for (const PracticeSpec& practice : setup.practices) {
@@ -56,8 +62,9 @@ class LwpModel final : public sim::Model {
           "a practice of {} patients would have {} staff, more than the {} a practice can hold; raise the "
           "roster.patients_per_* ratios",
           largest->list_size, roster.total(), kMaxStaff);
-      const auto culprit = values.last_set({index("roster.patients_per_gp"), index("roster.patients_per_nurse"),
-                                            index("roster.patients_per_admin")});
+      const auto culprit =
+          values.last_set({index("roster.patients_per_gp"), index("roster.patients_per_nurse"),
+                           index("roster.patients_per_admin")});
       if (culprit) values.fail(*culprit, detail);
       throw sim::InputError(largest->file, largest->line, largest->key + ".list_size", detail);
     }
@@ -67,9 +74,10 @@ class LwpModel final : public sim::Model {
     return make_schema(static_cast<const Setup&>(setup));
   }
 
-  [[nodiscard]] std::unique_ptr<const sim::Simulation> prepare(const std::shared_ptr<const sim::ModelSetup>& setup,
-                                                               const sim::ParamValues& values) const override {
-    return std::make_unique<LwpSimulation>(std::static_pointer_cast<const Setup>(setup), Parameters::from(values));
+  [[nodiscard]] std::unique_ptr<const sim::Simulation> prepare(
+      const std::shared_ptr<const sim::ModelSetup>& setup, const sim::ParamValues& values) const override {
+    return std::make_unique<LwpSimulation>(std::static_pointer_cast<const Setup>(setup),
+                                           Parameters::from(values));
   }
 
   [[nodiscard]] sim::Observation read_observation(const sim::config::Value& document,
@@ -77,8 +85,8 @@ class LwpModel final : public sim::Model {
     return lwp::read_observation(document, static_cast<const Setup&>(setup));
   }
 
-  void describe(const sim::ModelSetup& setup, const sim::PointSummary& summary, const sim::Observation* observed,
-                std::ostream& out) const override {
+  void describe(const sim::ModelSetup& setup, const sim::PointSummary& summary,
+                const sim::Observation* observed, std::ostream& out) const override {
     describe_point(static_cast<const Setup&>(setup), summary, observed, out);
   }
 };

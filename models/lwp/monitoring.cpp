@@ -36,7 +36,8 @@ void reflexive_monitoring(Practice& practice, const Parameters& params, const We
   for (std::size_t i = 0; i < static_cast<std::size_t>(staff.count); ++i) {
     staff.engagement[i] += success ? effect * (1.0 - staff.engagement[i]) : -effect * staff.engagement[i];
   }
-  const double step = success ? params.monitoring_protected_time_step : -params.monitoring_protected_time_step;
+  const double step =
+      success ? params.monitoring_protected_time_step : -params.monitoring_protected_time_step;
   practice.protected_time = std::clamp(practice.protected_time + step, 0.0, 1.0);
 }
 

@@ -14,8 +14,10 @@ namespace lwp {
 
 double formal_session(Practice& practice, const Parameters& params, const WeekContext& ctx) {
   const double threshold = params.formal_understanding_threshold;
-  const double readiness = std::clamp((practice.shared_understanding - threshold) / (1.0 - threshold), 0.0, 1.0);
-  const double p = params.formal_session_rate * readiness * practice.protected_time * (1.0 - practice.attention_load);
+  const double readiness =
+      std::clamp((practice.shared_understanding - threshold) / (1.0 - threshold), 0.0, 1.0);
+  const double p =
+      params.formal_session_rate * readiness * practice.protected_time * (1.0 - practice.attention_load);
   sim::Stream s = ctx.stream(Purpose::formal_session);
   if (!sim::random::bernoulli(s, p)) return 0.0;
 
@@ -23,9 +25,11 @@ double formal_session(Practice& practice, const Parameters& params, const WeekCo
   const Clp& clp = practice.clp;
   const double members = clp.in_post ? 3.0 : 2.0;
   const double leaders_e = (staff.engagement[kLeadGpSlot] + staff.engagement[kPracticeManagerSlot] +
-                            (clp.in_post ? params.clp_engagement : 0.0)) / members;
+                            (clp.in_post ? params.clp_engagement : 0.0)) /
+                           members;
   const double leaders_u = (staff.understanding[kLeadGpSlot] + staff.understanding[kPracticeManagerSlot] +
-                            (clp.in_post ? clp.understanding : 0.0)) / members;
+                            (clp.in_post ? clp.understanding : 0.0)) /
+                           members;
   const std::uint64_t attend = sim::random::threshold(params.formal_attendance);
   int attended = 0;
   for (std::size_t i = 0; i < static_cast<std::size_t>(staff.count); ++i) {
@@ -71,7 +75,8 @@ void informal_contacts(Practice& practice, const Parameters& params, const WeekC
 void engagement_drift(Practice& practice, const Parameters& params) {
   Staff& staff = practice.staff;
   for (std::size_t i = 0; i < static_cast<std::size_t>(staff.count); ++i) {
-    staff.engagement[i] += params.staff_engagement_decay * (params.staff_engagement_baseline - staff.engagement[i]);
+    staff.engagement[i] +=
+        params.staff_engagement_decay * (params.staff_engagement_baseline - staff.engagement[i]);
     staff.understanding[i] -= params.staff_understanding_decay * staff.understanding[i];
     staff.engagement[i] = std::clamp(staff.engagement[i], 0.0, 1.0);
     staff.understanding[i] = std::clamp(staff.understanding[i], 0.0, 1.0);

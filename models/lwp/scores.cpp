@@ -32,16 +32,16 @@ void score_week(Practice& practice, const Parameters& params, const Setup& setup
   engagement /= staff.count;
 
   practice.formal_recency += (formal_attendance - practice.formal_recency) / params.score_formal_memory_weeks;
-  practice.referral_flow +=
-      (static_cast<double>(practice.referrals_this_week) - practice.referral_flow) / params.score_referral_memory_weeks;
+  practice.referral_flow += (static_cast<double>(practice.referrals_this_week) - practice.referral_flow) /
+                            params.score_referral_memory_weeks;
 
   practice.coherence = practice.shared_understanding;
   practice.participation =
       (1.0 - params.score_formal_credit) * engagement + params.score_formal_credit * practice.formal_recency;
   const bool flowing = practice.clp.in_post && practice.referral_flow >= params.score_referral_flow_min;
   practice.action = flowing ? role_balance(practice.hours, params) : 0.0;
-  practice.monitoring =
-      std::max(0.0, 1.0 - static_cast<double>(week - practice.last_appraisal_week) / params.monitoring_memory_weeks);
+  practice.monitoring = std::max(
+      0.0, 1.0 - static_cast<double>(week - practice.last_appraisal_week) / params.monitoring_memory_weeks);
 
   const bool above = practice.coherence >= params.score_coherence_threshold &&
                      practice.participation >= params.score_participation_threshold &&

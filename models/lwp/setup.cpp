@@ -10,7 +10,9 @@
 namespace lwp {
 using sim::config::Value;
 
-std::vector<std::string> scenario_sections() { return {"evaluation", "practices", "practice"}; }
+std::vector<std::string> scenario_sections() {
+  return {"evaluation", "practices", "practice"};
+}
 
 namespace {
 
@@ -100,7 +102,8 @@ std::shared_ptr<const Setup> read_setup(const Value& scenario) {
     spec.key = entry.path();
     const Value& name = entry.at("name");
     spec.name = name.as_string();
-    if (spec.name.empty() || spec.name.size() > 200) name.fail("a practice name must have 1 to 200 characters");
+    if (spec.name.empty() || spec.name.size() > 200)
+      name.fail("a practice name must have 1 to 200 characters");
     for (char ch : spec.name) {
       const auto c = static_cast<unsigned char>(ch);
       if (c < 0x20 || c == 0x7f) name.fail("a practice name cannot contain control characters");
@@ -123,11 +126,10 @@ std::shared_ptr<const Setup> read_setup(const Value& scenario) {
     setup->locality_members[setup->practices[i].locality].push_back(i);
   }
   if (training_count) {
-    if (*training_count < 0 ||
-        static_cast<std::size_t>(*training_count) > setup->training_draw_pool.size()) {
-      training_count_value->fail(fmt::format(
-          "must be between 0 and {} (the practices without a fixed training flag)",
-          setup->training_draw_pool.size()));
+    if (*training_count < 0 || static_cast<std::size_t>(*training_count) > setup->training_draw_pool.size()) {
+      training_count_value->fail(
+          fmt::format("must be between 0 and {} (the practices without a fixed training flag)",
+                      setup->training_draw_pool.size()));
     }
     setup->training_draw_count = static_cast<std::uint32_t>(*training_count);
   }
@@ -135,8 +137,8 @@ std::shared_ptr<const Setup> read_setup(const Value& scenario) {
 }
 
 sim::Observation read_observation(const Value& document, const Setup& setup) {
-  document.expect_keys({"title", "source", "description", "horizon_weeks", "practices", "fip", "pip",
-                        "outcome"});
+  document.expect_keys(
+      {"title", "source", "description", "horizon_weeks", "practices", "fip", "pip", "outcome"});
   sim::Observation obs;
   obs.source = document.at("source").as_string();
   if (const Value* t = document.find("title")) (void)t->as_string();
@@ -144,8 +146,8 @@ sim::Observation read_observation(const Value& document, const Setup& setup) {
   const auto n = static_cast<std::int64_t>(setup.practice_count());
   if (const Value* h = document.find("horizon_weeks")) {
     if (h->as_integer() != setup.horizon_weeks) {
-      h->fail(fmt::format("the observation is at week {}, the scenario's horizon is week {}",
-                          h->as_integer(), setup.horizon_weeks));
+      h->fail(fmt::format("the observation is at week {}, the scenario's horizon is week {}", h->as_integer(),
+                          setup.horizon_weeks));
     }
   }
   if (const Value* p = document.find("practices")) {
@@ -168,7 +170,8 @@ sim::Observation read_observation(const Value& document, const Setup& setup) {
     for (const auto& [name, value] : outcome->entries()) {
       const auto it = std::find_if(setup.practices.begin(), setup.practices.end(),
                                    [&](const PracticeSpec& p) { return p.name == name; });
-      if (it == setup.practices.end()) value.fail(fmt::format("no practice named '{}' in the scenario", name));
+      if (it == setup.practices.end())
+        value.fail(fmt::format("no practice named '{}' in the scenario", name));
       const std::string& o = value.as_string();
       if (o != "FIP" && o != "PIP") value.fail("expected \"FIP\" or \"PIP\"");
       fip_names += o == "FIP" ? 1 : 0;

@@ -26,9 +26,9 @@ struct PracticeSpec {
   std::optional<bool> training;  // fixed by the scenario, or drawn per replicate
   std::uint32_t locality = 0;
   std::optional<std::string> observed_outcome;  // "FIP" or "PIP", from the observed file
-  std::string file;  // where the practice was written, for error messages
+  std::string file;                             // where the practice was written, for error messages
   int line = 0;
-  std::string key;   // e.g. "practice[2]"
+  std::string key;  // e.g. "practice[2]"
 };
 
 class Setup final : public sim::ModelSetup {

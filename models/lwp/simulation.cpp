@@ -22,8 +22,7 @@ void LwpSimulation::run_replicate(sim::StreamKey key, const sim::ReplicateOutput
   simulate(key, static_cast<LwpWorkspace&>(workspace), &out);
 }
 
-void LwpSimulation::simulate(sim::StreamKey key, LwpWorkspace& ws,
-                             const sim::ReplicateOutput* out) const {
+void LwpSimulation::simulate(sim::StreamKey key, LwpWorkspace& ws, const sim::ReplicateOutput* out) const {
   const Draws draws{key, &ws.philox};
   initialise_replicate(ws.state, *setup_, params_, draws);
   for (int week = 0; week < setup_->weeks(); ++week) {
@@ -89,8 +88,7 @@ void LwpSimulation::record_week(const LwpWorkspace& ws, const sim::ReplicateOutp
       engagement += staff.engagement[k];
       understanding += staff.understanding[k];
     }
-    const double caseload =
-        std::accumulate(practice.clp.caseload.begin(), practice.clp.caseload.end(), 0.0);
+    const double caseload = std::accumulate(practice.clp.caseload.begin(), practice.clp.caseload.end(), 0.0);
     const std::array<double, kSeriesCount> values = {
         practice.coherence,
         practice.participation,
@@ -124,17 +122,21 @@ void LwpSimulation::record_replicate(const LwpWorkspace& ws, const sim::Replicat
     fip_count += fip ? 1 : 0;
 
     out.field<std::uint8_t>(kFip)[i] = fip ? 1 : 0;
-    out.field<std::int16_t>(kFirstNormalisedWeek)[i] = static_cast<std::int16_t>(practice.first_normalised_week);
+    out.field<std::int16_t>(kFirstNormalisedWeek)[i] =
+        static_cast<std::int16_t>(practice.first_normalised_week);
     out.field<std::int16_t>(kWeeksNormalised)[i] = static_cast<std::int16_t>(practice.weeks_normalised);
     out.field<std::int32_t>(kReferrals)[i] = static_cast<std::int32_t>(t.referrals);
     out.field<std::int32_t>(kLinked)[i] = static_cast<std::int32_t>(t.linked);
     auto* histogram = out.field<std::int32_t>(kContactsHistogram) + i * kContactBins;
-    for (std::size_t c = 0; c < kContactBins; ++c) histogram[c] = static_cast<std::int32_t>(t.closed_by_contacts[c]);
+    for (std::size_t c = 0; c < kContactBins; ++c)
+      histogram[c] = static_cast<std::int32_t>(t.closed_by_contacts[c]);
     out.field<std::int16_t>(kClpDepartures)[i] = static_cast<std::int16_t>(t.clp_departures);
     out.field<std::int16_t>(kVacancyWeeks)[i] = static_cast<std::int16_t>(t.vacancy_weeks);
     out.field<std::int16_t>(kLeadershipChanges)[i] = static_cast<std::int16_t>(t.leadership_changes);
-    out.field<std::int16_t>(kStaffChanges)[i] = static_cast<std::int16_t>(std::min<std::uint32_t>(t.staff_changes, 32767));
-    out.field<std::int16_t>(kInnovations)[i] = static_cast<std::int16_t>(std::min<std::uint32_t>(t.innovations, 32767));
+    out.field<std::int16_t>(kStaffChanges)[i] =
+        static_cast<std::int16_t>(std::min<std::uint32_t>(t.staff_changes, 32767));
+    out.field<std::int16_t>(kInnovations)[i] =
+        static_cast<std::int16_t>(std::min<std::uint32_t>(t.innovations, 32767));
     out.field<std::int16_t>(kAppraisals)[i] = static_cast<std::int16_t>(t.appraisals);
     out.field<std::int16_t>(kClpWeeksInPost)[i] = static_cast<std::int16_t>(t.clp_weeks_in_post);
     out.field<std::uint8_t>(kTraining)[i] = practice.training ? 1 : 0;

@@ -18,10 +18,10 @@ inline constexpr int kRoleCount = 5;
 inline constexpr int kMaxTies = 12;
 inline constexpr int kMaxOrganisations = 64;
 inline constexpr int kMaxInnovations = 16;
-inline constexpr int kContactBins = 21;  // contacts 0..20 (patient.max_contacts ≤ 20)
+inline constexpr int kContactBins = 21;   // contacts 0..20 (patient.max_contacts ≤ 20)
 inline constexpr int kHistoryWeeks = 64;  // ring buffer for reflexive monitoring (window ≤ 52)
 inline constexpr int kMaxPendingLinks = 256;
-inline constexpr int kNever = 1 << 30;   // an event that never happens
+inline constexpr int kNever = 1 << 30;  // an event that never happens
 
 // Slots of the core leadership among the staff (the CLP is held apart).
 inline constexpr int kLeadGpSlot = 0;
@@ -50,7 +50,7 @@ struct Clp {
   int organisations = 0;
   std::array<double, kMaxOrganisations> ties{};           // tie strength to each organisation
   std::array<double, kMaxOrganisations> departed_ties{};  // the predecessor's, for handover
-  std::array<std::uint32_t, kContactBins> caseload{};    // active patients by contacts so far
+  std::array<std::uint32_t, kContactBins> caseload{};     // active patients by contacts so far
 };
 
 struct Innovation {
@@ -99,26 +99,26 @@ struct Practice {
   // Competing innovations.
   std::array<Innovation, kMaxInnovations> innovations{};
   int active_innovations = 0;
-  std::uint32_t next_innovation = 0;      // index of the next arrival
-  double next_innovation_time = 0.0;      // in weeks
+  std::uint32_t next_innovation = 0;  // index of the next arrival
+  double next_innovation_time = 0.0;  // in weeks
   double next_innovation_load = 0.0;
   int next_innovation_duration = 0;
-  double attention_load = 0.0;            // innovations + training, capped at 1
+  double attention_load = 0.0;  // innovations + training, capped at 1
 
   // Practice-level dynamics.
   double protected_time = 0.0;
-  double shared_understanding = 0.0;      // S
-  double formal_recency = 0.0;            // moving average of formal participation
-  double referral_flow = 0.0;             // moving average of weekly referrals
+  double shared_understanding = 0.0;  // S
+  double formal_recency = 0.0;        // moving average of formal participation
+  double referral_flow = 0.0;         // moving average of weekly referrals
   int last_appraisal_week = -kNever;
   std::array<std::uint32_t, kHistoryWeeks> referral_history{};
   std::array<std::uint32_t, kHistoryWeeks> link_history{};
 
   // This week.
-  double formal_attendance = 0.0;         // share of staff at a formal session (0 if none)
+  double formal_attendance = 0.0;  // share of staff at a formal session (0 if none)
   std::uint32_t referrals_this_week = 0;
   std::uint32_t links_this_week = 0;
-  std::array<double, 3> hours{};          // patient support, practice development, networking
+  std::array<double, 3> hours{};  // patient support, practice development, networking
   int pending_links = 0;
   std::array<LinkRequest, kMaxPendingLinks> link_requests{};
   std::array<std::uint16_t, kMaxOrganisations> requests_by_organisation{};
@@ -129,7 +129,7 @@ struct Practice {
   double participation = 0.0;
   double action = 0.0;
   double monitoring = 0.0;
-  int weeks_above = 0;       // consecutive weeks with C, CP and CA above their thresholds
+  int weeks_above = 0;  // consecutive weeks with C, CP and CA above their thresholds
   bool normalised = false;
   int first_normalised_week = -1;
   int weeks_normalised = 0;

@@ -41,7 +41,9 @@ inline constexpr std::uint32_t kTeamQualityDraw = 1;
 inline constexpr std::uint32_t kInnovationRateDraw = 2;
 /// Entity number of replicate-wide draws (the training practices) and of localities.
 inline constexpr std::uint32_t kReplicateEntity = 0xFFFFFFFFU;
-inline std::uint32_t locality_entity(std::uint32_t locality) { return 0x80000000U | locality; }
+inline std::uint32_t locality_entity(std::uint32_t locality) {
+  return 0x80000000U | locality;
+}
 
 /// The replicate's key and the counter of Philox calls: everything needed to open a stream.
 struct Draws {
@@ -50,8 +52,7 @@ struct Draws {
 
   [[nodiscard]] sim::Stream stream(std::uint32_t entity, std::uint32_t time, Purpose purpose,
                                    std::uint32_t sub = 0) const {
-    return sim::Stream(key, {entity, time, static_cast<std::uint32_t>(purpose) | (sub << 16)},
-                       philox_calls);
+    return sim::Stream(key, {entity, time, static_cast<std::uint32_t>(purpose) | (sub << 16)}, philox_calls);
   }
 };
 

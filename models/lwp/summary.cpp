@@ -50,15 +50,16 @@ CentralInterval central_interval(const std::vector<double>& distribution, double
   return out;
 }
 
-void describe_point(const Setup& setup, const sim::PointSummary& summary,
-                    const sim::Observation* observed, std::ostream& os) {
+void describe_point(const Setup& setup, const sim::PointSummary& summary, const sim::Observation* observed,
+                    std::ostream& os) {
   const std::size_t n = setup.practice_count();
   const std::vector<double>& p_fip = summary.at("/summary/p_fip");
   const std::vector<double>& distribution = summary.at("/summary/fip_count_distribution");
   const auto replicates = static_cast<double>(summary.replicates);
   const std::int64_t* observed_count = observed != nullptr ? observed->find("fip_count") : nullptr;
 
-  fmt::print(os, "\nP(FIP) per practice ({} replicates; ± is the Monte Carlo standard error)\n", summary.replicates);
+  fmt::print(os, "\nP(FIP) per practice ({} replicates; ± is the Monte Carlo standard error)\n",
+             summary.replicates);
   std::size_t width = 8;
   for (const PracticeSpec& p : setup.practices) width = std::max(width, p.name.size());
   const std::size_t shown = std::min<std::size_t>(n, 40);
@@ -106,17 +107,20 @@ void describe_point(const Setup& setup, const sim::PointSummary& summary,
   fmt::print(os, "\nNPT construct scores, mean in each evaluation phase: simulated FIPs / PIPs\n");
   fmt::print(os, "  (mean {:.2f} FIPs and {:.2f} PIPs per replicate)\n", by_outcome[0], by_outcome[1]);
   std::string header = fmt::format("  {:<26}", "construct");
-  for (const Phase& ph : setup.phases) header += fmt::format("  {:>13}", fmt::format("{} w{}-{}", ph.name, ph.first_week, ph.last_week));
+  for (const Phase& ph : setup.phases)
+    header += fmt::format("  {:>13}", fmt::format("{} w{}-{}", ph.name, ph.first_week, ph.last_week));
   fmt::print(os, "{}\n", header);
-  const std::array<const char*, 4> names = {"C  coherence", "CP cognitive participation", "CA collective action",
-                                            "RM reflexive monitoring"};
+  const std::array<const char*, 4> names = {"C  coherence", "CP cognitive participation",
+                                            "CA collective action", "RM reflexive monitoring"};
   for (std::size_t c = 0; c < 4; ++c) {
     std::string row = fmt::format("  {:<26}", names[c]);
     for (std::size_t ph = 0; ph < phases; ++ph) {
       const double fip = scores[(0 * phases + ph) * 4 + c];
       const double pip = scores[(1 * phases + ph) * 4 + c];
-      row += fmt::format("  {:>13}", fmt::format("{} / {}", std::isnan(fip) ? std::string("n/a") : fmt::format("{:.2f}", fip),
-                                                 std::isnan(pip) ? std::string("n/a") : fmt::format("{:.2f}", pip)));
+      row += fmt::format(
+          "  {:>13}",
+          fmt::format("{} / {}", std::isnan(fip) ? std::string("n/a") : fmt::format("{:.2f}", fip),
+                      std::isnan(pip) ? std::string("n/a") : fmt::format("{:.2f}", pip)));
     }
     fmt::print(os, "{}\n", row);
   }
@@ -138,7 +142,8 @@ void describe_point(const Setup& setup, const sim::PointSummary& summary,
   }
 
   fmt::print(os, "\nReferrals and contacts\n");
-  fmt::print(os, "  referrals per CLP-year in post: {:.1f}\n", summary.at("/summary/referrals_per_clp_year")[0]);
+  fmt::print(os, "  referrals per CLP-year in post: {:.1f}\n",
+             summary.at("/summary/referrals_per_clp_year")[0]);
   fmt::print(os, "  share of referred patients linked to a community organisation: {}\n",
              percent(summary.at("/summary/linked_share")[0]));
   const std::vector<double>& contacts = summary.at("/summary/contacts_share");

@@ -17,7 +17,7 @@ struct CentralInterval {
 /// the central `mass` interval of a discrete distribution.
 CentralInterval central_interval(const std::vector<double>& distribution, double mass);
 
-void describe_point(const Setup& setup, const sim::PointSummary& summary,
-                    const sim::Observation* observed, std::ostream& os);
+void describe_point(const Setup& setup, const sim::PointSummary& summary, const sim::Observation* observed,
+                    std::ostream& os);
 
 }  // namespace lwp

@@ -48,8 +48,9 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
 
   RunArgs run;
   run.command_line = output::command_line(argc, argv);
-  CLI::App* run_cmd = app.add_subcommand(
-      "run", "Run a scenario (the built-in Deep End Glasgow scenario when none is given) and compare it with observation");
+  CLI::App* run_cmd = app.add_subcommand("run",
+                                         "Run a scenario (the built-in Deep End Glasgow scenario when none "
+                                         "is given) and compare it with observation");
   run_cmd->add_option("scenario", run.scenario, "scenario file (TOML)");
   run_cmd->add_option("-o,--output", run.output, "write results to this HDF5 file");
   run_cmd->add_option("--replicates", run.replicates, "replicates (overrides run.replicates)");
@@ -62,11 +63,13 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   SweepArgs sweep;
   sweep.command_line = run.command_line;
   CLI::App* sweep_cmd = app.add_subcommand(
-      "sweep", "Run every point of a sweep file (grid, Latin hypercube, Sobol, random or CSV design), resumable");
+      "sweep",
+      "Run every point of a sweep file (grid, Latin hypercube, Sobol, random or CSV design), resumable");
   sweep_cmd->add_option("file", sweep.file, "sweep file (TOML)")->required();
   sweep_cmd->add_option("-o,--output", sweep.output, "output HDF5 file")->required();
   sweep_cmd->add_flag("--resume", sweep.resume, "continue an interrupted sweep in the output file");
-  sweep_cmd->add_option("--shard", sweep.shard, "compute only shard I of N (points p with p mod N = I), e.g. 2/8");
+  sweep_cmd->add_option("--shard", sweep.shard,
+                        "compute only shard I of N (points p with p mod N = I), e.g. 2/8");
   sweep_cmd->add_option("--threads", sweep.threads, "worker threads (default: all cores)");
   sweep_cmd->add_flag("--quiet", sweep.quiet, "no progress display");
 
@@ -86,7 +89,8 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   std::string export_file;
   std::string export_dir;
   bool export_overwrite = false;
-  CLI::App* export_cmd = app.add_subcommand("export", "Export an output file's summaries as CSV for spreadsheets");
+  CLI::App* export_cmd =
+      app.add_subcommand("export", "Export an output file's summaries as CSV for spreadsheets");
   export_cmd->add_option("file", export_file, "lwsim output file (HDF5)")->required();
   export_cmd->add_option("--csv", export_dir, "directory for points.csv and points_practice.csv")->required();
   export_cmd->add_flag("--overwrite", export_overwrite, "replace existing CSV files");
@@ -97,10 +101,11 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
     bool known = false;
     for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->get_name() == word;
     if (!known) {
-      return report_error(fmt::format("command line: unknown command '{}'; the commands are run, sweep, validate, "
-                                      "params, report and export (see lwsim --help)",
-                                      word),
-                          kExitBadInput);
+      return report_error(
+          fmt::format("command line: unknown command '{}'; the commands are run, sweep, validate, "
+                      "params, report and export (see lwsim --help)",
+                      word),
+          kExitBadInput);
     }
   }
   try {

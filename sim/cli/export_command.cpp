@@ -45,7 +45,8 @@ std::string column_base(const std::string& path) {
 }
 
 /// Column names for the trailing dimensions of a dataset (labels where the dimension has them).
-std::vector<std::string> column_names(const OutputSchema& schema, const output::DatasetPlan& plan, std::size_t skip) {
+std::vector<std::string> column_names(const OutputSchema& schema, const output::DatasetPlan& plan,
+                                      std::size_t skip) {
   std::vector<std::string> names = {column_base(plan.path)};
   for (std::size_t d = skip; d < plan.dims.size(); ++d) {
     std::vector<std::string> labels;
@@ -105,7 +106,8 @@ int export_command(const std::string& file_path, const std::string& directory, b
   if (fs::exists(directory, ec) && !fs::is_directory(directory, ec)) {
     throw InputError(directory, 0, "--csv", "exists and is not a directory");
   }
-  const fs::path parent = fs::path(directory).has_parent_path() ? fs::path(directory).parent_path() : fs::path(".");
+  const fs::path parent =
+      fs::path(directory).has_parent_path() ? fs::path(directory).parent_path() : fs::path(".");
   if (!fs::exists(directory, ec) && !fs::is_directory(parent, ec)) {
     throw InputError(directory, 0, "--csv", fmt::format("the directory {} does not exist", parent.string()));
   }
@@ -117,7 +119,8 @@ int export_command(const std::string& file_path, const std::string& directory, b
     }
   }
   fs::create_directories(directory, ec);
-  if (ec) throw InputError(directory, 0, "--csv", fmt::format("cannot create the directory: {}", ec.message()));
+  if (ec)
+    throw InputError(directory, 0, "--csv", fmt::format("cannot create the directory: {}", ec.message()));
 
   const std::size_t points = stored.status.size();
   const std::vector<std::string>& parameters = stored.design.parameters;
@@ -177,15 +180,17 @@ int export_command(const std::string& file_path, const std::string& directory, b
       for (std::size_t k = 0; k < parameters.size(); ++k) erow.push_back(number(stored.design.values[k][p]));
       for (std::size_t d = 0; d < per_entity.size(); ++d) {
         const std::size_t per = entity_values[d].size() / entity_dim.size;
-        for (std::size_t i = 0; i < per; ++i) erow.push_back(complete ? number(entity_values[d][e * per + i]) : "");
+        for (std::size_t i = 0; i < per; ++i)
+          erow.push_back(complete ? number(entity_values[d][e * per + i]) : "");
       }
       entity_table.rows.push_back(std::move(erow));
     }
   }
   write_table(point_table, points_csv);
   write_table(entity_table, entity_csv);
-  fmt::print(out, "Wrote {} ({} rows, {} columns) and {} ({} rows, {} columns)\n", points_csv, point_table.rows.size(),
-             point_table.header.size(), entity_csv, entity_table.rows.size(), entity_table.header.size());
+  fmt::print(out, "Wrote {} ({} rows, {} columns) and {} ({} rows, {} columns)\n", points_csv,
+             point_table.rows.size(), point_table.header.size(), entity_csv, entity_table.rows.size(),
+             entity_table.header.size());
   return kExitSuccess;
 }
 

@@ -16,8 +16,8 @@ namespace sim::cli {
 namespace {
 
 void describe_sweep(const Sweep& sweep, std::ostream& out) {
-  fmt::print(out, "# {}: a valid {} sweep of {} points x {} replicates (seed {}) over base scenario {}\n", sweep.file,
-             sweep.kind, sweep.points.size(), sweep.replicates, sweep.seed, sweep.scenario.file);
+  fmt::print(out, "# {}: a valid {} sweep of {} points x {} replicates (seed {}) over base scenario {}\n",
+             sweep.file, sweep.kind, sweep.points.size(), sweep.replicates, sweep.seed, sweep.scenario.file);
   if (!sweep.question.empty()) fmt::print(out, "# question: {}\n", sweep.question);
   for (std::size_t k = 0; k < sweep.axes.size(); ++k) {
     double lo = sweep.points.front()[k];
@@ -33,7 +33,8 @@ void describe_sweep(const Sweep& sweep, std::ostream& out) {
   fmt::print(out, "# first {} points:\n", shown);
   for (std::size_t p = 0; p < shown; ++p) {
     std::string line = fmt::format("#   {:>4}:", p);
-    for (std::size_t k = 0; k < sweep.axes.size(); ++k) line += fmt::format(" {}={:g}", sweep.axes[k].name, sweep.points[p][k]);
+    for (std::size_t k = 0; k < sweep.axes.size(); ++k)
+      line += fmt::format(" {}={:g}", sweep.axes[k].name, sweep.points[p][k]);
     fmt::print(out, "{}\n", line);
   }
   fmt::print(out, "# the resolved base scenario follows\n");
@@ -49,7 +50,8 @@ int validate_command(const std::string& file, const ModelRegistry& registry, std
     return kExitSuccess;
   }
   const Scenario scenario = load_scenario(file, registry);
-  fmt::print(out, "# {}: a valid scenario for model {}; resolved values follow.\n", file, scenario.model->name());
+  fmt::print(out, "# {}: a valid scenario for model {}; resolved values follow.\n", file,
+             scenario.model->name());
   out << scenario.resolved_toml();
   return kExitSuccess;
 }

@@ -1,11 +1,10 @@
 #include "sim/cli/output_path.hpp"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -19,14 +18,17 @@ void check_output_path(const std::string& path, const std::string& option, bool 
   if (path.empty()) throw InputError("command line", 0, option, "the output path is empty");
   std::error_code ec;
   const fs::path p(path);
-  if (fs::is_directory(p, ec)) throw InputError(path, 0, option, "is a directory; give a file name such as out.h5");
+  if (fs::is_directory(p, ec))
+    throw InputError(path, 0, option, "is a directory; give a file name such as out.h5");
   const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
   if (!fs::exists(dir, ec)) {
     throw InputError(path, 0, option, fmt::format("the directory {} does not exist", dir.string()));
   }
-  if (!fs::is_directory(dir, ec)) throw InputError(path, 0, option, fmt::format("{} is not a directory", dir.string()));
+  if (!fs::is_directory(dir, ec))
+    throw InputError(path, 0, option, fmt::format("{} is not a directory", dir.string()));
   if (access(dir.c_str(), W_OK | X_OK) != 0) {
-    throw InputError(path, 0, option, fmt::format("cannot write in {}: {}", dir.string(), std::strerror(errno)));
+    throw InputError(path, 0, option,
+                     fmt::format("cannot write in {}: {}", dir.string(), std::strerror(errno)));
   }
   if (must_not_exist && fs::exists(p, ec)) throw InputError(path, 0, option, "the file exists; " + hint);
   if (fs::exists(p, ec) && access(path.c_str(), W_OK) != 0) {

@@ -26,7 +26,8 @@ void report_sweep(const output::ResultFile& file, const StoredResults& stored, s
   if (file.has_attribute("question") && !file.attribute_string("question").empty()) {
     fmt::print(out, "question: {}\n", file.attribute_string("question"));
   }
-  fmt::print(out, "design: {} over {} parameter{}, {} points ({} complete), {} replicates per point, seed {}\n",
+  fmt::print(out,
+             "design: {} over {} parameter{}, {} points ({} complete), {} replicates per point, seed {}\n",
              stored.design.kind, names.size(), names.size() == 1 ? "" : "s", points, stored.completed(),
              stored.scenario.replicates, stored.scenario.seed);
   for (std::size_t k = 0; k < names.size(); ++k) {
@@ -49,12 +50,13 @@ void report_sweep(const output::ResultFile& file, const StoredResults& stored, s
   // The outcome at a glance: the first observable's mean as a share of its maximum (for lwp,
   // the mean FIP count over the number of practices: mean P(FIP)).
   const ObservableSpec& observable = stored.schema.observables.front();
-  const std::string label = observable.share_label.empty() ? "mean " + observable.name + " / max" : observable.share_label;
+  const std::string label =
+      observable.share_label.empty() ? "mean " + observable.name + " / max" : observable.share_label;
   const std::vector<double> distribution = file.read_doubles(output::distribution_path(observable));
   const auto bins = static_cast<std::size_t>(observable.max_value + 1);
   const bool has_observed = stored.layout.contains(output::kObservedProbabilityPath);
-  const std::vector<double> p_observed = has_observed ? file.read_doubles(output::kObservedProbabilityPath)
-                                                      : std::vector<double>();
+  const std::vector<double> p_observed =
+      has_observed ? file.read_doubles(output::kObservedProbabilityPath) : std::vector<double>();
   std::vector<double> outcome(points, 0.0);
   for (std::size_t p : done) {
     double mean = 0.0;
@@ -68,11 +70,13 @@ void report_sweep(const output::ResultFile& file, const StoredResults& stored, s
   const auto row = [&](std::size_t p) {
     std::string line = fmt::format("  {:>6}  {:>11.4f}", p, outcome[p]);
     if (has_observed) line += fmt::format("  {:>12.4f}", p_observed[p]);
-    for (std::size_t k = 0; k < names.size(); ++k) line += fmt::format("  {:>14.6g}", stored.design.values[k][p]);
+    for (std::size_t k = 0; k < names.size(); ++k)
+      line += fmt::format("  {:>14.6g}", stored.design.values[k][p]);
     return line;
   };
   std::vector<std::size_t> order = done;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return outcome[a] > outcome[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return outcome[a] > outcome[b]; });
   const std::size_t shown = std::min<std::size_t>(5, order.size());
   fmt::print(out, "\nPoints with the highest {}\n{}\n", label, header);
   for (std::size_t i = 0; i < shown; ++i) fmt::print(out, "{}\n", row(order[i]));
@@ -92,14 +96,16 @@ void report_sweep(const output::ResultFile& file, const StoredResults& stored, s
     for (std::size_t p : done) x.push_back(stored.design.values[k][p]);
     effects.push_back({names[k], main_effect(x, y)});
   }
-  std::stable_sort(effects.begin(), effects.end(),
-                   [](const Effect& a, const Effect& b) { return a.effect.variance_share > b.effect.variance_share; });
+  std::stable_sort(effects.begin(), effects.end(), [](const Effect& a, const Effect& b) {
+    return a.effect.variance_share > b.effect.variance_share;
+  });
   fmt::print(out,
              "\nParameters that matter most for {}, at a glance (over the {} complete points;\n"
              "share = variance of the outcome explained by the parameter alone, from bin means;\n"
              "rho = Spearman rank correlation)\n",
              label, done.size());
-  fmt::print(out, "  {:<40} {:>6} {:>7}   {} from the lowest to the highest bin\n", "parameter", "share", "rho", label);
+  fmt::print(out, "  {:<40} {:>6} {:>7}   {} from the lowest to the highest bin\n", "parameter", "share",
+             "rho", label);
   for (const Effect& e : effects) {
     fmt::print(out, "  {:<40} {:>6.2f} {:>7.2f}   {:.3f} -> {:.3f}\n", e.name, e.effect.variance_share,
                e.effect.rank_correlation, e.effect.first_bin_mean, e.effect.last_bin_mean);
@@ -126,8 +132,8 @@ int report_command(const std::string& path, const ModelRegistry& registry, std::
   fmt::print(out, "{} replicates, seed {}\n", stored.scenario.replicates, stored.scenario.seed);
   for (std::size_t point = 0; point < stored.status.size(); ++point) {
     if (stored.status[point] == 0) continue;
-    stored.scenario.model->describe(*stored.scenario.setup, stored.point_summary(file, point), stored.observation(),
-                                    out);
+    stored.scenario.model->describe(*stored.scenario.setup, stored.point_summary(file, point),
+                                    stored.observation(), out);
   }
   return kExitSuccess;
 }

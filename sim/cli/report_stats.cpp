@@ -54,7 +54,8 @@ MainEffect main_effect(const std::vector<double>& x, const std::vector<double>& 
   if (distinct.size() <= 12) {
     bins = distinct.size();
     for (std::size_t i = 0; i < n; ++i) {
-      bin[i] = static_cast<std::size_t>(std::lower_bound(distinct.begin(), distinct.end(), x[order[i]]) - distinct.begin());
+      bin[i] = static_cast<std::size_t>(std::lower_bound(distinct.begin(), distinct.end(), x[order[i]]) -
+                                        distinct.begin());
     }
   } else {
     bins = 10;

@@ -66,7 +66,8 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
   PointSummary summary;
   output::ResultWriter writer(file ? &*file : nullptr, layout, job.schema, blocks, job.replicates, observed,
                               [&](std::uint32_t, const PointSummary& s) { summary = s; });
-  Progress progress(job.replicates, "replicates", args.quiet ? Progress::Mode::quiet : Progress::Mode::automatic);
+  Progress progress(job.replicates, "replicates",
+                    args.quiet ? Progress::Mode::quiet : Progress::Mode::automatic);
   install_interrupt_handlers();
   RunStats stats;
   try {
@@ -86,8 +87,10 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
       file.reset();
       remove_quietly(partial);
     }
-    fmt::print(std::cerr, "lwsim: interrupted by signal {}; no output written (a run is not resumable: use "
-                          "`lwsim sweep` for long jobs)\n", stop_signal());
+    fmt::print(std::cerr,
+               "lwsim: interrupted by signal {}; no output written (a run is not resumable: use "
+               "`lwsim sweep` for long jobs)\n",
+               stop_signal());
     return 128 + (stop_signal() > 0 ? stop_signal() : 2);
   }
 
@@ -110,7 +113,8 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
 
   const auto& setup_practices = job.schema.dim("practice").size;
   const double weeks = static_cast<double>(job.schema.dim("week").size);
-  const double practice_weeks = static_cast<double>(job.replicates) * static_cast<double>(setup_practices) * weeks;
+  const double practice_weeks =
+      static_cast<double>(job.replicates) * static_cast<double>(setup_practices) * weeks;
   fmt::print(out, "lwsim {} | model {} | {}\n", lwsim_version(), scenario.model->name(),
              scenario.title.empty() ? scenario.file : scenario.title);
   fmt::print(out, "{} replicates, seed {}, {} thread{}: {:.2f} s ({:.2f} million practice-weeks/s)\n",

@@ -46,7 +46,10 @@ StoredResults read_stored_results(const output::ResultFile& file, const ModelReg
     const std::string observed_text = file.attribute_string("observed");
     StoredResults stored{scenario_from_text(scenario_text, path + " (stored scenario)", registry,
                                             observed_text.empty() ? nullptr : &observed_text),
-                         {}, {}, {}, {}};
+                         {},
+                         {},
+                         {},
+                         {}};
     stored.schema = stored.scenario.model->schema(*stored.scenario.setup);
     stored.status = file.read_status();
     stored.design.points = stored.status.size();
@@ -67,11 +70,12 @@ StoredResults read_stored_results(const output::ResultFile& file, const ModelReg
         }
       }
     }
-    stored.layout = output::make_layout(stored.schema, stored.design, stored.scenario.replicates,
-                                        stored.observation());
+    stored.layout =
+        output::make_layout(stored.schema, stored.design, stored.scenario.replicates, stored.observation());
     // The file must hold every dataset of the layout, with the same shape.
     for (const output::DatasetPlan& plan : stored.layout.datasets) {
-      if (!file.has_dataset(plan.path)) throw InputError(path, 0, "", fmt::format("damaged: no dataset {}", plan.path));
+      if (!file.has_dataset(plan.path))
+        throw InputError(path, 0, "", fmt::format("damaged: no dataset {}", plan.path));
       if (file.shape(plan.path) != plan.shape) {
         throw InputError(path, 0, "", fmt::format("damaged: {} does not have the expected shape", plan.path));
       }
@@ -82,7 +86,8 @@ StoredResults read_stored_results(const output::ResultFile& file, const ModelReg
   } catch (const InputError& e) {
     if (e.file() == path) throw;
     // An error in the stored scenario: the file is not one this lwsim can read.
-    throw InputError(path, 0, "", fmt::format("its stored scenario cannot be read by this lwsim: {}", e.what()));
+    throw InputError(path, 0, "",
+                     fmt::format("its stored scenario cannot be read by this lwsim: {}", e.what()));
   }
 }
 

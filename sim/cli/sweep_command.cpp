@@ -27,7 +27,8 @@ namespace sim::cli {
 Shard parse_shard(const std::string& text) {
   const auto slash = text.find('/');
   const auto bad = [&] {
-    return InputError("command line", 0, "--shard", fmt::format("expected I/N with 0 <= I < N, found '{}'", text));
+    return InputError("command line", 0, "--shard",
+                      fmt::format("expected I/N with 0 <= I < N, found '{}'", text));
   };
   if (slash == std::string::npos) throw bad();
   try {
@@ -45,13 +46,15 @@ Shard parse_shard(const std::string& text) {
 
 std::vector<std::uint32_t> shard_points(std::size_t points, Shard shard) {
   std::vector<std::uint32_t> out;
-  for (std::size_t p = shard.index; p < points; p += shard.count) out.push_back(static_cast<std::uint32_t>(p));
+  for (std::size_t p = shard.index; p < points; p += shard.count)
+    out.push_back(static_cast<std::uint32_t>(p));
   return out;
 }
 
 namespace {
 
-void check_resumable(const output::ResultFile& file, const output::Attributes& wanted, const std::string& path) {
+void check_resumable(const output::ResultFile& file, const output::Attributes& wanted,
+                     const std::string& path) {
   const auto get = [&](const std::string& name) -> std::string {
     for (const auto& [key, value] : wanted) {
       if (key == name) return std::visit([](const auto& v) { return fmt::format("{}", v); }, value);
@@ -60,7 +63,8 @@ void check_resumable(const output::ResultFile& file, const output::Attributes& w
   };
   const auto stored = [&](const std::string& name) -> std::string {
     if (!file.has_attribute(name)) {
-      throw InputError(path, 0, "--resume", fmt::format("not a resumable lwsim sweep file (no '{}' attribute)", name));
+      throw InputError(path, 0, "--resume",
+                       fmt::format("not a resumable lwsim sweep file (no '{}' attribute)", name));
     }
     try {
       return file.attribute_string(name);
@@ -71,27 +75,30 @@ void check_resumable(const output::ResultFile& file, const output::Attributes& w
   if (stored("kind") != "sweep") {
     throw InputError(path, 0, "--resume", fmt::format("the file holds a '{}', not a sweep", stored("kind")));
   }
-  if (stored("lwsim_version") != get("lwsim_version") || stored("results_version") != get("results_version")) {
-    throw InputError(path, 0, "--resume",
-                     fmt::format("the file was written by lwsim {} (results {}), this is lwsim {} (results {}); "
-                                 "results would not match: start a new file",
-                                 stored("lwsim_version"), stored("results_version"), get("lwsim_version"),
-                                 get("results_version")));
+  if (stored("lwsim_version") != get("lwsim_version") ||
+      stored("results_version") != get("results_version")) {
+    throw InputError(
+        path, 0, "--resume",
+        fmt::format("the file was written by lwsim {} (results {}), this is lwsim {} (results {}); "
+                    "results would not match: start a new file",
+                    stored("lwsim_version"), stored("results_version"), get("lwsim_version"),
+                    get("results_version")));
   }
   if (stored("seed") != get("seed")) {
     throw InputError(path, 0, "--resume",
-                     fmt::format("the file was started with seed {}, the sweep now has seed {}", stored("seed"),
-                                 get("seed")));
+                     fmt::format("the file was started with seed {}, the sweep now has seed {}",
+                                 stored("seed"), get("seed")));
   }
   if (stored("shard") != get("shard")) {
     throw InputError(path, 0, "--resume",
                      fmt::format("the file holds shard {}, not shard {}", stored("shard"), get("shard")));
   }
   if (stored("inputs_fingerprint") != get("inputs_fingerprint")) {
-    throw InputError(path, 0, "--resume",
-                     fmt::format("the sweep file or its base scenario differs from the one this file was started "
-                                 "with ({}); resume with the same files, or start a new output file",
-                                 stored("sweep_file")));
+    throw InputError(
+        path, 0, "--resume",
+        fmt::format("the sweep file or its base scenario differs from the one this file was started "
+                    "with ({}); resume with the same files, or start a new output file",
+                    stored("sweep_file")));
   }
 }
 
@@ -150,7 +157,8 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
     check_output_path(path, "-o", true, "use --resume to continue it, or choose another name");
     remove_quietly(temporary);
     try {
-      output::ResultFile created = output::ResultFile::create(temporary, layout, attributes, output::Storage::streaming);
+      output::ResultFile created =
+          output::ResultFile::create(temporary, layout, attributes, output::Storage::streaming);
       created.flush_to_disk();
       created.close();
     } catch (const h5::OutputError& e) {
@@ -163,15 +171,18 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
     check_output_path(path, "-o", false, "");
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
-      throw InputError(path, 0, "--resume", "no such file to resume; run without --resume to start the sweep");
+      throw InputError(path, 0, "--resume",
+                       "no such file to resume; run without --resume to start the sweep");
     }
     output::ResultFile existing = open_input_file(path, false);
     check_resumable(existing, attributes, path);
     const StoredResults stored = read_stored_results(existing, registry);
-    const bool compressed = existing.has_attribute("storage") && existing.attribute_string("storage") == "compressed";
+    const bool compressed =
+        existing.has_attribute("storage") && existing.attribute_string("storage") == "compressed";
     if (compressed) {
       bool shard_complete = true;
-      for (std::uint32_t p : shard_points(design.points, shard)) shard_complete = shard_complete && stored.status[p] != 0;
+      for (std::uint32_t p : shard_points(design.points, shard))
+        shard_complete = shard_complete && stored.status[p] != 0;
       if (shard_complete) {
         fmt::print(out, "{} is already complete: {} points of {} replicates. See `lwsim report {}`.\n", path,
                    stored.completed(), job.replicates, path);
@@ -208,8 +219,9 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
     output::ResultWriter writer(&*file, layout, job.schema, blocks, job.replicates, observed, {});
     Progress progress(mine.size(), "points", args.quiet ? Progress::Mode::quiet : Progress::Mode::automatic);
     install_interrupt_handlers();
-    stats = run_job(job, todo, writer,
-                    {threads, block, [&](std::uint64_t) { progress.update(already + writer.points_completed()); }});
+    stats = run_job(job, todo, writer, {threads, block, [&](std::uint64_t) {
+                                          progress.update(already + writer.points_completed());
+                                        }});
     progress.finish();
     if (stats.interrupted) {
       const std::size_t done = already + writer.points_completed();
@@ -226,8 +238,8 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
   // Finished: replace the streaming file by a compressed copy, atomically.
   remove_quietly(temporary);
   try {
-    output::write_copy(*file, layout, with_storage(output::read_root_attributes(*file), "compressed"), temporary,
-                       output::Storage::compressed);
+    output::write_copy(*file, layout, with_storage(output::read_root_attributes(*file), "compressed"),
+                       temporary, output::Storage::compressed);
     file->close();
     file.reset();
     replace_file(temporary, path);
@@ -237,12 +249,15 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
   }
   fmt::print(out, "lwsim {} | sweep {} | {}\n", lwsim_version(), args.file, sweep.title);
   if (!sweep.question.empty()) fmt::print(out, "question: {}\n", sweep.question);
-  fmt::print(out, "{} design, {} points{} x {} replicates, seed {}: {} points computed in {:.1f} s on {} threads{}\n",
-             sweep.kind, mine.size(),
-             shard.count > 1 ? fmt::format(" (shard {}/{} of {})", shard.index, shard.count, design.points) : "",
-             job.replicates, job.seed, todo.size(), stats.seconds, threads,
-             already > 0 ? fmt::format(" ({} were already complete)", already) : "");
-  fmt::print(out, "Wrote {}; summarise it with `lwsim report {}` or `lwsim export {} --csv DIR`\n", path, path, path);
+  fmt::print(
+      out,
+      "{} design, {} points{} x {} replicates, seed {}: {} points computed in {:.1f} s on {} threads{}\n",
+      sweep.kind, mine.size(),
+      shard.count > 1 ? fmt::format(" (shard {}/{} of {})", shard.index, shard.count, design.points) : "",
+      job.replicates, job.seed, todo.size(), stats.seconds, threads,
+      already > 0 ? fmt::format(" ({} were already complete)", already) : "");
+  fmt::print(out, "Wrote {}; summarise it with `lwsim report {}` or `lwsim export {} --csv DIR`\n", path,
+             path, path);
   return kExitSuccess;
 }
 

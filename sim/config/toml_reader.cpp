@@ -24,8 +24,8 @@ namespace {
 void check_nesting(std::string_view text, const std::string& file_name, int max_nesting) {
   int depth = 0;
   int line = 1;
-  int key_dots = 0;        // dots in the key part of the current line
-  bool in_key = true;      // before the first '=' of a line (or inside a header)
+  int key_dots = 0;    // dots in the key part of the current line
+  bool in_key = true;  // before the first '=' of a line (or inside a header)
   const auto check = [&] {
     if (depth + key_dots > max_nesting) {
       throw InputError(file_name, line, "", fmt::format("nesting deeper than {} levels", max_nesting));
@@ -81,7 +81,8 @@ void check_nesting(std::string_view text, const std::string& file_name, int max_
   int line = static_cast<int>(e.location().line());
   // The last annotated line is where parsing stopped (for a duplicate key, the second one).
   static const std::regex line_marker(R"(\n\s*(\d+) \|)");
-  for (auto it = std::sregex_iterator(message.begin(), message.end(), line_marker); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(message.begin(), message.end(), line_marker);
+       it != std::sregex_iterator(); ++it) {
     line = std::stoi((*it)[1].str());
   }
   std::smatch m;
@@ -97,7 +98,8 @@ void check_nesting(std::string_view text, const std::string& file_name, int max_
   // toml11 names the place where parsing stopped; say which line's text that is.
   static const std::regex caret(R"(\|\s*[\^~]+-*\s*(.*))");
   std::string note;
-  for (auto it = std::sregex_iterator(message.begin(), message.end(), caret); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(message.begin(), message.end(), caret); it != std::sregex_iterator();
+       ++it) {
     note = (*it)[1].str();
   }
   if (!note.empty()) first += " (" + note + ")";
@@ -108,8 +110,8 @@ Origin origin_of(const toml::value& v, const std::shared_ptr<const std::string>&
   return Origin{file, static_cast<int>(v.location().line())};
 }
 
-Value convert(const toml::value& v, const std::string& path,
-              const std::shared_ptr<const std::string>& file, int depth, int max_nesting) {
+Value convert(const toml::value& v, const std::string& path, const std::shared_ptr<const std::string>& file,
+              int depth, int max_nesting) {
   const Origin origin = origin_of(v, file);
   // Dotted keys and headers (a.b.c) nest tables without brackets; bound the depth here too.
   const bool container = v.type() == toml::value_t::table || v.type() == toml::value_t::array;
@@ -125,7 +127,8 @@ Value convert(const toml::value& v, const std::string& path,
       Value out = Value::make_array(origin, path);
       std::size_t index = 0;
       for (const auto& item : v.as_array()) {
-        out.mutable_items().push_back(convert(item, fmt::format("{}[{}]", path, index++), file, depth + 1, max_nesting));
+        out.mutable_items().push_back(
+            convert(item, fmt::format("{}[{}]", path, index++), file, depth + 1, max_nesting));
       }
       return out;
     }
@@ -142,7 +145,8 @@ Value convert(const toml::value& v, const std::string& path,
         return *a.first < *b.first;
       });
       for (const auto& [key, child] : entries) {
-        out.mutable_entries().emplace_back(*key, convert(*child, child_path(path, *key), file, depth + 1, max_nesting));
+        out.mutable_entries().emplace_back(
+            *key, convert(*child, child_path(path, *key), file, depth + 1, max_nesting));
       }
       return out;
     }
@@ -160,9 +164,9 @@ Value convert(const toml::value& v, const std::string& path,
 
 Value parse_toml(std::string_view text, const std::string& file_name, ReadLimits limits) {
   if (text.size() > limits.max_bytes) {
-    throw InputError(file_name, 0, "",
-                     fmt::format("file is {} bytes, more than the limit of {} bytes", text.size(),
-                                 limits.max_bytes));
+    throw InputError(
+        file_name, 0, "",
+        fmt::format("file is {} bytes, more than the limit of {} bytes", text.size(), limits.max_bytes));
   }
   if (text.find('\0') != std::string_view::npos) {
     throw InputError(file_name, 0, "", "file contains a NUL byte; is it a text file?");

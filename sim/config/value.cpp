@@ -189,8 +189,7 @@ namespace {
 bool is_bare_key(std::string_view key) {
   if (key.empty()) return false;
   return std::all_of(key.begin(), key.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
 }
 
@@ -216,7 +215,9 @@ std::string quote(std::string_view s) {
   return out;
 }
 
-std::string key_text(std::string_view key) { return is_bare_key(key) ? std::string(key) : quote(key); }
+std::string key_text(std::string_view key) {
+  return is_bare_key(key) ? std::string(key) : quote(key);
+}
 
 std::string scalar_text(const Value& v);
 

@@ -42,9 +42,7 @@ class Value {
   [[nodiscard]] static std::string_view kind_name(Kind kind) noexcept;
   [[nodiscard]] bool is_table() const noexcept { return kind_ == Kind::table; }
   [[nodiscard]] bool is_array() const noexcept { return kind_ == Kind::array; }
-  [[nodiscard]] bool is_number() const noexcept {
-    return kind_ == Kind::integer || kind_ == Kind::real;
-  }
+  [[nodiscard]] bool is_number() const noexcept { return kind_ == Kind::integer || kind_ == Kind::real; }
 
   /// Dotted key path from the document root, e.g. `parameters.clp.departure_hazard` or
   /// `practice[2].name`.

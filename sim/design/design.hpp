@@ -19,7 +19,7 @@ struct Axis {
   double min = 0.0;            // ranges
   double max = 0.0;
   Scale scale = Scale::linear;
-  bool integer = false;        // round mapped values to whole numbers
+  bool integer = false;  // round mapped values to whole numbers
 };
 
 /// Values of every axis at every point: values[point][axis].

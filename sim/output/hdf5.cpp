@@ -96,25 +96,25 @@ void write_attribute(hid_t object, const std::string& name, const std::string& v
   Handle type = vlen_string_type(file);
   Handle space(check_id(H5Screate(H5S_SCALAR), file, "attribute space"));
   Handle attr(check_id(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                    file, "creating attribute " + name));
+                       file, "creating attribute " + name));
   const char* text = value.c_str();
   check_ok(H5Awrite(attr.get(), type.get(), &text), file, "writing attribute " + name);
 }
 
-void write_attribute(hid_t object, const std::string& name, std::int64_t value,
-                     const std::string& file) {
+void write_attribute(hid_t object, const std::string& name, std::int64_t value, const std::string& file) {
   replace_attribute(object, name, file);
   Handle space(check_id(H5Screate(H5S_SCALAR), file, "attribute space"));
   Handle attr(check_id(H5Acreate2(object, name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                    file, "creating attribute " + name));
+                       file, "creating attribute " + name));
   check_ok(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value), file, "writing attribute " + name);
 }
 
 void write_attribute(hid_t object, const std::string& name, double value, const std::string& file) {
   replace_attribute(object, name, file);
   Handle space(check_id(H5Screate(H5S_SCALAR), file, "attribute space"));
-  Handle attr(check_id(H5Acreate2(object, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                    file, "creating attribute " + name));
+  Handle attr(
+      check_id(H5Acreate2(object, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), file,
+               "creating attribute " + name));
   check_ok(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &value), file, "writing attribute " + name);
 }
 
@@ -126,9 +126,11 @@ std::string read_string_attribute(hid_t object, const std::string& name, const s
   if (!has_attribute(object, name)) throw OutputError(file, "missing attribute " + name);
   Handle attr(check_id(H5Aopen(object, name.c_str(), H5P_DEFAULT), file, "opening attribute " + name));
   Handle stored(check_id(H5Aget_type(attr.get()), file, "attribute type"));
-  if (H5Tget_class(stored.get()) != H5T_STRING) throw OutputError(file, "attribute " + name + " is not a string");
+  if (H5Tget_class(stored.get()) != H5T_STRING)
+    throw OutputError(file, "attribute " + name + " is not a string");
   Handle space(check_id(H5Aget_space(attr.get()), file, "attribute space"));
-  if (H5Sget_simple_extent_npoints(space.get()) != 1) throw OutputError(file, "attribute " + name + " is not a scalar");
+  if (H5Sget_simple_extent_npoints(space.get()) != 1)
+    throw OutputError(file, "attribute " + name + " is not a scalar");
   if (H5Tis_variable_str(stored.get()) > 0) {
     Handle type = vlen_string_type(file);
     char* text = nullptr;
@@ -138,7 +140,8 @@ std::string read_string_attribute(hid_t object, const std::string& name, const s
     return out;
   }
   const std::size_t size = H5Tget_size(stored.get());
-  if (size == 0 || size > (std::size_t{64} << 20)) throw OutputError(file, "attribute " + name + " has an implausible size");
+  if (size == 0 || size > (std::size_t{64} << 20))
+    throw OutputError(file, "attribute " + name + " has an implausible size");
   std::string out(size, '\0');
   check_ok(H5Aread(attr.get(), stored.get(), out.data()), file, "reading attribute " + name);
   out.resize(std::strlen(out.c_str()));
@@ -149,9 +152,11 @@ std::int64_t read_int_attribute(hid_t object, const std::string& name, const std
   if (!has_attribute(object, name)) throw OutputError(file, "missing attribute " + name);
   Handle attr(check_id(H5Aopen(object, name.c_str(), H5P_DEFAULT), file, "opening attribute " + name));
   Handle stored(check_id(H5Aget_type(attr.get()), file, "attribute type"));
-  if (H5Tget_class(stored.get()) != H5T_INTEGER) throw OutputError(file, "attribute " + name + " is not an integer");
+  if (H5Tget_class(stored.get()) != H5T_INTEGER)
+    throw OutputError(file, "attribute " + name + " is not an integer");
   Handle space(check_id(H5Aget_space(attr.get()), file, "attribute space"));
-  if (H5Sget_simple_extent_npoints(space.get()) != 1) throw OutputError(file, "attribute " + name + " is not a scalar");
+  if (H5Sget_simple_extent_npoints(space.get()) != 1)
+    throw OutputError(file, "attribute " + name + " is not a scalar");
   std::int64_t value = 0;
   check_ok(H5Aread(attr.get(), H5T_NATIVE_INT64, &value), file, "reading attribute " + name);
   return value;
@@ -164,8 +169,8 @@ void ensure_parent_groups(hid_t file, const std::string& path, const std::string
     const htri_t exists = H5Lexists(file, group.c_str(), H5P_DEFAULT);
     if (exists < 0) throw OutputError(file_name, "checking group " + group + ": " + last_error());
     if (exists == 0) {
-      Handle g(check_id(H5Gcreate2(file, group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                     file_name, "creating group " + group));
+      Handle g(check_id(H5Gcreate2(file, group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), file_name,
+                        "creating group " + group));
     }
     ++pos;
   }

@@ -64,8 +64,7 @@ hid_t native_type(DType type);
 /// Attribute helpers (variable-length UTF-8 strings, 64-bit integers and doubles).
 void write_attribute(hid_t object, const std::string& name, const std::string& value,
                      const std::string& file);
-void write_attribute(hid_t object, const std::string& name, std::int64_t value,
-                     const std::string& file);
+void write_attribute(hid_t object, const std::string& name, std::int64_t value, const std::string& file);
 void write_attribute(hid_t object, const std::string& name, double value, const std::string& file);
 bool has_attribute(hid_t object, const std::string& name);
 std::string read_string_attribute(hid_t object, const std::string& name, const std::string& file);

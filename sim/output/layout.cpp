@@ -13,7 +13,9 @@ std::size_t DatasetPlan::elements() const {
   return n;
 }
 
-const DatasetPlan& FileLayout::at(const std::string& path) const { return datasets.at(index_of(path)); }
+const DatasetPlan& FileLayout::at(const std::string& path) const {
+  return datasets.at(index_of(path));
+}
 
 std::size_t FileLayout::index_of(const std::string& path) const {
   for (std::size_t i = 0; i < datasets.size(); ++i) {
@@ -41,23 +43,45 @@ std::vector<std::int64_t> iota(std::size_t n) {
 }
 }  // namespace
 
-FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design,
-                       std::uint64_t replicates, const Observation* observed) {
+FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design, std::uint64_t replicates,
+                       const Observation* observed) {
   FileLayout layout;
   const auto P = static_cast<hsize_t>(design.points);
   const auto R = static_cast<hsize_t>(replicates);
   std::vector<std::pair<std::string, hsize_t>> sizes = {{"point", P}, {"replicate", R}};
 
   // Dimension scales.
-  layout.datasets.push_back({"/dims/point", Role::scale, DType::i64, false, {"point"}, {P},
-                             "design point index", "1", iota(design.points), 0});
-  layout.datasets.push_back({"/dims/replicate", Role::scale, DType::i64, false, {"replicate"}, {R},
-                             "replicate index (the random-stream key with the seed)", "1",
-                             iota(static_cast<std::size_t>(replicates)), 0});
+  layout.datasets.push_back({"/dims/point",
+                             Role::scale,
+                             DType::i64,
+                             false,
+                             {"point"},
+                             {P},
+                             "design point index",
+                             "1",
+                             iota(design.points),
+                             0});
+  layout.datasets.push_back({"/dims/replicate",
+                             Role::scale,
+                             DType::i64,
+                             false,
+                             {"replicate"},
+                             {R},
+                             "replicate index (the random-stream key with the seed)",
+                             "1",
+                             iota(static_cast<std::size_t>(replicates)),
+                             0});
   for (const Dimension& d : schema.dims) {
-    DatasetPlan scale{"/dims/" + d.name, Role::scale, DType::i64, !d.labels.empty(), {d.name},
-                      {static_cast<hsize_t>(d.size)}, d.description, d.labels.empty() ? "1" : "",
-                      {}, 0};
+    DatasetPlan scale{"/dims/" + d.name,
+                      Role::scale,
+                      DType::i64,
+                      !d.labels.empty(),
+                      {d.name},
+                      {static_cast<hsize_t>(d.size)},
+                      d.description,
+                      d.labels.empty() ? "1" : "",
+                      {},
+                      0};
     if (d.labels.empty()) {
       scale.data = iota(d.size);
     } else {
@@ -67,10 +91,16 @@ FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design,
     sizes.emplace_back(d.name, static_cast<hsize_t>(d.size));
   }
   for (const ObservableSpec& o : schema.observables) {
-    layout.datasets.push_back({"/dims/" + o.name, Role::scale, DType::i64, false, {o.name},
+    layout.datasets.push_back({"/dims/" + o.name,
+                               Role::scale,
+                               DType::i64,
+                               false,
+                               {o.name},
                                {static_cast<hsize_t>(o.max_value + 1)},
-                               "possible values of " + o.name, "1",
-                               iota(static_cast<std::size_t>(o.max_value + 1)), 0});
+                               "possible values of " + o.name,
+                               "1",
+                               iota(static_cast<std::size_t>(o.max_value + 1)),
+                               0});
     sizes.emplace_back(o.name, static_cast<hsize_t>(o.max_value + 1));
   }
   const auto shape_of = [&](const std::vector<std::string>& dims) {
@@ -90,15 +120,21 @@ FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design,
 
   // Design.
   for (std::size_t k = 0; k < design.parameters.size(); ++k) {
-    layout.datasets.push_back({"/design/" + design.parameters[k], Role::constant, DType::f64, false,
-                               {"point"}, {P},
+    layout.datasets.push_back({"/design/" + design.parameters[k],
+                               Role::constant,
+                               DType::f64,
+                               false,
+                               {"point"},
+                               {P},
                                "value of parameter " + design.parameters[k] + " at each point",
-                               "see the parameter table", design.values[k], 0});
+                               "see the parameter table",
+                               design.values[k],
+                               0});
   }
   // Scenario constants.
   for (const StaticArray& s : schema.statics) {
-    DatasetPlan plan{s.path, Role::constant, DType::f64, false, s.dims, shape_of(s.dims),
-                     s.description, s.units, {}, 0};
+    DatasetPlan plan{s.path,           Role::constant, DType::f64, false, s.dims,
+                     shape_of(s.dims), s.description,  s.units,    {},    0};
     std::visit(
         [&](const auto& v) {
           using T = std::decay_t<decltype(v)>;
@@ -117,45 +153,87 @@ FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design,
     const FieldSpec& spec = schema.fields[f];
     std::vector<std::string> dims = {"point", "replicate"};
     dims.insert(dims.end(), spec.dims.begin(), spec.dims.end());
-    layout.datasets.push_back({spec.path, Role::field, spec.type, false, dims, shape_of(dims),
-                               spec.description, spec.units, {}, f});
+    layout.datasets.push_back({spec.path,
+                               Role::field,
+                               spec.type,
+                               false,
+                               dims,
+                               shape_of(dims),
+                               spec.description,
+                               spec.units,
+                               {},
+                               f});
   }
   // Per-point summaries.
   for (std::size_t a = 0; a < schema.accumulators.size(); ++a) {
     const AccumulatorSpec& spec = schema.accumulators[a];
     std::vector<std::string> dims = {"point"};
     dims.insert(dims.end(), spec.dims.begin(), spec.dims.end());
-    layout.datasets.push_back({spec.path, Role::summary, DType::f64, false, dims, shape_of(dims),
-                               spec.description, spec.units, {}, a});
+    layout.datasets.push_back({spec.path,
+                               Role::summary,
+                               DType::f64,
+                               false,
+                               dims,
+                               shape_of(dims),
+                               spec.description,
+                               spec.units,
+                               {},
+                               a});
   }
   for (std::size_t o = 0; o < schema.observables.size(); ++o) {
     const ObservableSpec& spec = schema.observables[o];
     std::vector<std::string> dims = {"point", spec.name};
-    layout.datasets.push_back({distribution_path(spec), Role::summary, DType::f64, false, dims,
-                               shape_of(dims),
-                               "simulated distribution of " + spec.name + ": P(" + spec.name +
-                                   " = value) over replicates",
-                               "probability", {}, o});
+    layout.datasets.push_back(
+        {distribution_path(spec),
+         Role::summary,
+         DType::f64,
+         false,
+         dims,
+         shape_of(dims),
+         "simulated distribution of " + spec.name + ": P(" + spec.name + " = value) over replicates",
+         "probability",
+         {},
+         o});
   }
   if (observed != nullptr) {
     for (const ObservableSpec& spec : schema.observables) {
       const std::int64_t* value = observed->find(spec.name);
       if (value == nullptr) continue;
       layout.datasets.push_back(
-          {kObservedProbabilityPath, Role::summary, DType::f64, false, {"point"}, {P},
+          {kObservedProbabilityPath,
+           Role::summary,
+           DType::f64,
+           false,
+           {"point"},
+           {P},
            fmt::format("P({} = {}), the observed value, over replicates", spec.name, *value),
-           "probability", {}, 0});
-      layout.datasets.push_back(
-          {kObservedErrorPath, Role::summary, DType::f64, false, {"point"}, {P},
-           "Monte Carlo standard error of p_observed, sqrt(p (1 - p) / replicates)", "probability",
-           {}, 0});
+           "probability",
+           {},
+           0});
+      layout.datasets.push_back({kObservedErrorPath,
+                                 Role::summary,
+                                 DType::f64,
+                                 false,
+                                 {"point"},
+                                 {P},
+                                 "Monte Carlo standard error of p_observed, sqrt(p (1 - p) / replicates)",
+                                 "probability",
+                                 {},
+                                 0});
       break;
     }
   }
-  layout.datasets.push_back({kStatusPath, Role::status, DType::u8, false, {"point"}, {P},
+  layout.datasets.push_back({kStatusPath,
+                             Role::status,
+                             DType::u8,
+                             false,
+                             {"point"},
+                             {P},
                              "1 when every replicate of the point is written (resume and merge "
                              "use this)",
-                             "1", {}, 0});
+                             "1",
+                             {},
+                             0});
   return layout;
 }
 

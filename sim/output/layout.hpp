@@ -24,15 +24,15 @@ struct DesignInfo {
 };
 
 enum class Role : std::uint8_t {
-  scale,        // a dimension scale under /dims (written at creation)
-  constant,     // design values and scenario constants (written at creation)
-  field,        // [point, replicate, ...] streamed per block
-  summary,      // [point, ...] written when a point completes
-  status,       // /status/completed
+  scale,     // a dimension scale under /dims (written at creation)
+  constant,  // design values and scenario constants (written at creation)
+  field,     // [point, replicate, ...] streamed per block
+  summary,   // [point, ...] written when a point completes
+  status,    // /status/completed
 };
 
-using ArrayData = std::variant<std::monostate, std::vector<std::string>, std::vector<std::int64_t>,
-                               std::vector<double>>;
+using ArrayData =
+    std::variant<std::monostate, std::vector<std::string>, std::vector<std::int64_t>, std::vector<double>>;
 
 struct DatasetPlan {
   std::string path;
@@ -43,7 +43,7 @@ struct DatasetPlan {
   std::vector<hsize_t> shape;
   std::string description;
   std::string units;
-  ArrayData data;  // for scales and constants
+  ArrayData data;                // for scales and constants
   std::size_t source_index = 0;  // field index (fields) in the schema
 
   [[nodiscard]] std::size_t elements() const;
@@ -63,7 +63,7 @@ inline constexpr const char* kObservedProbabilityPath = "/summary/p_observed";
 inline constexpr const char* kObservedErrorPath = "/summary/p_observed_se";
 std::string distribution_path(const ObservableSpec& observable);
 
-FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design,
-                       std::uint64_t replicates, const Observation* observed);
+FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design, std::uint64_t replicates,
+                       const Observation* observed);
 
 }  // namespace sim::output

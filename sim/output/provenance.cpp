@@ -59,8 +59,10 @@ std::string command_line(int argc, const char* const* argv) {
     } else {
       out += '\'';
       for (char c : arg) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
+        if (c == '\'')
+          out += "'\\''";
+        else
+          out += c;
       }
       out += '\'';
     }

@@ -11,11 +11,11 @@
 namespace sim::output {
 
 struct Provenance {
-  std::string kind;          // "run" or "sweep"
+  std::string kind;  // "run" or "sweep"
   std::string command_line;
   unsigned threads = 1;
   int ranks = 1;
-  std::string inputs_text;   // the full resolved input (scenario, or sweep and scenario)
+  std::string inputs_text;  // the full resolved input (scenario, or sweep and scenario)
 };
 
 /// A short stable fingerprint (hex of a 64-bit FNV-1a hash) of text.

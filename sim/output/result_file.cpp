@@ -1,12 +1,11 @@
 #include "sim/output/result_file.hpp"
 
-#include <hdf5_hl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstring>
+#include <unistd.h>
 
 #include <fmt/format.h>
+#include <hdf5_hl.h>
 
 namespace sim::output {
 using h5::check_id;
@@ -81,8 +80,9 @@ Handle create_dataset(hid_t file, const DatasetPlan& plan, Storage storage, cons
     str = string_type(name);
     type = str.get();
   }
-  Handle ds(check_id(H5Dcreate2(file, plan.path.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-                     name, "creating dataset " + plan.path));
+  Handle ds(
+      check_id(H5Dcreate2(file, plan.path.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+               name, "creating dataset " + plan.path));
   h5::write_attribute(ds.get(), "description", plan.description, name);
   h5::write_attribute(ds.get(), "units", plan.units, name);
   return ds;
@@ -133,8 +133,8 @@ Handle create_file(const std::string& path) {
 
 }  // namespace
 
-ResultFile ResultFile::create(const std::string& path, const FileLayout& layout,
-                              const Attributes& attributes, Storage storage) {
+ResultFile ResultFile::create(const std::string& path, const FileLayout& layout, const Attributes& attributes,
+                              Storage storage) {
   ResultFile out(path, create_file(path));
   const hid_t file = out.id();
   write_attributes(file, attributes, path);
@@ -226,8 +226,8 @@ void ResultFile::set_attribute(const std::string& name, const AttributeValue& va
 
 namespace {
 // Selects [point, first:first+count, ...] (rank ≥ 2, has_first) or [point:point+count, ...].
-Handle select(hid_t ds, const std::vector<hsize_t>& shape, hsize_t point, hsize_t first,
-              hsize_t count, bool has_first, const std::string& name, std::vector<hsize_t>& mem_shape) {
+Handle select(hid_t ds, const std::vector<hsize_t>& shape, hsize_t point, hsize_t first, hsize_t count,
+              bool has_first, const std::string& name, std::vector<hsize_t>& mem_shape) {
   Handle space(check_id(H5Dget_space(ds), name, "dataspace"));
   std::vector<hsize_t> start(shape.size(), 0), extent = shape;
   start[0] = point;
@@ -248,8 +248,8 @@ Handle select(hid_t ds, const std::vector<hsize_t>& shape, hsize_t point, hsize_
 }
 }  // namespace
 
-void ResultFile::write_block(const std::string& path, DType type, hsize_t point, hsize_t first,
-                             hsize_t count, const void* data) {
+void ResultFile::write_block(const std::string& path, DType type, hsize_t point, hsize_t first, hsize_t count,
+                             const void* data) {
   const hid_t ds = dataset(path);
   const auto shape = h5::dataset_shape(ds, path_);
   std::vector<hsize_t> mem_shape;
@@ -363,12 +363,13 @@ void write_copy(const ResultFile& source, const FileLayout& layout, const Attrib
       start[0] = first;
       shape[0] = count;
       Handle file_space(check_id(H5Dget_space(dataset.get()), destination, "dataspace"));
-      check_ok(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, shape.data(), nullptr),
-               destination, "selecting");
+      check_ok(
+          H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, shape.data(), nullptr),
+          destination, "selecting");
       Handle mem_space(check_id(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
                                 destination, "memory space"));
-      check_ok(H5Dwrite(dataset.get(), h5::native_type(plan.type), mem_space.get(), file_space.get(), H5P_DEFAULT,
-                        buffer.data()),
+      check_ok(H5Dwrite(dataset.get(), h5::native_type(plan.type), mem_space.get(), file_space.get(),
+                        H5P_DEFAULT, buffer.data()),
                destination, "writing " + plan.path);
     }
   }

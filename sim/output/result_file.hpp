@@ -23,8 +23,8 @@ using Attributes = std::vector<std::pair<std::string, AttributeValue>>;
 class ResultFile {
  public:
   /// Creates a file with every dataset of `layout` (constants and scales written).
-  static ResultFile create(const std::string& path, const FileLayout& layout,
-                           const Attributes& attributes, Storage storage);
+  static ResultFile create(const std::string& path, const FileLayout& layout, const Attributes& attributes,
+                           Storage storage);
   /// Opens an existing file (read-only or for writing results).
   static ResultFile open(const std::string& path, bool writable);
 
@@ -44,12 +44,11 @@ class ResultFile {
 
   /// Writes `rows` leading-dimension slices [first, first + rows) of a dataset starting at
   /// index `point` in dimension 0 and `first` in dimension 1 (fields), or at `point` (rank 1+).
-  void write_block(const std::string& path, DType type, hsize_t point, hsize_t first,
-                   hsize_t count, const void* data);
+  void write_block(const std::string& path, DType type, hsize_t point, hsize_t first, hsize_t count,
+                   const void* data);
   void write_point(const std::string& path, DType type, hsize_t point, const void* data);
   /// Reads points [first, first + count) of a dataset (all trailing dimensions) as `type`.
-  void read_points(const std::string& path, DType type, hsize_t first, hsize_t count,
-                   void* out) const;
+  void read_points(const std::string& path, DType type, hsize_t first, hsize_t count, void* out) const;
   std::vector<double> read_doubles(const std::string& path) const;
   std::vector<std::string> read_strings(const std::string& path) const;
   std::vector<std::uint8_t> read_status() const;

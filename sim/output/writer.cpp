@@ -77,11 +77,9 @@ void write_summary(ResultFile& file, const FileLayout& file_layout, std::uint32_
   }
 }
 
-ResultWriter::ResultWriter(ResultFile* file, const FileLayout& file_layout,
-                           const OutputSchema& schema, const BlockLayout& blocks,
-                           std::uint64_t replicates,
-                           const Observation* observed, PointCallback on_point,
-                           double checkpoint_seconds)
+ResultWriter::ResultWriter(ResultFile* file, const FileLayout& file_layout, const OutputSchema& schema,
+                           const BlockLayout& blocks, std::uint64_t replicates, const Observation* observed,
+                           PointCallback on_point, double checkpoint_seconds)
     : file_(file),
       file_layout_(&file_layout),
       schema_(&schema),
@@ -95,17 +93,17 @@ ResultWriter::ResultWriter(ResultFile* file, const FileLayout& file_layout,
 void ResultWriter::consume(const BlockResult& block) {
   const BlockLayout& layout = *layout_;
   for (std::size_t f = 0; f < schema_->fields.size() && file_ != nullptr; ++f) {
-    file_->write_block(schema_->fields[f].path, schema_->fields[f].type, block.point,
-                       block.replicate_begin, block.replicate_count,
-                       block.data() + layout.field_offset(f));
+    file_->write_block(schema_->fields[f].path, schema_->fields[f].type, block.point, block.replicate_begin,
+                       block.replicate_count, block.data() + layout.field_offset(f));
   }
   const std::size_t base = sums_base(layout);
   const auto* sums = reinterpret_cast<const std::int64_t*>(block.data() + base);
   const std::size_t n = (layout.bytes() - base) / sizeof(std::int64_t);
   if (block.invalid) {
-    throw std::runtime_error(fmt::format(
-        "design point {}, replicates {} to {}: the model added a non-finite or out-of-range value to an exact sum",
-        block.point, block.replicate_begin, block.replicate_begin + block.replicate_count - 1));
+    throw std::runtime_error(
+        fmt::format("design point {}, replicates {} to {}: the model added a non-finite or out-of-range "
+                    "value to an exact sum",
+                    block.point, block.replicate_begin, block.replicate_begin + block.replicate_count - 1));
   }
   PointSums& point = open_points_[block.point];
   if (point.sums.empty()) point.sums.assign(n, 0);
@@ -134,6 +132,8 @@ void ResultWriter::checkpoint() {
   last_checkpoint_ = std::chrono::steady_clock::now();
 }
 
-void ResultWriter::finish() { checkpoint(); }
+void ResultWriter::finish() {
+  checkpoint();
+}
 
 }  // namespace sim::output

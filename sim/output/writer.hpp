@@ -43,8 +43,8 @@ class ResultWriter final : public BlockSink {
   /// `blocks` must be the layout of the blocks the runner produces (same block length). With no
   /// file, only the summaries are computed (and passed to `on_point`).
   ResultWriter(ResultFile* file, const FileLayout& file_layout, const OutputSchema& schema,
-               const BlockLayout& blocks, std::uint64_t replicates, const Observation* observed, PointCallback on_point,
-               double checkpoint_seconds = 2.0);
+               const BlockLayout& blocks, std::uint64_t replicates, const Observation* observed,
+               PointCallback on_point, double checkpoint_seconds = 2.0);
 
   void consume(const BlockResult& block) override;
   void finish() override;

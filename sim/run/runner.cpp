@@ -35,8 +35,8 @@ std::vector<Task> make_tasks(const std::vector<std::uint32_t>& points, std::uint
   return tasks;
 }
 
-std::uint32_t choose_block_size(const OutputSchema& schema, std::uint64_t replicates,
-                                std::size_t points, unsigned threads) {
+std::uint32_t choose_block_size(const OutputSchema& schema, std::uint64_t replicates, std::size_t points,
+                                unsigned threads) {
   constexpr std::uint32_t kMaxBlock = 256;
   constexpr std::size_t kMaxBlockBytes = std::size_t{8} << 20;
   // Enough blocks for every thread to have several when there are few points.
@@ -48,8 +48,8 @@ std::uint32_t choose_block_size(const OutputSchema& schema, std::uint64_t replic
   return block;
 }
 
-void run_block(const Simulation& simulation, const BlockLayout& layout, const Task& task,
-               std::uint32_t seed, Workspace& workspace, BlockResult& block) {
+void run_block(const Simulation& simulation, const BlockLayout& layout, const Task& task, std::uint32_t seed,
+               Workspace& workspace, BlockResult& block) {
   block.reset(layout, task.point, task.replicate_begin, task.replicate_count);
   for (std::uint32_t slot = 0; slot < task.replicate_count; ++slot) {
     const ReplicateOutput out(layout, block, slot);

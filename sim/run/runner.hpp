@@ -35,12 +35,12 @@ std::vector<Task> make_tasks(const std::vector<std::uint32_t>& points, std::uint
                              std::uint32_t block);
 
 /// A block size that gives every thread several blocks and keeps a block's buffer small.
-std::uint32_t choose_block_size(const OutputSchema& schema, std::uint64_t replicates,
-                                std::size_t points, unsigned threads);
+std::uint32_t choose_block_size(const OutputSchema& schema, std::uint64_t replicates, std::size_t points,
+                                unsigned threads);
 
 struct RunOptions {
-  unsigned threads = 0;          // 0: all hardware threads
-  std::uint32_t block = 0;       // replicates per block; 0: choose_block_size
+  unsigned threads = 0;     // 0: all hardware threads
+  std::uint32_t block = 0;  // replicates per block; 0: choose_block_size
   std::function<void(std::uint64_t replicates_done)> on_progress;  // writer thread
 };
 
@@ -59,8 +59,8 @@ RunStats run_job(const Job& job, const std::vector<std::uint32_t>& points, Block
                  const RunOptions& options);
 
 /// Simulates one block into `block` (used by run_job and by MPI worker ranks).
-void run_block(const Simulation& simulation, const BlockLayout& layout, const Task& task,
-               std::uint32_t seed, Workspace& workspace, BlockResult& block);
+void run_block(const Simulation& simulation, const BlockLayout& layout, const Task& task, std::uint32_t seed,
+               Workspace& workspace, BlockResult& block);
 
 unsigned resolve_threads(unsigned requested);
 

@@ -29,8 +29,12 @@ void install_interrupt_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-bool stop_requested() noexcept { return g_stop.load(std::memory_order_relaxed); }
-int stop_signal() noexcept { return g_stop_signal.load(); }
+bool stop_requested() noexcept {
+  return g_stop.load(std::memory_order_relaxed);
+}
+int stop_signal() noexcept {
+  return g_stop_signal.load();
+}
 void request_stop(int signal) noexcept {
   g_stop_signal.store(signal);
   g_stop.store(true);

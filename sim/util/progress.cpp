@@ -1,9 +1,8 @@
 #include "sim/util/progress.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -25,8 +24,8 @@ std::string duration_text(double seconds) {
 }
 }  // namespace
 
-std::string Progress::format(std::uint64_t done, std::uint64_t total, const std::string& unit,
-                             double seconds, int width) {
+std::string Progress::format(std::uint64_t done, std::uint64_t total, const std::string& unit, double seconds,
+                             int width) {
   const double fraction =
       std::clamp(total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0, 0.0, 1.0);
   const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;

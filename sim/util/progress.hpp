@@ -22,8 +22,8 @@ class Progress {
   void finish();
 
   /// The text of one report, e.g. "[#####-----] 512/1024 points  87.3/s  ETA 6s".
-  static std::string format(std::uint64_t done, std::uint64_t total, const std::string& unit,
-                            double seconds, int width);
+  static std::string format(std::uint64_t done, std::uint64_t total, const std::string& unit, double seconds,
+                            int width);
 
  private:
   std::uint64_t total_;

@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
+#include "sim/rng.hpp"
 
 #include <set>
 
-#include "sim/rng.hpp"
+#include <catch2/catch.hpp>
 
 TEST_CASE("a stream is a pure function of its key and name") {
   sim::Stream a({7, 3}, {1, 2, 3});

@@ -1,8 +1,5 @@
 #include "tests/support/test_support.hpp"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +8,8 @@
 #include <numeric>
 #include <sstream>
 #include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "models/lwp/model.hpp"
 #include "sim/output/writer.hpp"
@@ -27,7 +26,9 @@ const sim::ModelRegistry& registry() {
   return r;
 }
 
-sim::Scenario deep_end() { return sim::load_scenario(registry().default_scenario(), registry()); }
+sim::Scenario deep_end() {
+  return sim::load_scenario(registry().default_scenario(), registry());
+}
 
 sim::Scenario scenario_from(const std::string& toml) {
   return sim::scenario_from_text(toml, "<test>", registry());
@@ -42,8 +43,8 @@ void set(sim::Scenario& scenario, const std::vector<std::pair<std::string, doubl
   scenario.model->check(*scenario.setup, scenario.params());
 }
 
-sim::PointSummary run_point(const sim::Scenario& scenario, std::uint64_t replicates,
-                            std::uint32_t seed, unsigned threads) {
+sim::PointSummary run_point(const sim::Scenario& scenario, std::uint64_t replicates, std::uint32_t seed,
+                            unsigned threads) {
   sim::Job job;
   job.model = scenario.model;
   job.setup = scenario.setup;
@@ -95,8 +96,10 @@ std::string slurp(const std::string& path) {
 std::string quote(const std::string& arg) {
   std::string out = "'";
   for (char c : arg) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }

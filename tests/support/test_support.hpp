@@ -28,8 +28,8 @@ void set(sim::Scenario& scenario, const std::vector<std::pair<std::string, doubl
 
 /// Runs `replicates` replicates in-process and returns the point's summaries. Deterministic in
 /// (scenario, seed); independent of `threads`.
-sim::PointSummary run_point(const sim::Scenario& scenario, std::uint64_t replicates,
-                            std::uint32_t seed, unsigned threads = 2);
+sim::PointSummary run_point(const sim::Scenario& scenario, std::uint64_t replicates, std::uint32_t seed,
+                            unsigned threads = 2);
 
 /// The mean over practices of P(FIP), from run_point.
 double mean_p_fip(const sim::PointSummary& summary);

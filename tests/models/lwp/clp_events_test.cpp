@@ -1,11 +1,11 @@
 // Continuity of CLP support (Chng 2021; Skivington 2018): CLP departure, vacancy and replacement
 // (models/lwp/events.cpp).
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "models/lwp/mechanisms.hpp"
 #include "tests/models/lwp/practice_fixture.hpp"
@@ -40,7 +40,8 @@ TEST_CASE("a CLP departure keeps only the handover fraction of ties") {
   for (int o = 0; o < clp.organisations; ++o) CHECK(clp.ties[at(o)] == 0.0);
   // Staff lose momentum: engagement times (1 - momentum shock).
   for (int i = 0; i < practice.staff.count; ++i) {
-    CHECK(practice.staff.engagement[at(i)] == before.staff.engagement[at(i)] * (1.0 - params.clp_momentum_shock));
+    CHECK(practice.staff.engagement[at(i)] ==
+          before.staff.engagement[at(i)] * (1.0 - params.clp_momentum_shock));
     CHECK(practice.staff.understanding[at(i)] == before.staff.understanding[at(i)]);
   }
   // The vacancy lasts at least a week.

@@ -2,10 +2,10 @@
 // GP, CLP, practice manager) share an understanding of the LWP; in PIPs they do not. GP buy-in and
 // collaborative leadership make the core meet; competing innovations take the attention.
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <cmath>
+
+#include <catch2/catch.hpp>
 
 #include "models/lwp/mechanisms.hpp"
 #include "tests/models/lwp/practice_fixture.hpp"
@@ -46,7 +46,8 @@ TEST_CASE("shared understanding is the core's mean understanding less the spread
   CHECK(lwp::shared_understanding(practice, params) == 0.0);
 }
 
-TEST_CASE("when the core leadership meet their understandings converge and the CLP's explanation raises them") {
+TEST_CASE(
+    "when the core leadership meet their understandings converge and the CLP's explanation raises them") {
   lwp::Parameters params{};
   params.leadership_meeting_rate = 1.0;
   lwp::Practice practice = make_practice(params);

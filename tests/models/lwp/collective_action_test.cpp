@@ -3,13 +3,13 @@
 // practice development is constrained and the CLP is pushed into one-to-one patient support.
 // Skivington 2018: case management is time-consuming.
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <sstream>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "models/lwp/mechanisms.hpp"
 #include "tests/models/lwp/practice_fixture.hpp"
@@ -22,8 +22,8 @@ namespace {
 
 /// A practice whose leadership make room `room_share` of the CLP's hours (S x core engagement),
 /// with `active` patients on the caseload and a CLP of the given skill.
-lwp::Practice practice_with(const lwp::Parameters& params, double shared_understanding, double core_engagement,
-                            std::uint32_t active, double skill) {
+lwp::Practice practice_with(const lwp::Parameters& params, double shared_understanding,
+                            double core_engagement, std::uint32_t active, double skill) {
   lwp::Practice practice = make_practice(params);
   practice.shared_understanding = shared_understanding;
   practice.staff.engagement[lwp::kLeadGpSlot] = core_engagement;
@@ -72,7 +72,8 @@ TEST_CASE("a practice that makes no room pushes the CLP into one-to-one patient 
   for (std::uint32_t active : {0U, 3U, 30U}) {
     for (double core_engagement : {0.0, 1.0}) {
       // Shared understanding 0 (or a disengaged core) leaves no room.
-      lwp::Practice practice = practice_with(params, core_engagement > 0.0 ? 0.0 : 1.0, core_engagement, active, 1.0);
+      lwp::Practice practice =
+          practice_with(params, core_engagement > 0.0 ? 0.0 : 1.0, core_engagement, active, 1.0);
       lwp::allocate_clp_hours(practice, params);
       CHECK(practice.hours[0] == params.clp_hours_per_week);
       CHECK(practice.hours[1] == 0.0);
@@ -110,7 +111,9 @@ TEST_CASE("the CLP's hours always sum to clp.hours_per_week while in post, and a
   CHECK(checked == 8 * 5 * 3 * 3);
 }
 
-TEST_CASE("with a light caseload the CLP's split meets the target shares when the leadership make room for the non-support share") {
+TEST_CASE(
+    "with a light caseload the CLP's split meets the target shares when the leadership make room for the "
+    "non-support share") {
   // Room S x core engagement = 1 - target patient-support share, a skilled CLP and no demand:
   // the hours the practice does not make room for go to patient support, the room is shared
   // between development and networking in their target proportion.
@@ -125,7 +128,9 @@ TEST_CASE("with a light caseload the CLP's split meets the target shares when th
   CHECK(lwp::role_balance(practice.hours, params) == Approx(1.0).margin(1e-12));
 }
 
-TEST_CASE("with an empty caseload and the leadership making full room the CLP's split approaches the target shares") {
+TEST_CASE(
+    "with an empty caseload and the leadership making full room the CLP's split approaches the target "
+    "shares") {
   // S x core engagement = 1, a fully skilled CLP, nobody on the caseload. A balanced role is the
   // FIP pattern; the claim is that each share is within 0.1 of its target and that the role
   // balance counts towards normalisation (at least score.action_threshold).
@@ -164,7 +169,9 @@ TEST_CASE("making more room for the CLP never unbalances the CLP's role") {
   }
 }
 
-TEST_CASE("staff refer at a rate that grows with engagement, understanding and list size, and only to a CLP in post") {
+TEST_CASE(
+    "staff refer at a rate that grows with engagement, understanding and list size, and only to a CLP in "
+    "post") {
   const lwp::Parameters params{};
   lwp::Practice practice = make_practice(params);
   double weighted = 0.0;
@@ -199,16 +206,19 @@ TEST_CASE("staff refer at a rate that grows with engagement, understanding and l
   CHECK(without == 0);
 }
 
-TEST_CASE("a week of CLP contacts neither loses nor creates patients, and a patient gains at most one contact") {
+TEST_CASE(
+    "a week of CLP contacts neither loses nor creates patients, and a patient gains at most one contact") {
   const lwp::Parameters params{};
   const auto max_contacts = static_cast<int>(params.patient_max_contacts);
   for (int week = 0; week < 50; ++week) {
     lwp::Practice practice = practice_with(params, 0.5, 0.8, 0, 0.8);
-    for (int k = 0; k < max_contacts; ++k) practice.clp.caseload[at(k)] = static_cast<std::uint32_t>((k * 3 + week) % 7);
+    for (int k = 0; k < max_contacts; ++k)
+      practice.clp.caseload[at(k)] = static_cast<std::uint32_t>((k * 3 + week) % 7);
     const lwp::Practice before = practice;
     lwp::allocate_clp_hours(practice, params);
     lwp::patient_contacts(practice, params, week_context(40, 0, 0, week));
-    CHECK(active_patients(practice) + closed_patients(practice) + static_cast<std::uint32_t>(practice.pending_links) ==
+    CHECK(active_patients(practice) + closed_patients(practice) +
+              static_cast<std::uint32_t>(practice.pending_links) ==
           active_patients(before) + closed_patients(before));
     // Patients only gain contacts, one at most: those with at most k contacts afterwards were among
     // those with at most k before, and those with more than k + 1 afterwards had more than k before.

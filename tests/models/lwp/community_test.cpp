@@ -2,12 +2,12 @@
 // capacity is how practices interact: in a scale-up, many CLPs referring into the same
 // organisations saturate them (DESIGN §3.1).
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "models/lwp/mechanisms.hpp"
 #include "sim/random.hpp"
@@ -64,9 +64,11 @@ std::vector<std::uint16_t> share_out(double capacity, const std::vector<std::uin
 
 /// `n` practices of 4000 patients in one locality over the Deep End's two years.
 std::string one_locality(int n) {
-  std::string toml = "title = \"one shared locality\"\n[evaluation]\nhorizon_weeks = 104\n"
-                     "[practices]\nlocality = \"Shared\"\n";
-  for (int i = 0; i < n; ++i) toml += "[[practice]]\nname = \"P" + std::to_string(i) + "\"\nlist_size = 4000\n";
+  std::string toml =
+      "title = \"one shared locality\"\n[evaluation]\nhorizon_weeks = 104\n"
+      "[practices]\nlocality = \"Shared\"\n";
+  for (int i = 0; i < n; ++i)
+    toml += "[[practice]]\nname = \"P" + std::to_string(i) + "\"\nlist_size = 4000\n";
   return toml;
 }
 
@@ -93,7 +95,8 @@ TEST_CASE("an organisation never accepts more patients than it has free places, 
       CHECK(clients <= places);
       CHECK(accepted(l, org) <= requested(l, org));
       CHECK(accepted(l, org) <= clients);  // places taken this week are among the clients
-      for (const lwp::Practice& p : l.practices) CHECK(p.accepted_by_organisation[org] <= p.requests_by_organisation[org]);
+      for (const lwp::Practice& p : l.practices)
+        CHECK(p.accepted_by_organisation[org] <= p.requests_by_organisation[org]);
       if (accepted(l, org) < requested(l, org)) {
         ++refusals;
         CHECK(clients == places);  // a request is refused only when the organisation is full
@@ -175,7 +178,8 @@ TEST_CASE("apply_links links accepted patients and returns refused ones to the c
   CHECK(practice.clp.caseload[2] == before.clp.caseload[2] + 3);
   // ...while those at the last contact are discharged unlinked.
   CHECK(practice.totals.closed_by_contacts[2] == before.totals.closed_by_contacts[2] + 2);
-  CHECK(practice.totals.closed_by_contacts[max_contacts] == before.totals.closed_by_contacts[max_contacts] + 1 + 2);
+  CHECK(practice.totals.closed_by_contacts[max_contacts] ==
+        before.totals.closed_by_contacts[max_contacts] + 1 + 2);
   CHECK(practice.pending_links == 0);
   for (int o = 0; o < practice.clp.organisations; ++o) {
     CHECK(practice.requests_by_organisation[at(o)] == 0);
@@ -183,7 +187,8 @@ TEST_CASE("apply_links links accepted patients and returns refused ones to the c
   }
 }
 
-TEST_CASE("when more practices share a locality's capacity, the share of referrals successfully linked falls") {
+TEST_CASE(
+    "when more practices share a locality's capacity, the share of referrals successfully linked falls") {
   // 2 and 20 practices of 4000 patients in one locality whose 12 organisations hold 2 linked
   // patients each. The claim is checked in K = 8 independent batches (seeds) of 100 replicates:
   // the mean of the 8 paired differences must exceed 3 of its standard errors (one-sided t test,

@@ -1,10 +1,10 @@
 // Competing innovations and training load (models/lwp/events.cpp). Chng 2021: other innovations
 // competed for the attention that integration needed; 4 of 7 practices were GP training practices.
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <cmath>
+
+#include <catch2/catch.hpp>
 
 #include "models/lwp/mechanisms.hpp"
 #include "tests/models/lwp/practice_fixture.hpp"

@@ -2,16 +2,17 @@
 // replicate. Chng 2021: 4 of the 7 Deep End practices were GP training practices; which ones is
 // not published.
 
-#include <catch2/catch.hpp>
-
 #include <cmath>
 #include <set>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "models/lwp/mechanisms.hpp"
 #include "tests/support/test_support.hpp"
 
-TEST_CASE("exactly training_count practices are training practices in every replicate, and which ones varies") {
+TEST_CASE(
+    "exactly training_count practices are training practices in every replicate, and which ones varies") {
   const sim::Scenario scenario = lwsim_test::deep_end();
   const auto& setup = static_cast<const lwp::Setup&>(*scenario.setup);
   REQUIRE(setup.training_draw_count == 4);
@@ -39,7 +40,8 @@ TEST_CASE("exactly training_count practices are training practices in every repl
   const double p = 4.0 / 7.0;
   for (std::size_t i = 0; i < n; ++i) {
     INFO("practice " << setup.practices[i].name);
-    CHECK(std::fabs(times_training[i] / static_cast<double>(replicates) - p) <= 4.0 * std::sqrt(p * (1.0 - p) / replicates));
+    CHECK(std::fabs(times_training[i] / static_cast<double>(replicates) - p) <=
+          4.0 * std::sqrt(p * (1.0 - p) / replicates));
   }
 }
 

@@ -2,8 +2,6 @@
 // parameter values, and the qualitative patterns of the seed study (Chng et al., BJGP 2021) that
 // the Deep End defaults must reproduce.
 
-#include <catch2/catch.hpp>
-
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -11,6 +9,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "tests/support/test_support.hpp"
 
@@ -60,7 +60,8 @@ void check_never_raises(const std::vector<std::vector<double>>& p, const std::ve
                        << values[k + 1] << " (4 SE = " << 4.0 * se << ")");
       CHECK(p[k + 1][i] - p[k][i] <= 4.0 * se);
     }
-    INFO("mean P(FIP) " << mean(p[k]) << " at " << values[k] << ", " << mean(p[k + 1]) << " at " << values[k + 1]);
+    INFO("mean P(FIP) " << mean(p[k]) << " at " << values[k] << ", " << mean(p[k + 1]) << " at "
+                        << values[k + 1]);
     CHECK(mean(p[k + 1]) - mean(p[k]) <= 4.0 * mean_se);
   }
 }
@@ -71,7 +72,8 @@ void check_lowers(const std::vector<std::vector<double>>& p, std::uint64_t n) {
   const std::vector<double>& first = p.front();
   const std::vector<double>& last = p.back();
   double mean_se = 0.0;
-  for (std::size_t i = 0; i < first.size(); ++i) mean_se += paired_se(first[i], last[i], n) / static_cast<double>(first.size());
+  for (std::size_t i = 0; i < first.size(); ++i)
+    mean_se += paired_se(first[i], last[i], n) / static_cast<double>(first.size());
   INFO("mean P(FIP) " << mean(first) << " -> " << mean(last));
   CHECK(mean(first) - mean(last) > 4.0 * mean_se);
 }
@@ -83,8 +85,9 @@ struct BatchEstimate {
   std::string values;
 };
 
-std::vector<BatchEstimate> over_batches(const sim::Scenario& scenario, int batches, std::uint64_t replicates,
-                                        const std::vector<std::function<double(const sim::PointSummary&)>>& statistics) {
+std::vector<BatchEstimate> over_batches(
+    const sim::Scenario& scenario, int batches, std::uint64_t replicates,
+    const std::vector<std::function<double(const sim::PointSummary&)>>& statistics) {
   std::vector<std::vector<double>> x(statistics.size());
   for (int b = 0; b < batches; ++b) {
     const sim::PointSummary s = run_point(scenario, replicates, static_cast<std::uint32_t>(1000 + b));
@@ -115,7 +118,9 @@ TEST_CASE("a practice that never has a CLP in post is never fully integrated") {
   for (double p : s.at("/summary/p_fip")) CHECK(p == 0.0);
 }
 
-TEST_CASE("with stable staff, no competing innovations, full GP buy-in and excellent team relationships, every practice fully integrates") {
+TEST_CASE(
+    "with stable staff, no competing innovations, full GP buy-in and excellent team relationships, every "
+    "practice fully integrates") {
   sim::Scenario scenario = deep_end();
   lwsim_test::set(scenario, {{"turnover.lead_gp_hazard", 0.0},
                              {"turnover.practice_manager_hazard", 0.0},
@@ -132,7 +137,8 @@ TEST_CASE("with stable staff, no competing innovations, full GP buy-in and excel
   const double floor = 0.95 - 3.0 * std::sqrt(0.95 * 0.05 / static_cast<double>(n));
   const std::vector<double>& p = s.at("/summary/p_fip");
   for (std::size_t i = 0; i < p.size(); ++i) {
-    INFO("practice " << i << ": P(FIP) = " << p[i] << ", mean FIP count " << s.at("/summary/mean_fip_count")[0]);
+    INFO("practice " << i << ": P(FIP) = " << p[i] << ", mean FIP count "
+                     << s.at("/summary/mean_fip_count")[0]);
     CHECK(p[i] >= floor);
   }
 }
@@ -193,22 +199,26 @@ TEST_CASE("the Deep End defaults reproduce the seed study's contrasts between FI
 
   // Coherence: FIP core leadership share an understanding of the LWP.
   {
-    INFO("FIP - PIP mean coherence in the final phase: " << e[0].mean << " ± " << e[0].se << " (batches:" << e[0].values << ")");
+    INFO("FIP - PIP mean coherence in the final phase: " << e[0].mean << " ± " << e[0].se
+                                                         << " (batches:" << e[0].values << ")");
     CHECK(e[0].mean > 3.0 * e[0].se);
   }
   // Cognitive participation: FIP staff engage in formal settings, PIP staff more informally.
   {
-    INFO("FIP - PIP formal share of engagement gained: " << e[1].mean << " ± " << e[1].se << " (batches:" << e[1].values << ")");
+    INFO("FIP - PIP formal share of engagement gained: " << e[1].mean << " ± " << e[1].se
+                                                         << " (batches:" << e[1].values << ")");
     CHECK(e[1].mean > 3.0 * e[1].se);
   }
   // Collective action: PIP CLPs focus on one-to-one patient support...
   {
-    INFO("PIP - FIP share of CLP hours on patient support: " << e[2].mean << " ± " << e[2].se << " (batches:" << e[2].values << ")");
+    INFO("PIP - FIP share of CLP hours on patient support: " << e[2].mean << " ± " << e[2].se
+                                                             << " (batches:" << e[2].values << ")");
     CHECK(e[2].mean > 3.0 * e[2].se);
   }
   // ...while FIP CLPs' practice development is unconstrained.
   {
-    INFO("FIP - PIP share of CLP hours on practice development: " << e[3].mean << " ± " << e[3].se << " (batches:" << e[3].values << ")");
+    INFO("FIP - PIP share of CLP hours on practice development: " << e[3].mean << " ± " << e[3].se
+                                                                  << " (batches:" << e[3].values << ")");
     CHECK(e[3].mean > 3.0 * e[3].se);
   }
 }
@@ -224,7 +234,8 @@ TEST_CASE("results are bitwise identical for 1 and 2 threads") {
       REQUIRE(values.size() == other.size());
       std::size_t differing = 0;
       for (std::size_t i = 0; i < values.size(); ++i) {
-        differing += std::bit_cast<std::uint64_t>(values[i]) != std::bit_cast<std::uint64_t>(other[i]) ? 1U : 0U;
+        differing +=
+            std::bit_cast<std::uint64_t>(values[i]) != std::bit_cast<std::uint64_t>(other[i]) ? 1U : 0U;
       }
       CHECK(differing == 0);
     }
@@ -235,8 +246,9 @@ TEST_CASE("results are bitwise identical for 1 and 2 threads") {
   // Two localities sharing scarce community capacity: practices interact through it.
   std::string toml = "[practices]\ntraining_count = 3\n";
   for (int i = 0; i < 12; ++i) {
-    toml += "[[practice]]\nname = \"P" + std::to_string(i) + "\"\nlist_size = " + std::to_string(2500 + 300 * i) +
-            "\nlocality = \"" + (i % 2 == 0 ? "North" : "South") + "\"\n";
+    toml += "[[practice]]\nname = \"P" + std::to_string(i) +
+            "\"\nlist_size = " + std::to_string(2500 + 300 * i) + "\nlocality = \"" +
+            (i % 2 == 0 ? "North" : "South") + "\"\n";
   }
   sim::Scenario shared = lwsim_test::scenario_from(toml);
   lwsim_test::set(shared, {{"community.capacity", 2.0}});

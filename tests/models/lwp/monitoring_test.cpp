@@ -63,7 +63,8 @@ TEST_CASE("a failed appraisal lowers engagement and protected time") {
   for (int i = 0; i < before.staff.count; ++i) {
     const double e0 = before.staff.engagement[at(i)];
     CHECK(after.staff.engagement[at(i)] < e0);
-    CHECK(after.staff.engagement[at(i)] == Approx(e0 * (1.0 - params.monitoring_engagement_effect)).margin(1e-12));
+    CHECK(after.staff.engagement[at(i)] ==
+          Approx(e0 * (1.0 - params.monitoring_engagement_effect)).margin(1e-12));
   }
 }
 
@@ -110,5 +111,6 @@ TEST_CASE("an appraisal with no referrals in its window changes nothing") {
   const lwp::Practice after = appraised(0, 0, params, 20, 0.5);
   CHECK(after.totals.appraisals == 1);  // the practice looked...
   CHECK(after.protected_time == 0.5);   // ...and found nothing to judge
-  for (int i = 0; i < before.staff.count; ++i) CHECK(after.staff.engagement[at(i)] == before.staff.engagement[at(i)]);
+  for (int i = 0; i < before.staff.count; ++i)
+    CHECK(after.staff.engagement[at(i)] == before.staff.engagement[at(i)]);
 }

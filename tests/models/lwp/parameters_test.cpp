@@ -1,7 +1,7 @@
 // The parameter table (models/lwp/parameters.def): the single source of truth for every model
 // parameter (DESIGN §5).
 
-#include <catch2/catch.hpp>
+#include "models/lwp/parameters.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -9,7 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "models/lwp/parameters.hpp"
+#include <catch2/catch.hpp>
+
 #include "sim/error.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -28,7 +29,8 @@ std::set<std::string> citation_like_words(std::string_view text) {
     while (j < text.size() && std::isalnum(static_cast<unsigned char>(text[j]))) ++j;
     const std::string word(text.substr(i, j - i));
     std::size_t digits = 0;
-    while (digits < word.size() && std::isdigit(static_cast<unsigned char>(word[word.size() - 1 - digits]))) ++digits;
+    while (digits < word.size() && std::isdigit(static_cast<unsigned char>(word[word.size() - 1 - digits])))
+      ++digits;
     if (digits == 4 && word.size() > 4) words.insert(word);
     i = j;
   }
@@ -53,7 +55,8 @@ TEST_CASE("every parameter has a unit, a meaning and a source that is an assumpt
     const std::string source(spec.source);
     const bool assumption = source.rfind("assumption", 0) == 0;
     bool starts_with_citation = false;
-    for (const std::string& key : keys) starts_with_citation = starts_with_citation || source.rfind(key, 0) == 0;
+    for (const std::string& key : keys)
+      starts_with_citation = starts_with_citation || source.rfind(key, 0) == 0;
     CHECK((assumption || starts_with_citation));
     // Every citation a source names is in the table's list of citations.
     for (const std::string& word : citation_like_words(source)) {
@@ -70,10 +73,10 @@ TEST_CASE("the parameters of the default values are the defaults of the struct, 
   const lwp::Parameters from = lwp::Parameters::from(defaults);
   const lwp::Parameters plain{};
 #define LWP_PARAM(field, name, kind, def, lo, hi, unit, meaning, source) \
-  {                                                                       \
-    INFO(name);                                                           \
-    CHECK(from.field == plain.field);                                     \
-    CHECK(from.field == defaults.get(name));                              \
+  {                                                                      \
+    INFO(name);                                                          \
+    CHECK(from.field == plain.field);                                    \
+    CHECK(from.field == defaults.get(name));                             \
   }
 #include "models/lwp/parameters.def"
 #undef LWP_PARAM
@@ -86,7 +89,9 @@ TEST_CASE("the parameters of the default values are the defaults of the struct, 
 
 TEST_CASE("a value set in a scenario reaches its field of the model's parameters") {
   sim::Scenario scenario = lwsim_test::deep_end();
-  lwsim_test::set(scenario, {{"clp.departure_hazard", 0.02}, {"community.capacity", 7.0}, {"monitoring.window_weeks", 20}});
+  lwsim_test::set(
+      scenario,
+      {{"clp.departure_hazard", 0.02}, {"community.capacity", 7.0}, {"monitoring.window_weeks", 20}});
   const lwp::Parameters p = lwp::Parameters::from(scenario.params());
   CHECK(p.clp_departure_hazard == 0.02);
   CHECK(p.community_capacity == 7.0);

@@ -2,11 +2,11 @@
 // staff engage on the LWP in formal settings (meetings, shared learning) and informal ones (over
 // coffee); PIP staff less formally and more informally.
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "models/lwp/mechanisms.hpp"
 #include "tests/models/lwp/practice_fixture.hpp"
@@ -60,7 +60,9 @@ TEST_CASE("formal sessions need shared understanding") {
   CHECK(changed == 0);
 }
 
-TEST_CASE("with full shared understanding, protected time and no load, a weekly session rate of 1 holds a session every week") {
+TEST_CASE(
+    "with full shared understanding, protected time and no load, a weekly session rate of 1 holds a session "
+    "every week") {
   lwp::Parameters params{};
   params.formal_session_rate = 1.0;
   params.formal_attendance = 1.0;
@@ -81,9 +83,12 @@ TEST_CASE("attendees of a formal session move towards the leaders' engagement an
   lwp::Practice practice = ready_practice(params, 1.0);
   const lwp::Practice before = practice;
   const double leaders_e = (before.staff.engagement[lwp::kLeadGpSlot] +
-                            before.staff.engagement[lwp::kPracticeManagerSlot] + params.clp_engagement) / 3.0;
-  const double leaders_u = (before.staff.understanding[lwp::kLeadGpSlot] +
-                            before.staff.understanding[lwp::kPracticeManagerSlot] + before.clp.understanding) / 3.0;
+                            before.staff.engagement[lwp::kPracticeManagerSlot] + params.clp_engagement) /
+                           3.0;
+  const double leaders_u =
+      (before.staff.understanding[lwp::kLeadGpSlot] + before.staff.understanding[lwp::kPracticeManagerSlot] +
+       before.clp.understanding) /
+      3.0;
   REQUIRE(lwp::formal_session(practice, params, week_context(4, 0, 0, 10)) == 1.0);
   double gained = 0.0;
   for (int i = 0; i < practice.staff.count; ++i) {
@@ -118,7 +123,9 @@ TEST_CASE("only the staff who attend a formal session are moved, and the returne
   }
 }
 
-TEST_CASE("a heavier competing load or less protected time never brings about a formal session that would not otherwise be held") {
+TEST_CASE(
+    "a heavier competing load or less protected time never brings about a formal session that would not "
+    "otherwise be held") {
   // The session is one Bernoulli draw from the week's stream against a probability that falls
   // with the load and rises with protected time: under common random numbers, a session held
   // under the heavier load (or less protected time) is also held under the lighter one.
@@ -252,8 +259,9 @@ TEST_CASE("without reinforcement engagement decays towards the baseline and unde
       const double e0 = before.staff.engagement[at(i)];
       const double e1 = practice.staff.engagement[at(i)];
       CHECK(e1 - baseline == Approx((1.0 - params.staff_engagement_decay) * (e0 - baseline)).margin(1e-12));
-      CHECK(practice.staff.understanding[at(i)] ==
-            Approx((1.0 - params.staff_understanding_decay) * before.staff.understanding[at(i)]).margin(1e-12));
+      CHECK(
+          practice.staff.understanding[at(i)] ==
+          Approx((1.0 - params.staff_understanding_decay) * before.staff.understanding[at(i)]).margin(1e-12));
     }
   }
   for (int week = 0; week < 2000; ++week) lwp::engagement_drift(practice, params);

@@ -9,7 +9,9 @@
 
 namespace lwp_test {
 
-inline constexpr std::size_t at(int i) { return static_cast<std::size_t>(i); }
+inline constexpr std::size_t at(int i) {
+  return static_cast<std::size_t>(i);
+}
 
 /// Where a mechanism runs: replicate (seed, replicate), practice `practice`, week `week`.
 inline lwp::WeekContext week_context(std::uint32_t seed, std::uint32_t replicate, std::uint32_t practice,

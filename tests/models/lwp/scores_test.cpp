@@ -1,9 +1,9 @@
 // Scores and classification (models/lwp/scores.cpp): weekly NPT construct scores, normalisation
 // after W consecutive weeks above all three thresholds, FIP/PIP from the final evaluation window.
 
-#include <catch2/catch.hpp>
-
 #include <cmath>
+
+#include <catch2/catch.hpp>
 
 #include "models/lwp/mechanisms.hpp"
 #include "tests/models/lwp/practice_fixture.hpp"
@@ -25,7 +25,8 @@ lwp::Setup deep_end_windows() {
 /// Hours at the target shares.
 std::array<double, 3> target_hours(const lwp::Parameters& params) {
   const double total = params.clp_hours_per_week;
-  return {total * params.clp_target_share_patient_support, total * params.clp_target_share_practice_development,
+  return {total * params.clp_target_share_patient_support,
+          total * params.clp_target_share_practice_development,
           total * params.clp_target_share_community_networking};
 }
 

@@ -11,7 +11,9 @@ using lwp_test::at;
 using lwp_test::make_practice;
 using lwp_test::week_context;
 
-TEST_CASE("staff turnover resets a slot to newcomer states and counts leadership changes for the lead GP and practice manager only") {
+TEST_CASE(
+    "staff turnover resets a slot to newcomer states and counts leadership changes for the lead GP and "
+    "practice manager only") {
   const lwp::Parameters params{};
   lwp::Practice practice = make_practice(params);
   const int week = 17;
