@@ -72,6 +72,10 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
                         "compute only shard I of N (points p with p mod N = I), e.g. 2/8");
   sweep_cmd->add_option("--threads", sweep.threads, "worker threads (default: all cores)");
   sweep_cmd->add_flag("--quiet", sweep.quiet, "no progress display");
+  sweep_cmd
+      ->add_option("--checkpoint-interval", sweep.checkpoint_seconds,
+                   "seconds between checkpoints that mark finished points complete (default 2)")
+      ->check(CLI::Range(0.0, 3600.0));
 
   std::string validate_file;
   CLI::App* validate_cmd =

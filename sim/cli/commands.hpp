@@ -32,6 +32,7 @@ struct SweepArgs {
   std::optional<std::string> shard;  // "I/N"
   unsigned threads = 0;
   bool quiet = false;
+  double checkpoint_seconds = 2.0;
   std::string command_line;
 };
 

@@ -216,7 +216,8 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
   if (!todo.empty()) {
     const std::uint32_t block = choose_block_size(job.schema, job.replicates, todo.size(), threads);
     const BlockLayout blocks(job.schema, block);
-    output::ResultWriter writer(&*file, layout, job.schema, blocks, job.replicates, observed, {});
+    output::ResultWriter writer(&*file, layout, job.schema, blocks, job.replicates, observed, {},
+                                args.checkpoint_seconds);
     Progress progress(mine.size(), "points", args.quiet ? Progress::Mode::quiet : Progress::Mode::automatic);
     install_interrupt_handlers();
     stats = run_job(job, todo, writer, {threads, block, [&](std::uint64_t) {

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -79,13 +78,28 @@ void check_nesting(std::string_view text, const std::string& file_name, int max_
 [[noreturn]] void rethrow_syntax_error(const toml::exception& e, const std::string& file_name) {
   const std::string message = e.what();
   int line = static_cast<int>(e.location().line());
-  // The last annotated line is where parsing stopped (for a duplicate key, the second one).
-  static const std::regex line_marker(R"(\n\s*(\d+) \|)");
-  for (auto it = std::sregex_iterator(message.begin(), message.end(), line_marker);
-       it != std::sregex_iterator(); ++it) {
-    line = std::stoi((*it)[1].str());
+  std::string note;
+  // Annotated lines look like " 12 | text" followed by "    |   ^--- note" (or "~~~ note"). The
+  // last annotated line is where parsing stopped (for a duplicate key, the second one).
+  std::size_t start = message.find('\n');
+  while (start != std::string::npos) {
+    const std::size_t end = message.find('\n', start + 1);
+    const std::string text =
+        message.substr(start + 1, end == std::string::npos ? std::string::npos : end - start - 1);
+    start = end;
+    const std::size_t bar = text.find(" |");
+    if (bar == std::string::npos) continue;
+    const std::string left = text.substr(0, bar);
+    const std::size_t digits = left.find_first_not_of(' ');
+    if (digits != std::string::npos && left.find_first_not_of("0123456789", digits) == std::string::npos) {
+      line = std::stoi(left.substr(digits));
+      continue;
+    }
+    std::size_t mark = text.find_first_not_of(' ', bar + 2);
+    if (mark == std::string::npos || (text[mark] != '^' && text[mark] != '~')) continue;
+    mark = text.find_first_not_of("^~-", mark);
+    if (mark != std::string::npos) note = text.substr(text.find_first_not_of(' ', mark));
   }
-  std::smatch m;
   std::string first = message.substr(0, message.find('\n'));
   for (const char* prefix : {"[error] ", "[error]"}) {
     if (first.rfind(prefix, 0) == 0) first.erase(0, std::strlen(prefix));
@@ -94,13 +108,6 @@ void check_nesting(std::string_view text, const std::string& file_name, int max_
   if (first.rfind("toml::", 0) == 0) {
     const auto colon = first.find(": ");
     if (colon != std::string::npos) first.erase(0, colon + 2);
-  }
-  // toml11 names the place where parsing stopped; say which line's text that is.
-  static const std::regex caret(R"(\|\s*[\^~]+-*\s*(.*))");
-  std::string note;
-  for (auto it = std::sregex_iterator(message.begin(), message.end(), caret); it != std::sregex_iterator();
-       ++it) {
-    note = (*it)[1].str();
   }
   if (!note.empty()) first += " (" + note + ")";
   throw InputError(file_name, line, "", "TOML syntax error: " + first);

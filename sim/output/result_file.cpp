@@ -168,6 +168,9 @@ ResultFile ResultFile::open(const std::string& path, bool writable) {
   if (is_hdf5 <= 0) throw OutputError(path, "not an HDF5 file (or truncated, or unreadable)");
   Handle fapl(check_id(H5Pcreate(H5P_FILE_ACCESS), path, "file access properties"));
   check_ok(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), path, "close degree");
+  // A reader needs no lock: a file being written is consistent at every moment, and `lwsim
+  // report` must be able to read it while a sweep runs (the writer keeps its exclusive lock).
+  if (!writable) check_ok(H5Pset_file_locking(fapl.get(), false, true), path, "file locking");
   const hid_t id = H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl.get());
   if (id < 0) throw OutputError(path, "cannot open: " + h5::last_error());
   return ResultFile(path, Handle(id));
