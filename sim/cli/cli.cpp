@@ -1,13 +1,16 @@
 // The command line (DESIGN §4.1). The only file that includes CLI11. Exit codes: 0 success,
 // 2 bad input (with a one-line message naming file, line and key), 1 anything else.
 
+#include <functional>
 #include <iostream>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/ranks.hpp"
 #include "sim/error.hpp"
 #include "sim/output/hdf5.hpp"
 #include "sim/output/provenance.hpp"
@@ -40,6 +43,14 @@ int cli_error(const CLI::Error& e) {
 }  // namespace
 
 int main(int argc, char** argv, const ModelRegistry& registry) {
+  // MPI, when lwsim was started by mpirun or srun --mpi=pmix (and built with MPI).
+  std::optional<mpi::Session> session;
+  try {
+    session.emplace(argc, argv);
+  } catch (const std::exception& e) {
+    return report_error(e.what(), kExitFailure);
+  }
+  const bool root = session->rank() == 0;
   CLI::App app{"lwsim: agent-based simulation of link-worker programme integration in general practice",
                "lwsim"};
   app.set_version_flag("--version", fmt::format("lwsim {} ({})", lwsim_version(), git_commit()));
@@ -124,19 +135,28 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
     return cli_error(e);
   }
 
+  // Only rank 0 reports errors: every rank meets the same bad input.
+  const auto fail = [&](const std::string& message, int code) {
+    return root ? report_error(message, code) : code;
+  };
+  // Commands that do not compute run on rank 0 alone; the other ranks wait for its exit code.
+  const auto on_root = [&](const std::function<int()>& command) { return root_finishes(*session, command); };
   try {
-    if (*run_cmd) return run_command(run, registry, std::cout);
-    if (*validate_cmd) return validate_command(validate_file, registry, std::cout);
-    if (*params_cmd) return params_command(markdown, registry, std::cout);
-    if (*report_cmd) return report_command(report_file, registry, std::cout);
-    if (*sweep_cmd) return sweep_command(sweep, registry, std::cout);
-    if (*export_cmd) return export_command(export_file, export_dir, export_overwrite, registry, std::cout);
+    if (*run_cmd) return run_command(run, registry, std::cout, *session);
+    if (*sweep_cmd) return sweep_command(sweep, registry, std::cout, *session);
+    if (*validate_cmd) return on_root([&] { return validate_command(validate_file, registry, std::cout); });
+    if (*params_cmd) return on_root([&] { return params_command(markdown, registry, std::cout); });
+    if (*report_cmd) return on_root([&] { return report_command(report_file, registry, std::cout); });
+    if (*export_cmd) {
+      return on_root(
+          [&] { return export_command(export_file, export_dir, export_overwrite, registry, std::cout); });
+    }
   } catch (const InputError& e) {
-    return report_error(e.what(), kExitBadInput);
+    return fail(e.what(), kExitBadInput);
   } catch (const h5::OutputError& e) {
-    return report_error(e.what(), kExitFailure);
+    return fail(e.what(), kExitFailure);
   } catch (const std::exception& e) {
-    return report_error(e.what(), kExitFailure);
+    return fail(e.what(), kExitFailure);
   }
   return kExitFailure;
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/mpi/session.hpp"
 #include "sim/registry.hpp"
 
 namespace sim::cli {
@@ -44,8 +45,10 @@ struct Shard {
 Shard parse_shard(const std::string& text);
 std::vector<std::uint32_t> shard_points(std::size_t points, Shard shard);
 
-int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream& out);
-int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ostream& out);
+int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream& out,
+                const mpi::Session& session);
+int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ostream& out,
+                  const mpi::Session& session);
 int export_command(const std::string& file, const std::string& directory, bool overwrite,
                    const ModelRegistry& registry, std::ostream& out);
 int validate_command(const std::string& file, const ModelRegistry& registry, std::ostream& out);

@@ -10,6 +10,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/output_path.hpp"
+#include "sim/cli/ranks.hpp"
 #include "sim/error.hpp"
 #include "sim/output/layout.hpp"
 #include "sim/output/provenance.hpp"
@@ -23,13 +24,13 @@
 
 namespace sim::cli {
 
-int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream& out) {
+int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream& out,
+                const mpi::Session& session) {
+  // Every rank reads the scenario; rank 0 writes the output and prints.
   Scenario scenario = load_scenario(args.scenario.value_or(registry.default_scenario()), registry);
   apply_overrides(scenario, {args.replicates, args.seed, args.sets});
-  if (args.output) {
-    check_output_path(*args.output, "-o", !args.overwrite, "use --overwrite to replace it");
-  }
   const unsigned threads = resolve_threads(args.threads);
+  const bool root = session.rank() == 0;
 
   Job job;
   job.model = scenario.model;
@@ -43,86 +44,97 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
   const output::FileLayout layout = output::make_layout(job.schema, design, job.replicates, observed);
 
   const std::string resolved = scenario.resolved_toml();
-  output::Attributes attributes =
-      output::provenance_attributes(scenario, {"run", args.command_line, threads, 1, resolved});
+  const output::Attributes attributes =
+      output::provenance_attributes(scenario, {"run", args.command_line, threads, session.size(), resolved});
 
   std::optional<output::ResultFile> file;
-  std::string partial;
-  if (args.output) {
-    partial = *args.output + ".part";
+  const std::string partial = args.output ? *args.output + ".part" : std::string();
+  const std::int64_t verdict = root_prepares(session, [&]() -> std::int64_t {
+    if (!args.output) return kProceed;
+    check_output_path(*args.output, "-o", !args.overwrite, "use --overwrite to replace it");
     remove_quietly(partial);
     try {
       file = output::ResultFile::create(partial, layout, attributes, output::Storage::streaming);
     } catch (const h5::OutputError& e) {
       remove_quietly(partial);
       const std::string what = e.what();
-      const std::string detail = what.substr(std::min(what.size(), partial.size() + 2));
-      throw InputError(*args.output, 0, "-o", detail);
+      throw InputError(*args.output, 0, "-o", what.substr(std::min(what.size(), partial.size() + 2)));
     }
-  }
+    return kProceed;
+  });
+  if (verdict != kProceed) return static_cast<int>(verdict);
 
   const std::uint32_t block = choose_block_size(job.schema, job.replicates, 1, threads);
-  const BlockLayout blocks(job.schema, block);
+  std::optional<BlockLayout> blocks;
+  std::optional<output::ResultWriter> writer;
+  std::optional<Progress> progress;
   PointSummary summary;
-  output::ResultWriter writer(file ? &*file : nullptr, layout, job.schema, blocks, job.replicates, observed,
-                              [&](std::uint32_t, const PointSummary& s) { summary = s; });
-  Progress progress(job.replicates, "replicates",
-                    args.quiet ? Progress::Mode::quiet : Progress::Mode::automatic);
-  install_interrupt_handlers();
-  RunStats stats;
-  try {
-    stats = run_job(job, {0}, writer, {threads, block, [&](std::uint64_t done) { progress.update(done); }});
-  } catch (...) {
-    progress.finish();
+  if (root) {
+    blocks.emplace(job.schema, block);
+    writer.emplace(file ? &*file : nullptr, layout, job.schema, *blocks, job.replicates, observed,
+                   [&](std::uint32_t, const PointSummary& s) { summary = s; });
+    progress.emplace(job.replicates, "replicates",
+                     args.quiet ? Progress::Mode::quiet : Progress::Mode::automatic);
+  }
+  const auto discard_output = [&] {
     if (file) {
       file.reset();
       remove_quietly(partial);
     }
+  };
+  install_interrupt_handlers();
+  try {
+    return run_on_ranks(
+        session, job, {0}, block, threads, root ? &*writer : nullptr,
+        [&](std::uint64_t done) { progress->update(done); },
+        [&](const RunStats& stats) {
+          progress->finish();
+          if (stats.interrupted) {
+            discard_output();
+            fmt::print(std::cerr,
+                       "lwsim: interrupted by signal {}; no output written (a run is not resumable: use "
+                       "`lwsim sweep` for long jobs)\n",
+                       stop_signal());
+            return 128 + (stop_signal() > 0 ? stop_signal() : 2);
+          }
+          if (file) {
+            const std::string temporary = *args.output + ".tmp";
+            remove_quietly(temporary);
+            try {
+              output::write_copy(*file, layout, attributes, temporary, output::Storage::compressed);
+              file->close();
+              file.reset();
+              replace_file(temporary, *args.output);
+              remove_quietly(partial);
+            } catch (...) {
+              remove_quietly(temporary);
+              throw;
+            }
+          }
+          // Throughput in entity-weeks (for lwp: practice-weeks) per second.
+          double steps = static_cast<double>(job.replicates);
+          if (!job.schema.entity_dimension.empty()) {
+            steps *= static_cast<double>(job.schema.dim(job.schema.entity_dimension).size);
+          }
+          for (const Dimension& d : job.schema.dims) {
+            if (d.name == "week") steps *= static_cast<double>(d.size);
+          }
+          fmt::print(out, "lwsim {} | model {} | {}\n", lwsim_version(), scenario.model->name(),
+                     scenario.title.empty() ? scenario.file : scenario.title);
+          fmt::print(out, "{} replicates, seed {}, {}: {:.2f} s ({:.2f} million {}-weeks/s)\n",
+                     job.replicates, job.seed,
+                     session.distributed() ? fmt::format("{} ranks x {} threads", session.size(), threads)
+                                           : fmt::format("{} thread{}", threads, threads == 1 ? "" : "s"),
+                     stats.seconds, steps / std::max(stats.seconds, 1e-9) / 1e6, job.schema.entity_dimension);
+          scenario.model->describe(*scenario.setup, summary, observed, out);
+          if (args.output) fmt::print(out, "\nWrote {}\n", *args.output);
+          return static_cast<int>(kExitSuccess);
+        });
+  } catch (...) {
+    if (progress) progress->finish();
+    discard_output();
     throw;
   }
-  progress.finish();
-
-  if (stats.interrupted) {
-    if (file) {
-      file.reset();
-      remove_quietly(partial);
-    }
-    fmt::print(std::cerr,
-               "lwsim: interrupted by signal {}; no output written (a run is not resumable: use "
-               "`lwsim sweep` for long jobs)\n",
-               stop_signal());
-    return 128 + (stop_signal() > 0 ? stop_signal() : 2);
-  }
-
-  if (file) {
-    const std::string temporary = *args.output + ".tmp";
-    remove_quietly(temporary);
-    try {
-      output::write_copy(*file, layout, attributes, temporary, output::Storage::compressed);
-      file->close();
-      file.reset();
-      replace_file(temporary, *args.output);
-      remove_quietly(partial);
-    } catch (...) {
-      file.reset();
-      remove_quietly(temporary);
-      remove_quietly(partial);
-      throw;
-    }
-  }
-
-  const auto& setup_practices = job.schema.dim("practice").size;
-  const double weeks = static_cast<double>(job.schema.dim("week").size);
-  const double practice_weeks =
-      static_cast<double>(job.replicates) * static_cast<double>(setup_practices) * weeks;
-  fmt::print(out, "lwsim {} | model {} | {}\n", lwsim_version(), scenario.model->name(),
-             scenario.title.empty() ? scenario.file : scenario.title);
-  fmt::print(out, "{} replicates, seed {}, {} thread{}: {:.2f} s ({:.2f} million practice-weeks/s)\n",
-             job.replicates, job.seed, threads, threads == 1 ? "" : "s", stats.seconds,
-             practice_weeks / std::max(stats.seconds, 1e-9) / 1e6);
-  scenario.model->describe(*scenario.setup, summary, observed, out);
-  if (args.output) fmt::print(out, "\nWrote {}\n", *args.output);
-  return kExitSuccess;
 }
 
 }  // namespace sim::cli

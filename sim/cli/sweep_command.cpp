@@ -10,6 +10,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/output_path.hpp"
+#include "sim/cli/ranks.hpp"
 #include "sim/cli/stored_results.hpp"
 #include "sim/error.hpp"
 #include "sim/output/layout.hpp"
@@ -111,11 +112,14 @@ output::Attributes with_storage(output::Attributes attributes, const std::string
 
 }  // namespace
 
-int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ostream& out) {
+int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ostream& out,
+                  const mpi::Session& session) {
+  // Every rank reads the sweep (on a shared file system); bad input is reported by rank 0.
   const Sweep sweep = load_sweep(args.file, registry);
   const Shard shard = args.shard ? parse_shard(*args.shard) : Shard{};
   const unsigned threads = resolve_threads(args.threads);
   const std::string& path = args.output;
+  const bool root = session.rank() == 0;
 
   Job job;
   job.model = sweep.scenario.model;
@@ -137,8 +141,8 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
   const output::FileLayout layout = output::make_layout(job.schema, design, job.replicates, observed);
 
   const std::string inputs = sweep.resolved_text();
-  output::Attributes attributes =
-      output::provenance_attributes(sweep.scenario, {"sweep", args.command_line, threads, 1, inputs});
+  output::Attributes attributes = output::provenance_attributes(
+      sweep.scenario, {"sweep", args.command_line, threads, session.size(), inputs});
   for (auto& [key, value] : attributes) {
     if (key == "title") value = sweep.title;
   }
@@ -152,114 +156,125 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
   attributes.emplace_back("shard", fmt::format("{}/{}", shard.index, shard.count));
   attributes.emplace_back("storage", std::string("streaming"));
 
+  // Rank 0 creates or reopens the output and finds the points still to do.
   const std::string temporary = path + ".tmp";
-  if (!args.resume) {
-    check_output_path(path, "-o", true, "use --resume to continue it, or choose another name");
-    remove_quietly(temporary);
-    try {
-      output::ResultFile created =
-          output::ResultFile::create(temporary, layout, attributes, output::Storage::streaming);
-      created.flush_to_disk();
-      created.close();
-    } catch (const h5::OutputError& e) {
-      remove_quietly(temporary);
-      const std::string what = e.what();
-      throw InputError(path, 0, "-o", what.substr(std::min(what.size(), temporary.size() + 2)));
-    }
-    replace_file(temporary, path);
-  } else {
-    check_output_path(path, "-o", false, "");
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) {
-      throw InputError(path, 0, "--resume",
-                       "no such file to resume; run without --resume to start the sweep");
-    }
-    output::ResultFile existing = open_input_file(path, false);
-    check_resumable(existing, attributes, path);
-    const StoredResults stored = read_stored_results(existing, registry);
-    const bool compressed =
-        existing.has_attribute("storage") && existing.attribute_string("storage") == "compressed";
-    if (compressed) {
-      bool shard_complete = true;
-      for (std::uint32_t p : shard_points(design.points, shard))
-        shard_complete = shard_complete && stored.status[p] != 0;
-      if (shard_complete) {
-        fmt::print(out, "{} is already complete: {} points of {} replicates. See `lwsim report {}`.\n", path,
-                   stored.completed(), job.replicates, path);
-        return kExitSuccess;
-      }
-      // An incomplete compressed file (from `lwsim merge --allow-incomplete`) is turned back into
-      // a streaming one, so that finishing it changes no metadata.
-      remove_quietly(temporary);
-      output::write_copy(existing, layout, with_storage(output::read_root_attributes(existing), "streaming"),
-                         temporary, output::Storage::streaming);
-      existing.close();
-      replace_file(temporary, path);
-    }
-  }
-
   std::optional<output::ResultFile> file;
-  try {
-    file = output::ResultFile::open(path, true);
-  } catch (const h5::OutputError& e) {
-    throw InputError(path, 0, "-o", e.what());
-  }
-  const std::vector<std::uint8_t> status = file->read_status();
-  std::vector<std::uint32_t> todo;
   const std::vector<std::uint32_t> mine = shard_points(design.points, shard);
-  for (std::uint32_t p : mine) {
-    if (status[p] == 0) todo.push_back(p);
-  }
-  const std::size_t already = mine.size() - todo.size();
-
-  RunStats stats;
-  if (!todo.empty()) {
-    const std::uint32_t block = choose_block_size(job.schema, job.replicates, todo.size(), threads);
-    const BlockLayout blocks(job.schema, block);
-    output::ResultWriter writer(&*file, layout, job.schema, blocks, job.replicates, observed, {},
-                                args.checkpoint_seconds);
-    Progress progress(mine.size(), "points", args.quiet ? Progress::Mode::quiet : Progress::Mode::automatic);
-    install_interrupt_handlers();
-    stats = run_job(job, todo, writer, {threads, block, [&](std::uint64_t) {
-                                          progress.update(already + writer.points_completed());
-                                        }});
-    progress.finish();
-    if (stats.interrupted) {
-      const std::size_t done = already + writer.points_completed();
-      file->close();
-      fmt::print(std::cerr,
-                 "lwsim: interrupted by signal {}: {} of {} points are complete and kept in {}.\n"
-                 "lwsim: resume with: lwsim sweep {} -o {}{} --resume\n",
-                 stop_signal(), done, mine.size(), path, args.file, path,
-                 args.shard ? " --shard " + *args.shard : std::string());
-      return 128 + (stop_signal() > 0 ? stop_signal() : 2);
+  std::vector<std::uint32_t> todo;
+  const std::int64_t verdict = root_prepares(session, [&]() -> std::int64_t {
+    if (!args.resume) {
+      check_output_path(path, "-o", true, "use --resume to continue it, or choose another name");
+      remove_quietly(temporary);
+      try {
+        output::ResultFile created =
+            output::ResultFile::create(temporary, layout, attributes, output::Storage::streaming);
+        created.flush_to_disk();
+        created.close();
+      } catch (const h5::OutputError& e) {
+        remove_quietly(temporary);
+        const std::string what = e.what();
+        throw InputError(path, 0, "-o", what.substr(std::min(what.size(), temporary.size() + 2)));
+      }
+      replace_file(temporary, path);
+    } else {
+      check_output_path(path, "-o", false, "");
+      std::error_code ec;
+      if (!std::filesystem::exists(path, ec)) {
+        throw InputError(path, 0, "--resume",
+                         "no such file to resume; run without --resume to start the sweep");
+      }
+      output::ResultFile existing = open_input_file(path, false);
+      check_resumable(existing, attributes, path);
+      const StoredResults stored = read_stored_results(existing, registry);
+      const bool compressed =
+          existing.has_attribute("storage") && existing.attribute_string("storage") == "compressed";
+      if (compressed) {
+        bool shard_complete = true;
+        for (std::uint32_t p : mine) shard_complete = shard_complete && stored.status[p] != 0;
+        if (shard_complete) {
+          fmt::print(out, "{} is already complete: {} points of {} replicates. See `lwsim report {}`.\n",
+                     path, stored.completed(), job.replicates, path);
+          return kExitSuccess;
+        }
+        // An incomplete compressed file (from `lwsim merge --allow-incomplete`) is turned back into
+        // a streaming one, so that finishing it changes no metadata.
+        remove_quietly(temporary);
+        output::write_copy(existing, layout,
+                           with_storage(output::read_root_attributes(existing), "streaming"), temporary,
+                           output::Storage::streaming);
+        existing.close();
+        replace_file(temporary, path);
+      }
     }
-  }
+    try {
+      file = output::ResultFile::open(path, true);
+    } catch (const h5::OutputError& e) {
+      throw InputError(path, 0, "-o", e.what());
+    }
+    const std::vector<std::uint8_t> status = file->read_status();
+    for (std::uint32_t p : mine) {
+      if (status[p] == 0) todo.push_back(p);
+    }
+    return kProceed;
+  });
+  if (verdict != kProceed) return static_cast<int>(verdict);
 
-  // Finished: replace the streaming file by a compressed copy, atomically.
-  remove_quietly(temporary);
-  try {
-    output::write_copy(*file, layout, with_storage(output::read_root_attributes(*file), "compressed"),
-                       temporary, output::Storage::compressed);
-    file->close();
-    file.reset();
-    replace_file(temporary, path);
-  } catch (...) {
-    remove_quietly(temporary);
-    throw;
+  const std::size_t already = mine.size() - todo.size();
+  const std::uint32_t block =
+      root ? choose_block_size(job.schema, job.replicates, std::max<std::size_t>(todo.size(), 1), threads)
+           : 1;
+  std::optional<BlockLayout> blocks;
+  std::optional<output::ResultWriter> writer;
+  std::optional<Progress> progress;
+  if (root) {
+    blocks.emplace(job.schema, block);
+    writer.emplace(&*file, layout, job.schema, *blocks, job.replicates, observed,
+                   output::ResultWriter::PointCallback{}, args.checkpoint_seconds);
+    progress.emplace(mine.size(), "points", args.quiet ? Progress::Mode::quiet : Progress::Mode::automatic);
   }
-  fmt::print(out, "lwsim {} | sweep {} | {}\n", lwsim_version(), args.file, sweep.title);
-  if (!sweep.question.empty()) fmt::print(out, "question: {}\n", sweep.question);
-  fmt::print(
-      out,
-      "{} design, {} points{} x {} replicates, seed {}: {} points computed in {:.1f} s on {} threads{}\n",
-      sweep.kind, mine.size(),
-      shard.count > 1 ? fmt::format(" (shard {}/{} of {})", shard.index, shard.count, design.points) : "",
-      job.replicates, job.seed, todo.size(), stats.seconds, threads,
-      already > 0 ? fmt::format(" ({} were already complete)", already) : "");
-  fmt::print(out, "Wrote {}; summarise it with `lwsim report {}` or `lwsim export {} --csv DIR`\n", path,
-             path, path);
-  return kExitSuccess;
+  install_interrupt_handlers();
+  return run_on_ranks(
+      session, job, todo, block, threads, root ? &*writer : nullptr,
+      [&](std::uint64_t) { progress->update(already + writer->points_completed()); },
+      [&](const RunStats& stats) {
+        progress->finish();
+        if (stats.interrupted) {
+          const std::size_t done = already + writer->points_completed();
+          file->close();
+          fmt::print(std::cerr,
+                     "lwsim: interrupted by signal {}: {} of {} points are complete and kept in {}.\n"
+                     "lwsim: resume with: lwsim sweep {} -o {}{} --resume\n",
+                     stop_signal(), done, mine.size(), path, args.file, path,
+                     args.shard ? " --shard " + *args.shard : std::string());
+          return 128 + (stop_signal() > 0 ? stop_signal() : 2);
+        }
+        // Finished: replace the streaming file by a compressed copy, atomically.
+        remove_quietly(temporary);
+        try {
+          output::write_copy(*file, layout, with_storage(output::read_root_attributes(*file), "compressed"),
+                             temporary, output::Storage::compressed);
+          file->close();
+          file.reset();
+          replace_file(temporary, path);
+        } catch (...) {
+          remove_quietly(temporary);
+          throw;
+        }
+        fmt::print(out, "lwsim {} | sweep {} | {}\n", lwsim_version(), args.file, sweep.title);
+        if (!sweep.question.empty()) fmt::print(out, "question: {}\n", sweep.question);
+        fmt::print(
+            out, "{} design, {} points{} x {} replicates, seed {}: {} points computed in {:.1f} s on {}{}\n",
+            sweep.kind, mine.size(),
+            shard.count > 1 ? fmt::format(" (shard {}/{} of {})", shard.index, shard.count, design.points)
+                            : "",
+            job.replicates, job.seed, todo.size(), stats.seconds,
+            session.distributed() ? fmt::format("{} ranks x {} threads", session.size(), threads)
+                                  : fmt::format("{} threads", threads),
+            already > 0 ? fmt::format(" ({} were already complete)", already) : "");
+        fmt::print(out, "Wrote {}; summarise it with `lwsim report {}` or `lwsim export {} --csv DIR`\n",
+                   path, path, path);
+        return static_cast<int>(kExitSuccess);
+      });
 }
 
 }  // namespace sim::cli

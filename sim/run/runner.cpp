@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -19,8 +20,18 @@ namespace sim {
 
 unsigned resolve_threads(unsigned requested) {
   if (requested > 0) return requested;
-  const unsigned hw = std::thread::hardware_concurrency();
-  return hw > 0 ? hw : 1;
+  // Under Slurm, the CPUs given to each task; under mpirun, the cores shared among the ranks on
+  // this node; otherwise every core.
+  const auto from_env = [](const char* name) -> unsigned {
+    const char* value = std::getenv(name);
+    if (value == nullptr) return 0;
+    const long n = std::strtol(value, nullptr, 10);
+    return n > 0 && n < 100000 ? static_cast<unsigned>(n) : 0U;
+  };
+  if (const unsigned slurm = from_env("SLURM_CPUS_PER_TASK")) return slurm;
+  const unsigned hw = std::max(1U, std::thread::hardware_concurrency());
+  const unsigned local_ranks = std::max(1U, from_env("OMPI_COMM_WORLD_LOCAL_SIZE"));
+  return std::max(1U, hw / local_ranks);
 }
 
 std::vector<Task> make_tasks(const std::vector<std::uint32_t>& points, std::uint64_t replicates,
@@ -74,6 +85,60 @@ struct ThreadState {
 
 }  // namespace
 
+namespace {
+
+/// Runs `threads` TBB worker threads, each calling `work(worker, state)` once.
+template <class Work>
+void run_threads(unsigned threads, Work&& work) {
+  // TBB's default pool has one worker fewer than cores (the calling thread is expected to join);
+  // allow exactly `threads` compute threads here.
+  tbb::global_control control(tbb::global_control::max_allowed_parallelism, threads);
+  tbb::task_arena arena(static_cast<int>(threads));
+  tbb::enumerable_thread_specific<ThreadState> state;
+  arena.execute([&] {
+    tbb::task_group group;
+    for (unsigned w = 0; w < threads; ++w) {
+      group.run([&, w] { work(w, state.local()); });
+    }
+    group.wait();
+  });
+}
+
+void prepare_point(const Job& job, const Task& task, ThreadState& local) {
+  if (local.point != task.point || !local.simulation) {
+    local.simulation = job.model->prepare(job.setup, job.point_params(task.point));
+    local.point = task.point;
+    if (!local.workspace) local.workspace = local.simulation->make_workspace();
+  }
+}
+
+}  // namespace
+
+void run_workers(const Job& job, const std::vector<Task>& tasks, const BlockLayout& layout, unsigned threads,
+                 TaskChannel& channel) {
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  std::atomic<bool> failed{false};
+  run_threads(threads, [&](unsigned worker, ThreadState& local) {
+    BlockResult block;
+    try {
+      while (!failed.load(std::memory_order_relaxed)) {
+        const std::optional<std::size_t> t = channel.next(worker);
+        if (!t || *t >= tasks.size()) break;
+        const Task& task = tasks[*t];
+        prepare_point(job, task, local);
+        run_block(*local.simulation, layout, task, job.seed, *local.workspace, block);
+        channel.deliver(worker, block);
+      }
+    } catch (...) {
+      std::lock_guard lock(error_mutex);
+      if (!error) error = std::current_exception();
+      failed.store(true);
+    }
+  });
+  if (error) std::rethrow_exception(error);
+}
+
 RunStats run_job(const Job& job, const std::vector<std::uint32_t>& points, BlockSink& sink,
                  const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
@@ -87,7 +152,8 @@ RunStats run_job(const Job& job, const std::vector<std::uint32_t>& points, Block
   const std::vector<Task> tasks = make_tasks(points, job.replicates, block_size);
 
   // Buffers circulate between a free pool and the writer's queue; at most `capacity` exist.
-  const std::size_t capacity = 2 * static_cast<std::size_t>(threads) + 2;
+  const std::size_t capacity =
+      2 * static_cast<std::size_t>(threads) + 2 + (options.remote != nullptr ? 4 : 0);
   std::vector<std::unique_ptr<BlockResult>> buffers;
   tbb::concurrent_bounded_queue<BlockResult*> free_pool;
   tbb::concurrent_bounded_queue<BlockResult*> to_writer;
@@ -100,8 +166,10 @@ RunStats run_job(const Job& job, const std::vector<std::uint32_t>& points, Block
   std::atomic<bool> failed{false};
   std::exception_ptr worker_error;
   std::exception_ptr writer_error;
+  std::exception_ptr remote_error;
   std::mutex error_mutex;
   std::atomic<std::uint64_t> philox_calls{0};
+  std::atomic<std::uint64_t> replicates_done{0};
 
   std::thread writer([&] {
     std::uint64_t done = 0;
@@ -113,6 +181,7 @@ RunStats run_job(const Job& job, const std::vector<std::uint32_t>& points, Block
         try {
           sink.consume(*block);
           done += block->replicate_count;
+          replicates_done.store(done);
           if (options.on_progress) options.on_progress(done);
         } catch (...) {
           writer_error = std::current_exception();
@@ -129,57 +198,67 @@ RunStats run_job(const Job& job, const std::vector<std::uint32_t>& points, Block
     }
   });
 
-  {
-    // TBB's default pool has one worker fewer than cores (the calling thread is expected to
-    // join); allow exactly `threads` compute threads here.
-    tbb::global_control control(tbb::global_control::max_allowed_parallelism, threads);
-    tbb::task_arena arena(static_cast<int>(threads));
-    tbb::enumerable_thread_specific<ThreadState> state;
-    arena.execute([&] {
-      tbb::task_group group;
-      for (unsigned w = 0; w < threads; ++w) {
-        group.run([&] {
-          ThreadState& local = state.local();
-          std::uint64_t calls_before = local.workspace ? local.workspace->philox_calls() : 0;
-          try {
-            for (;;) {
-              if (failed.load(std::memory_order_relaxed) || stop_requested()) break;
-              const std::size_t t = next_task.fetch_add(1);
-              if (t >= tasks.size()) break;
-              const Task& task = tasks[t];
-              if (local.point != task.point || !local.simulation) {
-                local.simulation = job.model->prepare(job.setup, job.point_params(task.point));
-                local.point = task.point;
-                if (!local.workspace) {
-                  local.workspace = local.simulation->make_workspace();
-                  calls_before = local.workspace->philox_calls();
-                }
-              }
-              BlockResult* block = nullptr;
-              free_pool.pop(block);
-              run_block(*local.simulation, layout, task, job.seed, *local.workspace, *block);
-              to_writer.push(block);
-            }
-          } catch (...) {
-            std::lock_guard lock(error_mutex);
-            if (!worker_error) worker_error = std::current_exception();
-            failed.store(true);
-          }
-          if (local.workspace) philox_calls += local.workspace->philox_calls() - calls_before;
-        });
+  std::thread server;
+  if (options.remote != nullptr) {
+    WriterSide side;
+    side.next_task = &next_task;
+    side.task_count = tasks.size();
+    side.layout = &layout;
+    side.acquire = [&] {
+      BlockResult* b = nullptr;
+      free_pool.pop(b);
+      return b;
+    };
+    side.deliver = [&](BlockResult* b) { to_writer.push(b); };
+    side.stopping = [&] { return failed.load() || stop_requested(); };
+    server = std::thread([&, side] {
+      try {
+        options.remote->serve(side);
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        remote_error = std::current_exception();
+        failed.store(true);
       }
-      group.wait();
     });
   }
+
+  run_threads(threads, [&](unsigned, ThreadState& local) {
+    std::uint64_t calls_before = local.workspace ? local.workspace->philox_calls() : 0;
+    try {
+      for (;;) {
+        if (failed.load(std::memory_order_relaxed) || stop_requested()) break;
+        const std::size_t t = next_task.fetch_add(1);
+        if (t >= tasks.size()) break;
+        const Task& task = tasks[t];
+        const bool fresh = !local.workspace;
+        prepare_point(job, task, local);
+        if (fresh) calls_before = local.workspace->philox_calls();
+        BlockResult* block = nullptr;
+        free_pool.pop(block);
+        run_block(*local.simulation, layout, task, job.seed, *local.workspace, *block);
+        to_writer.push(block);
+      }
+    } catch (...) {
+      std::lock_guard lock(error_mutex);
+      if (!worker_error) worker_error = std::current_exception();
+      failed.store(true);
+    }
+    if (local.workspace) philox_calls += local.workspace->philox_calls() - calls_before;
+  });
+  if (server.joinable()) server.join();
   to_writer.push(nullptr);
   writer.join();
 
   if (worker_error) std::rethrow_exception(worker_error);
   if (writer_error) std::rethrow_exception(writer_error);
-  stats.interrupted = stop_requested() && next_task.load() < tasks.size();
-  stats.philox_calls = philox_calls.load();
+  if (remote_error) std::rethrow_exception(remote_error);
   const std::size_t started = std::min(next_task.load(), tasks.size());
-  for (std::size_t i = 0; i < started; ++i) stats.replicates_run += tasks[i].replicate_count;
+  std::uint64_t expected = 0;
+  for (std::size_t i = 0; i < started; ++i) expected += tasks[i].replicate_count;
+  stats.interrupted =
+      stop_requested() && (next_task.load() < tasks.size() || replicates_done.load() < expected);
+  stats.philox_calls = philox_calls.load();
+  stats.replicates_run = replicates_done.load();
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return stats;
 }

@@ -6,8 +6,10 @@
 // every replicate's draws depend only on (seed, replicate) and its own counters, and every
 // summary is an exact sum.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "sim/block.hpp"
@@ -38,10 +40,33 @@ std::vector<Task> make_tasks(const std::vector<std::uint32_t>& points, std::uint
 std::uint32_t choose_block_size(const OutputSchema& schema, std::uint64_t replicates, std::size_t points,
                                 unsigned threads);
 
+/// The writer side's access to the run, for other processes that compute blocks (MPI ranks):
+/// they take task numbers from the same counter and hand finished blocks to the same writer.
+struct WriterSide {
+  std::atomic<std::size_t>* next_task = nullptr;
+  std::size_t task_count = 0;
+  const BlockLayout* layout = nullptr;
+  /// A free buffer (blocks while all are in use: back-pressure on remote workers).
+  std::function<BlockResult*()> acquire;
+  /// Passes a filled buffer to the writer.
+  std::function<void(BlockResult*)> deliver;
+  /// True once the run is stopping (signal or failure): hand out no more tasks.
+  std::function<bool()> stopping;
+};
+
+/// Computes blocks elsewhere (other MPI ranks) while this process runs the writer.
+class RemoteWorkers {
+ public:
+  virtual ~RemoteWorkers() = default;
+  /// Serves the remote workers until all of them are done, on a thread of its own.
+  virtual void serve(const WriterSide& side) = 0;
+};
+
 struct RunOptions {
   unsigned threads = 0;     // 0: all hardware threads
   std::uint32_t block = 0;  // replicates per block; 0: choose_block_size
   std::function<void(std::uint64_t replicates_done)> on_progress;  // writer thread
+  RemoteWorkers* remote = nullptr;  // other ranks computing blocks of the same job
 };
 
 struct RunStats {
@@ -61,6 +86,20 @@ RunStats run_job(const Job& job, const std::vector<std::uint32_t>& points, Block
 /// Simulates one block into `block` (used by run_job and by MPI worker ranks).
 void run_block(const Simulation& simulation, const BlockLayout& layout, const Task& task, std::uint32_t seed,
                Workspace& workspace, BlockResult& block);
+
+/// Where a pool of worker threads gets its tasks and sends its blocks (an MPI worker rank).
+class TaskChannel {
+ public:
+  virtual ~TaskChannel() = default;
+  /// The next task number for worker thread `worker`, or nothing when the run is over.
+  virtual std::optional<std::size_t> next(unsigned worker) = 0;
+  /// Sends a finished block; the buffer may be reused when this returns.
+  virtual void deliver(unsigned worker, const BlockResult& block) = 0;
+};
+
+/// Runs `threads` worker threads computing `tasks` of `job` as `channel` hands them out.
+void run_workers(const Job& job, const std::vector<Task>& tasks, const BlockLayout& layout, unsigned threads,
+                 TaskChannel& channel);
 
 unsigned resolve_threads(unsigned requested);
 
