@@ -35,7 +35,8 @@ int cli_error(const CLI::Error& e) {
   }
   if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::RequiredError) &&
       message.find("subcommand") != std::string::npos) {
-    message = "a command is required: run, sweep, validate, params, report or export (see lwsim --help)";
+    message =
+        "a command is required: run, sweep, merge, validate, params, report or export (see lwsim --help)";
   }
   return report_error("command line: " + message, kExitBadInput);
 }
@@ -101,6 +102,17 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   CLI::App* report_cmd = app.add_subcommand("report", "Summarise an output file in plain text");
   report_cmd->add_option("file", report_file, "lwsim output file (HDF5)")->required();
 
+  MergeArgs merge;
+  merge.command_line = run.command_line;
+  CLI::App* merge_cmd = app.add_subcommand(
+      "merge", "Combine the shards of a job array (lwsim sweep --shard I/N) into one file");
+  merge_cmd->add_option("shards", merge.shards, "shard files (HDF5)")->required();
+  merge_cmd->add_option("-o,--output", merge.output, "the merged output file")->required();
+  merge_cmd->add_flag(
+      "--allow-incomplete", merge.allow_incomplete,
+      "write a file even when points are missing, marked incomplete (resumable with lwsim sweep "
+      "--resume)");
+
   std::string export_file;
   std::string export_dir;
   bool export_overwrite = false;
@@ -117,8 +129,8 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
     for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->get_name() == word;
     if (!known) {
       return report_error(
-          fmt::format("command line: unknown command '{}'; the commands are run, sweep, validate, "
-                      "params, report and export (see lwsim --help)",
+          fmt::format("command line: unknown command '{}'; the commands are run, sweep, merge, "
+                      "validate, params, report and export (see lwsim --help)",
                       word),
           kExitBadInput);
     }
@@ -147,6 +159,7 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
     if (*validate_cmd) return on_root([&] { return validate_command(validate_file, registry, std::cout); });
     if (*params_cmd) return on_root([&] { return params_command(markdown, registry, std::cout); });
     if (*report_cmd) return on_root([&] { return report_command(report_file, registry, std::cout); });
+    if (*merge_cmd) return on_root([&] { return merge_command(merge, registry, std::cout); });
     if (*export_cmd) {
       return on_root(
           [&] { return export_command(export_file, export_dir, export_overwrite, registry, std::cout); });

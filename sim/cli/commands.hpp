@@ -37,6 +37,13 @@ struct SweepArgs {
   std::string command_line;
 };
 
+struct MergeArgs {
+  std::vector<std::string> shards;
+  std::string output;
+  bool allow_incomplete = false;
+  std::string command_line;
+};
+
 /// A deterministic slice of a design for job arrays: the points p with p mod count == index.
 struct Shard {
   std::uint32_t index = 0;
@@ -49,6 +56,7 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
                 const mpi::Session& session);
 int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ostream& out,
                   const mpi::Session& session);
+int merge_command(const MergeArgs& args, const ModelRegistry& registry, std::ostream& out);
 int export_command(const std::string& file, const std::string& directory, bool overwrite,
                    const ModelRegistry& registry, std::ostream& out);
 int validate_command(const std::string& file, const ModelRegistry& registry, std::ostream& out);

@@ -118,7 +118,9 @@ int report_command(const std::string& path, const ModelRegistry& registry, std::
   const output::ResultFile file = open_input_file(path);
   const StoredResults stored = read_stored_results(file, registry);
   const std::string kind = file.attribute_string("kind");
-  fmt::print(out, "{}: {} \"{}\", model {}, lwsim {}, created {}\n", path, kind, stored.scenario.title,
+  const std::string title =
+      file.has_attribute("title") ? file.attribute_string("title") : stored.scenario.title;
+  fmt::print(out, "{}: {} \"{}\", model {}, lwsim {}, created {}\n", path, kind, title,
              stored.scenario.model->name(), file.attribute_string("lwsim_version"),
              file.attribute_string("created_utc"));
   if (stored.completed() < stored.status.size()) {

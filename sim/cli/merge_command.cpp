@@ -1,0 +1,186 @@
+// `lwsim merge SHARD.h5... -o OUT.h5 [--allow-incomplete]`: the shards of a job array (`lwsim
+// sweep --shard I/N`) combined into the file one process would have written. The shards must come
+// from the same sweep file, seed and lwsim version; every point must be complete in exactly one of
+// them. Missing or duplicated points are reported by number, and an incomplete file is produced
+// only when asked (its missing points stay marked incomplete, for `lwsim sweep --resume`).
+
+#include <map>
+#include <ostream>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "sim/cli/commands.hpp"
+#include "sim/cli/output_path.hpp"
+#include "sim/cli/stored_results.hpp"
+#include "sim/error.hpp"
+#include "sim/output/provenance.hpp"
+
+namespace sim::cli {
+
+namespace {
+
+std::string point_list(const std::vector<std::size_t>& points) {
+  std::string out;
+  const std::size_t shown = std::min<std::size_t>(points.size(), 20);
+  for (std::size_t i = 0; i < shown; ++i) out += fmt::format("{}{}", i ? ", " : "", points[i]);
+  if (points.size() > shown) out += fmt::format(", ... ({} in all)", points.size());
+  return out;
+}
+
+std::string attribute_text(const output::ResultFile& file, const std::string& name) {
+  if (!file.has_attribute(name)) return "(none)";
+  try {
+    return file.attribute_string(name);
+  } catch (const h5::OutputError&) {
+    return fmt::format("{}", file.attribute_int(name));
+  }
+}
+
+}  // namespace
+
+int merge_command(const MergeArgs& args, const ModelRegistry& registry, std::ostream& out) {
+  if (args.shards.empty()) throw InputError("command line", 0, "merge", "no shard files given");
+  check_output_path(args.output, "-o", true, "choose another name (merge never overwrites)");
+
+  struct ShardFile {
+    std::string path;
+    output::ResultFile file;
+    StoredResults stored;
+  };
+  std::vector<ShardFile> shards;
+  for (const std::string& path : args.shards) {
+    output::ResultFile file = open_input_file(path);
+    StoredResults stored = read_stored_results(file, registry);
+    if (attribute_text(file, "kind") != "sweep") {
+      throw InputError(path, 0, "",
+                       fmt::format("holds a '{}', not a sweep shard", attribute_text(file, "kind")));
+    }
+    shards.push_back({path, std::move(file), std::move(stored)});
+  }
+  // Every shard must come from the same sweep, seed and lwsim.
+  const ShardFile& first = shards.front();
+  for (const ShardFile& shard : shards) {
+    for (const char* name :
+         {"lwsim_version", "results_version", "seed", "replicates", "inputs_fingerprint"}) {
+      const std::string mine = attribute_text(shard.file, name);
+      const std::string theirs = attribute_text(first.file, name);
+      if (mine != theirs) {
+        throw InputError(
+            shard.path, 0, "",
+            fmt::format("does not belong with {}: its {} is {}, not {}{}", first.path, name, mine, theirs,
+                        std::string(name) == "inputs_fingerprint"
+                            ? " (it was made from another sweep file or base scenario)"
+                            : ""));
+      }
+    }
+  }
+  for (const ShardFile& shard : shards) {
+    for (const ShardFile& other : shards) {
+      if (&shard != &other && shard.path == other.path) {
+        throw InputError(shard.path, 0, "", "is given twice");
+      }
+    }
+  }
+
+  const std::size_t points = first.stored.status.size();
+  std::vector<int> owner(points, -1);
+  std::map<std::size_t, std::vector<std::string>> duplicated;
+  for (std::size_t s = 0; s < shards.size(); ++s) {
+    for (std::size_t p = 0; p < points; ++p) {
+      if (shards[s].stored.status[p] == 0) continue;
+      if (owner[p] >= 0) {
+        auto& files = duplicated[p];
+        if (files.empty()) files.push_back(shards[static_cast<std::size_t>(owner[p])].path);
+        files.push_back(shards[s].path);
+      } else {
+        owner[p] = static_cast<int>(s);
+      }
+    }
+  }
+  if (!duplicated.empty()) {
+    std::vector<std::size_t> numbers;
+    for (const auto& [p, files] : duplicated) numbers.push_back(p);
+    const auto& [p0, files0] = *duplicated.begin();
+    throw InputError(
+        args.output, 0, "merge",
+        fmt::format("points complete in more than one shard: {} (point {} is in {} and {}); give each "
+                    "shard once",
+                    point_list(numbers), p0, files0[0], files0[1]));
+  }
+  std::vector<std::size_t> missing;
+  for (std::size_t p = 0; p < points; ++p) {
+    if (owner[p] < 0) missing.push_back(p);
+  }
+  if (!missing.empty() && !args.allow_incomplete) {
+    throw InputError(
+        args.output, 0, "merge",
+        fmt::format("{} of {} points are complete in no shard: {}; run the missing shards (or resume "
+                    "them), or pass --allow-incomplete to write a file marked incomplete",
+                    missing.size(), points, point_list(missing)));
+  }
+
+  // Attributes: the shards', as one unsharded sweep file.
+  output::Attributes attributes = output::read_root_attributes(first.file);
+  std::string sources;
+  for (const ShardFile& shard : shards) sources += (sources.empty() ? "" : "\n") + shard.path;
+  const auto set = [&](const std::string& name, const output::AttributeValue& value) {
+    for (auto& [key, v] : attributes) {
+      if (key == name) {
+        v = value;
+        return;
+      }
+    }
+    attributes.emplace_back(name, value);
+  };
+  set("command_line", args.command_line);
+  set("created_utc", output::utc_now());
+  set("shard", std::string("0/1"));
+  set("storage", std::string("streaming"));
+  set("merged_from", sources);
+
+  const output::FileLayout& layout = first.stored.layout;
+  const std::string streaming = args.output + ".part";
+  const std::string temporary = args.output + ".tmp";
+  remove_quietly(streaming);
+  remove_quietly(temporary);
+  try {
+    {
+      output::ResultFile merged =
+          output::ResultFile::create(streaming, layout, attributes, output::Storage::streaming);
+      std::vector<std::byte> row;
+      for (std::size_t p = 0; p < points; ++p) {
+        if (owner[p] < 0) continue;
+        const output::ResultFile& source = shards[static_cast<std::size_t>(owner[p])].file;
+        for (const output::DatasetPlan& plan : layout.datasets) {
+          if (plan.role != output::Role::field && plan.role != output::Role::summary &&
+              plan.role != output::Role::status) {
+            continue;
+          }
+          row.resize(plan.elements() / plan.shape[0] * dtype_size(plan.type));
+          source.read_points(plan.path, plan.type, p, 1, row.data());
+          merged.write_point(plan.path, plan.type, p, row.data());
+        }
+      }
+      set("storage", std::string("compressed"));
+      output::write_copy(merged, layout, attributes, temporary, output::Storage::compressed);
+      merged.close();
+    }
+    replace_file(temporary, args.output);
+    remove_quietly(streaming);
+  } catch (...) {
+    remove_quietly(streaming);
+    remove_quietly(temporary);
+    throw;
+  }
+  fmt::print(out, "Merged {} shards into {}: {} of {} points complete{}\n", shards.size(), args.output,
+             points - missing.size(), points,
+             missing.empty()
+                 ? std::string()
+                 : fmt::format("; INCOMPLETE, missing points {} (finish with `lwsim sweep SWEEP.toml -o {} "
+                               "--resume`)",
+                               point_list(missing), args.output));
+  return kExitSuccess;
+}
+
+}  // namespace sim::cli
