@@ -49,7 +49,7 @@ void RankServer::serve(const WriterSide& side) {
         if (!stopping_since_set) {
           stopping_since_set = true;
           stopping_since = std::chrono::steady_clock::now();
-        } else if (std::chrono::steady_clock::now() - stopping_since > std::chrono::seconds(3)) {
+        } else if (std::chrono::steady_clock::now() - stopping_since > std::chrono::milliseconds(250)) {
           return;
         }
       }
