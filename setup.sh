@@ -15,12 +15,17 @@ case "$mode" in
   *) echo "usage: ./setup.sh run|test [release|debug|asan]" >&2; exit 2 ;;
 esac
 
-# Every dependency is a Debian 12 package (DESIGN §7).
+# Every dependency is a Debian 12 package (DESIGN §7). Open MPI makes the MPI build (on when
+# found); the tests also start a real single-node Slurm cluster (slurm-wlm, munge).
 packages=(
   cmake make g++ git pkg-config
   libboost-dev libtbb-dev libhdf5-dev catch2 librandom123-dev libtoml11-dev libcli11-dev libfmt-dev
+  libopenmpi-dev openmpi-bin
   python3 python3-h5py python3-numpy python3-matplotlib
 )
+if [ "$mode" = test ]; then
+  packages+=(slurm-wlm munge)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

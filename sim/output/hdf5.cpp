@@ -13,7 +13,12 @@ OutputError::OutputError(const std::string& file, const std::string& what)
 
 void quiet_errors() {
   static std::once_flag once;
-  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+  std::call_once(once, [] {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    // HDF5 keeps freed blocks on free lists that otherwise grow with the number of writes (and so
+    // with the number of design points); cap them so a sweep's memory does not grow with its size.
+    H5set_free_list_limits(1 << 20, 256 << 10, 1 << 20, 256 << 10, 1 << 20, 256 << 10);
+  });
 }
 
 namespace {

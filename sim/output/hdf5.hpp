@@ -24,7 +24,8 @@ class OutputError : public std::runtime_error {
   std::string file_;
 };
 
-/// Silences HDF5's own error printing for the life of the process (idempotent).
+/// Silences HDF5's own error printing and caps its free lists, for the life of the process
+/// (idempotent).
 void quiet_errors();
 
 /// The innermost message on HDF5's error stack, with errno text if the OS reported one.

@@ -16,7 +16,7 @@ using h5::OutputError;
 namespace {
 
 constexpr std::size_t kChunkTargetBytes = std::size_t{1} << 20;
-constexpr std::size_t kCopySlabBytes = std::size_t{64} << 20;
+constexpr std::size_t kCopySlabBytes = std::size_t{1} << 20;
 
 Handle string_type(const std::string& file) {
   Handle type(check_id(H5Tcopy(H5T_C_S1), file, "string type"));
@@ -67,7 +67,7 @@ Handle create_dataset(hid_t file, const DatasetPlan& plan, Storage storage, cons
     const auto chunk = chunk_shape(plan);
     check_ok(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), name, "chunking");
     if (!plan.is_string) check_ok(H5Pset_shuffle(dcpl.get()), name, "shuffle filter");
-    check_ok(H5Pset_deflate(dcpl.get(), 4), name, "deflate filter");
+    check_ok(H5Pset_deflate(dcpl.get(), 1), name, "deflate filter");
   } else if (streamed) {
     // Allocated and zero-filled now, so that writing results later changes no metadata.
     check_ok(H5Pset_layout(dcpl.get(), H5D_CONTIGUOUS), name, "layout");
@@ -116,10 +116,28 @@ void write_data(hid_t ds, const DatasetPlan& plan, const std::string& name) {
       plan.data);
 }
 
-Handle create_file(const std::string& path) {
+Handle file_access(const std::string& path) {
   h5::quiet_errors();
   Handle fapl(check_id(H5Pcreate(H5P_FILE_ACCESS), path, "file access properties"));
   check_ok(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), path, "close degree");
+  // lwsim writes whole rows; HDF5's per-dataset sieve buffers would only hold memory that grows
+  // with the number of datasets and points.
+  check_ok(H5Pset_sieve_buf_size(fapl.get(), 0), path, "sieve buffer");
+  // Bound HDF5's metadata cache (its default maximum is 32 MiB): a large file's chunk indexes
+  // would otherwise make memory grow with the number of design points.
+  H5AC_cache_config_t cache{};
+  cache.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+  check_ok(H5Pget_mdc_config(fapl.get(), &cache), path, "metadata cache");
+  cache.set_initial_size = true;
+  cache.initial_size = std::size_t{1} << 20;
+  cache.max_size = std::size_t{4} << 20;
+  cache.min_size = std::min(cache.min_size, cache.initial_size);
+  check_ok(H5Pset_mdc_config(fapl.get(), &cache), path, "metadata cache");
+  return fapl;
+}
+
+Handle create_file(const std::string& path) {
+  Handle fapl = file_access(path);
   errno = 0;
   const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get());
   if (id < 0) {
@@ -166,8 +184,7 @@ ResultFile ResultFile::open(const std::string& path, bool writable) {
   if (access(path.c_str(), F_OK) != 0) throw OutputError(path, "no such file");
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 <= 0) throw OutputError(path, "not an HDF5 file (or truncated, or unreadable)");
-  Handle fapl(check_id(H5Pcreate(H5P_FILE_ACCESS), path, "file access properties"));
-  check_ok(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), path, "close degree");
+  Handle fapl = file_access(path);
   // A reader needs no lock: a file being written is consistent at every moment, and `lwsim
   // report` must be able to read it while a sweep runs (the writer keeps its exclusive lock).
   if (!writable) check_ok(H5Pset_file_locking(fapl.get(), false, true), path, "file locking");
@@ -354,9 +371,16 @@ void write_copy(const ResultFile& source, const FileLayout& layout, const Attrib
     if (plan.role != Role::field && plan.role != Role::summary && plan.role != Role::status) continue;
     if (plan.elements() == 0) continue;
     const std::size_t row_bytes = plan.elements() / plan.shape[0] * dtype_size(plan.type);
-    const hsize_t rows_per_slab = std::max<hsize_t>(1, kCopySlabBytes / std::max<std::size_t>(row_bytes, 1));
+    // Whole chunks per write: a chunk written in two parts would be compressed, read back and
+    // compressed again.
+    const hsize_t chunk_rows = storage == Storage::compressed ? chunk_shape(plan)[0] : 1;
+    const hsize_t rows_per_slab =
+        std::max<hsize_t>(1, kCopySlabBytes / std::max<std::size_t>(row_bytes, 1) / chunk_rows) * chunk_rows;
     for (hsize_t first = 0; first < plan.shape[0]; first += rows_per_slab) {
       const hsize_t count = std::min(rows_per_slab, plan.shape[0] - first);
+      if (buffer.capacity() < static_cast<std::size_t>(count) * row_bytes) {
+        buffer.reserve(static_cast<std::size_t>(std::min<hsize_t>(plan.shape[0], rows_per_slab)) * row_bytes);
+      }
       buffer.resize(static_cast<std::size_t>(count) * row_bytes);
       source.read_points(plan.path, plan.type, first, count, buffer.data());
       const hid_t ds = H5Dopen2(out.id(), plan.path.c_str(), H5P_DEFAULT);
