@@ -322,6 +322,16 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
   return sweep;
 }
 
+Job job_for(const Sweep& sweep) {
+  Job job = job_for(sweep.scenario);
+  job.swept = sweep.parameters;
+  job.values = sweep.points;
+  job.point_count = sweep.points.size();
+  job.replicates = sweep.replicates;
+  job.seed = sweep.seed;
+  return job;
+}
+
 std::vector<std::vector<double>> Sweep::values_by_axis() const {
   std::vector<std::vector<double>> out(axes.size(), std::vector<double>(points.size()));
   for (std::size_t p = 0; p < points.size(); ++p) {

@@ -10,6 +10,7 @@
 
 #include "sim/design/design.hpp"
 #include "sim/registry.hpp"
+#include "sim/run/job.hpp"
 #include "sim/scenario.hpp"
 
 namespace sim {
@@ -40,5 +41,8 @@ inline constexpr std::uint64_t kMaxPoints = 10'000'000;
 Sweep load_sweep(const std::string& path, const ModelRegistry& registry);
 /// True when the TOML document is a sweep file (it has a [design] table).
 bool is_sweep_document(const config::Value& root);
+
+/// The job of a sweep: the base scenario's job with the swept parameters' values at every point.
+Job job_for(const Sweep& sweep);
 
 }  // namespace sim

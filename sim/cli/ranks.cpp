@@ -5,11 +5,15 @@
 
 namespace sim::cli {
 
-std::int64_t root_prepares(const mpi::Session& session, const std::function<std::int64_t()>& prepare) {
+namespace {
+
+/// Runs `body` on rank 0 and broadcasts the code it returns; an exception is broadcast as its
+/// exit code (2 for bad input, 1 otherwise) and rethrown. Other ranks return rank 0's code.
+std::int64_t broadcast_outcome(const mpi::Session& session, const std::function<std::int64_t()>& body) {
   if (session.rank() != 0) return session.broadcast(std::int64_t{0});
-  std::int64_t verdict = kProceed;
+  std::int64_t code = kExitFailure;
   try {
-    verdict = prepare();
+    code = body();
   } catch (const InputError&) {
     (void)session.broadcast(std::int64_t{kExitBadInput});
     throw;
@@ -17,7 +21,17 @@ std::int64_t root_prepares(const mpi::Session& session, const std::function<std:
     (void)session.broadcast(std::int64_t{kExitFailure});
     throw;
   }
-  return session.broadcast(verdict);
+  return session.broadcast(code);
+}
+
+}  // namespace
+
+std::int64_t root_prepares(const mpi::Session& session, const std::function<std::int64_t()>& prepare) {
+  return broadcast_outcome(session, prepare);
+}
+
+int root_finishes(const mpi::Session& session, const std::function<int()>& finish) {
+  return static_cast<int>(broadcast_outcome(session, [&] { return std::int64_t{finish()}; }));
 }
 
 int run_on_ranks(const mpi::Session& session, const Job& job, std::vector<std::uint32_t> todo,
@@ -26,15 +40,11 @@ int run_on_ranks(const mpi::Session& session, const Job& job, std::vector<std::u
                  const std::function<int(const RunStats&)>& finish) {
   todo = session.broadcast(std::move(todo));
   block = static_cast<std::uint32_t>(session.broadcast(std::int64_t{block}));
-  if (session.rank() != 0) {
-    if (!todo.empty()) {
-      const BlockLayout layout(job.schema, block);
-      mpi::serve_as_worker(session, job, make_tasks(todo, job.replicates, block), layout, threads);
-    }
-    return static_cast<int>(session.broadcast(std::int64_t{0}));
+  if (session.rank() != 0 && !todo.empty()) {
+    const BlockLayout layout(job.schema, block);
+    mpi::serve_as_worker(session, job, make_tasks(todo, job.replicates, block), layout, threads);
   }
-  int code = kExitFailure;
-  try {
+  return static_cast<int>(broadcast_outcome(session, [&]() -> std::int64_t {
     RunStats stats;
     if (!todo.empty()) {
       mpi::RankServer server(session);
@@ -42,30 +52,8 @@ int run_on_ranks(const mpi::Session& session, const Job& job, std::vector<std::u
                                session.distributed() ? &server : nullptr};
       stats = run_job(job, todo, *sink, options);
     }
-    code = finish(stats);
-  } catch (const InputError&) {
-    (void)session.broadcast(std::int64_t{kExitBadInput});
-    throw;
-  } catch (...) {
-    (void)session.broadcast(std::int64_t{kExitFailure});
-    throw;
-  }
-  return static_cast<int>(session.broadcast(std::int64_t{code}));
-}
-
-int root_finishes(const mpi::Session& session, const std::function<int()>& finish) {
-  if (session.rank() != 0) return static_cast<int>(session.broadcast(std::int64_t{0}));
-  int code = kExitFailure;
-  try {
-    code = finish();
-  } catch (const InputError&) {
-    (void)session.broadcast(std::int64_t{kExitBadInput});
-    throw;
-  } catch (...) {
-    (void)session.broadcast(std::int64_t{kExitFailure});
-    throw;
-  }
-  return static_cast<int>(session.broadcast(std::int64_t{code}));
+    return finish(stats);
+  }));
 }
 
 }  // namespace sim::cli

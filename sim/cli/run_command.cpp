@@ -32,13 +32,7 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
   const unsigned threads = resolve_threads(args.threads);
   const bool root = session.rank() == 0;
 
-  Job job;
-  job.model = scenario.model;
-  job.setup = scenario.setup;
-  job.schema = scenario.model->schema(*scenario.setup);
-  job.base = scenario.params();
-  job.replicates = scenario.replicates;
-  job.seed = scenario.seed;
+  const Job job = job_for(scenario);
   const Observation* observed = scenario.observation ? &*scenario.observation : nullptr;
   const output::DesignInfo design;
   const output::FileLayout layout = output::make_layout(job.schema, design, job.replicates, observed);

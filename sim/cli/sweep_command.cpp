@@ -121,16 +121,7 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
   const std::string& path = args.output;
   const bool root = session.rank() == 0;
 
-  Job job;
-  job.model = sweep.scenario.model;
-  job.setup = sweep.scenario.setup;
-  job.schema = job.model->schema(*job.setup);
-  job.base = sweep.scenario.params();
-  job.swept = sweep.parameters;
-  job.values = sweep.points;
-  job.point_count = sweep.points.size();
-  job.replicates = sweep.replicates;
-  job.seed = sweep.seed;
+  const Job job = job_for(sweep);
   const Observation* observed = sweep.scenario.observation ? &*sweep.scenario.observation : nullptr;
 
   output::DesignInfo design;

@@ -14,53 +14,32 @@ const std::string& Origin::file_name() const {
   return file ? *file : unknown;
 }
 
-Value Value::make_table(Origin origin, std::string path) {
+Value Value::make(Kind kind, Origin origin, std::string path, Data data) {
   Value v;
-  v.kind_ = Kind::table;
+  v.kind_ = kind;
   v.origin_ = std::move(origin);
   v.path_ = std::move(path);
-  v.data_ = Table{};
+  v.data_ = std::move(data);
   return v;
+}
+
+Value Value::make_table(Origin origin, std::string path) {
+  return make(Kind::table, std::move(origin), std::move(path), Table{});
 }
 Value Value::make_array(Origin origin, std::string path) {
-  Value v;
-  v.kind_ = Kind::array;
-  v.origin_ = std::move(origin);
-  v.path_ = std::move(path);
-  v.data_ = Array{};
-  return v;
+  return make(Kind::array, std::move(origin), std::move(path), Array{});
 }
 Value Value::make_string(Origin origin, std::string path, std::string s) {
-  Value v;
-  v.kind_ = Kind::string;
-  v.origin_ = std::move(origin);
-  v.path_ = std::move(path);
-  v.data_ = std::move(s);
-  return v;
+  return make(Kind::string, std::move(origin), std::move(path), std::move(s));
 }
 Value Value::make_integer(Origin origin, std::string path, std::int64_t i) {
-  Value v;
-  v.kind_ = Kind::integer;
-  v.origin_ = std::move(origin);
-  v.path_ = std::move(path);
-  v.data_ = i;
-  return v;
+  return make(Kind::integer, std::move(origin), std::move(path), i);
 }
 Value Value::make_real(Origin origin, std::string path, double d) {
-  Value v;
-  v.kind_ = Kind::real;
-  v.origin_ = std::move(origin);
-  v.path_ = std::move(path);
-  v.data_ = d;
-  return v;
+  return make(Kind::real, std::move(origin), std::move(path), d);
 }
 Value Value::make_boolean(Origin origin, std::string path, bool b) {
-  Value v;
-  v.kind_ = Kind::boolean;
-  v.origin_ = std::move(origin);
-  v.path_ = std::move(path);
-  v.data_ = b;
-  return v;
+  return make(Kind::boolean, std::move(origin), std::move(path), b);
 }
 
 std::string_view Value::kind_name(Kind kind) noexcept {

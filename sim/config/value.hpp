@@ -80,10 +80,13 @@ class Value {
   void rebase_path(const std::string& path);
 
  private:
+  using Data = std::variant<Table, Array, std::string, std::int64_t, double, bool>;
+  static Value make(Kind kind, Origin origin, std::string path, Data data);
+
   Kind kind_ = Kind::table;
   Origin origin_;
   std::string path_;
-  std::variant<Table, Array, std::string, std::int64_t, double, bool> data_;
+  Data data_;
 };
 
 /// The path of `key` below the table at `parent` ("" for the root).

@@ -31,4 +31,9 @@ struct Job {
   [[nodiscard]] ParamValues point_params(std::size_t p) const;
 };
 
+struct Scenario;
+/// The one-point job of a scenario: its model, setup, output schema, parameters, replicates and
+/// seed.
+Job job_for(const Scenario& scenario);
+
 }  // namespace sim

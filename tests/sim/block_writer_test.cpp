@@ -25,24 +25,11 @@
 #include "sim/run/runner.hpp"
 #include "sim/schema.hpp"
 #include "tests/sim/builders.hpp"
+#include "tests/support/test_support.hpp"
 
 namespace {
 
-std::uint64_t bits(double x) {
-  return std::bit_cast<std::uint64_t>(x);
-}
-
-bool identical(const sim::PointSummary& a, const sim::PointSummary& b) {
-  if (a.replicates != b.replicates || a.arrays.size() != b.arrays.size()) return false;
-  for (const auto& [path, values] : a.arrays) {
-    const auto it = b.arrays.find(path);
-    if (it == b.arrays.end() || it->second.size() != values.size()) return false;
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if (bits(values[i]) != bits(it->second[i])) return false;
-    }
-  }
-  return true;
-}
+using lwsim_test::identical;
 
 // A toy output: a count per replicate (an observable, 0..4), a flag per practice, a mean per
 // practice, a count of "eligible" replicates per practice, and a per-(practice, week) value

@@ -30,31 +30,12 @@
 
 namespace {
 
-std::uint64_t bits(double x) {
-  return std::bit_cast<std::uint64_t>(x);
-}
-
-// Two summaries are identical bit for bit (NaN payloads included).
-bool identical(const sim::PointSummary& a, const sim::PointSummary& b) {
-  if (a.replicates != b.replicates || a.arrays.size() != b.arrays.size()) return false;
-  for (const auto& [path, values] : a.arrays) {
-    const auto it = b.arrays.find(path);
-    if (it == b.arrays.end() || it->second.size() != values.size()) return false;
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if (bits(values[i]) != bits(it->second[i])) return false;
-    }
-  }
-  return true;
-}
+using lwsim_test::identical;
 
 // Runs a scenario in-process like lwsim_test::run_point, with an explicit block size.
 sim::PointSummary run_with(const sim::Scenario& scenario, std::uint64_t replicates, std::uint32_t seed,
                            unsigned threads, std::uint32_t block, sim::RunStats* stats = nullptr) {
-  sim::Job job;
-  job.model = scenario.model;
-  job.setup = scenario.setup;
-  job.schema = scenario.model->schema(*scenario.setup);
-  job.base = scenario.params();
+  sim::Job job = sim::job_for(scenario);
   job.replicates = replicates;
   job.seed = seed;
   const sim::BlockLayout blocks(job.schema, block);
@@ -331,7 +312,9 @@ TEST_CASE("toy results are bitwise identical for any number of threads and block
       INFO(threads << " threads, block " << block);
       CHECK(sink.values.size() == 3 * 97);
       bool same = sink.values.size() == reference.size();
-      for (const auto& [key, v] : sink.values) same = same && bits(v) == bits(reference.at(key));
+      for (const auto& [key, v] : sink.values) {
+        same = same && std::bit_cast<std::uint64_t>(v) == std::bit_cast<std::uint64_t>(reference.at(key));
+      }
       CHECK(same);
     }
   }

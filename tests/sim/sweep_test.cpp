@@ -206,16 +206,7 @@ class Capture final : public sim::BlockSink {
 TEST_CASE("common random numbers: two points with identical parameters give identical results") {
   write("same.csv", "clp.departure_hazard,context.gp_buy_in_mean\n0.004,0.55\n0.01,0.3\n0.004,0.55\n");
   const sim::Sweep s = load("[design]\nkind = \"csv\"\nreplicates = 40\nfile = \"same.csv\"\n");
-  sim::Job job;
-  job.model = s.scenario.model;
-  job.setup = s.scenario.setup;
-  job.schema = job.model->schema(*job.setup);
-  job.base = s.scenario.params();
-  job.swept = s.parameters;
-  job.values = s.points;
-  job.point_count = s.points.size();
-  job.replicates = s.replicates;
-  job.seed = s.seed;
+  const sim::Job job = sim::job_for(s);
   Capture capture;
   sim::run_job(job, {0, 1, 2}, capture, {2, 8, {}});
   REQUIRE(capture.blocks.size() == 3);

@@ -1,6 +1,7 @@
 #include "tests/support/test_support.hpp"
 
 #include <array>
+#include <bit>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -45,11 +46,7 @@ void set(sim::Scenario& scenario, const std::vector<std::pair<std::string, doubl
 
 sim::PointSummary run_point(const sim::Scenario& scenario, std::uint64_t replicates, std::uint32_t seed,
                             unsigned threads) {
-  sim::Job job;
-  job.model = scenario.model;
-  job.setup = scenario.setup;
-  job.schema = scenario.model->schema(*scenario.setup);
-  job.base = scenario.params();
+  sim::Job job = sim::job_for(scenario);
   job.replicates = replicates;
   job.seed = seed;
   const std::uint32_t block = sim::choose_block_size(job.schema, replicates, 1, threads);
@@ -60,6 +57,19 @@ sim::PointSummary run_point(const sim::Scenario& scenario, std::uint64_t replica
                                    [&](std::uint32_t, const sim::PointSummary& s) { summary = s; });
   sim::run_job(job, {0}, writer, {threads, block, {}});
   return summary;
+}
+
+bool identical(const sim::PointSummary& a, const sim::PointSummary& b) {
+  if (a.replicates != b.replicates || a.arrays.size() != b.arrays.size()) return false;
+  for (const auto& [path, values] : a.arrays) {
+    const auto it = b.arrays.find(path);
+    if (it == b.arrays.end() || it->second.size() != values.size()) return false;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (std::bit_cast<std::uint64_t>(values[i]) != std::bit_cast<std::uint64_t>(it->second[i]))
+        return false;
+    }
+  }
+  return true;
 }
 
 double mean_p_fip(const sim::PointSummary& summary) {

@@ -31,6 +31,9 @@ void set(sim::Scenario& scenario, const std::vector<std::pair<std::string, doubl
 sim::PointSummary run_point(const sim::Scenario& scenario, std::uint64_t replicates, std::uint32_t seed,
                             unsigned threads = 2);
 
+/// True when two summaries are identical bit for bit (NaN payloads included).
+bool identical(const sim::PointSummary& a, const sim::PointSummary& b);
+
 /// The mean over practices of P(FIP), from run_point.
 double mean_p_fip(const sim::PointSummary& summary);
 
