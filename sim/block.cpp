@@ -36,6 +36,7 @@ BlockLayout::BlockLayout(const OutputSchema& schema, std::uint32_t max_replicate
     hist_offset_.push_back(offset);
     hist_bins_.push_back(static_cast<std::size_t>(o.max_value) + 1);
     obs_field_.push_back(schema.field_index(o.field));
+    obs_element_.push_back(o.element);
     offset += (static_cast<std::size_t>(o.max_value) + 1) * sizeof(std::int64_t);
   }
   bytes_ = offset;
@@ -50,9 +51,10 @@ void BlockResult::reset(const BlockLayout& layout, std::uint32_t point_index, st
   storage.assign(layout.bytes() / sizeof(std::int64_t), 0);
 }
 
-std::int64_t read_scalar_field(const BlockLayout& layout, const BlockResult& block, std::size_t f,
-                               std::uint32_t slot) {
-  const std::byte* p = block.data() + layout.field_offset(f) + slot * layout.field_element_size(f);
+std::int64_t read_integer_field(const BlockLayout& layout, const BlockResult& block, std::size_t f,
+                                std::uint32_t slot, std::size_t element) {
+  const std::byte* p = block.data() + layout.field_offset(f) +
+                       (slot * layout.field_elements(f) + element) * layout.field_element_size(f);
   switch (layout.field_type(f)) {
     case DType::u8: {
       std::uint8_t v;

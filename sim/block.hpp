@@ -33,6 +33,7 @@ class BlockLayout {
   [[nodiscard]] std::size_t histogram_offset(std::size_t o) const { return hist_offset_[o]; }
   [[nodiscard]] std::size_t histogram_bins(std::size_t o) const { return hist_bins_[o]; }
   [[nodiscard]] std::size_t observable_field(std::size_t o) const { return obs_field_[o]; }
+  [[nodiscard]] std::size_t observable_element(std::size_t o) const { return obs_element_[o]; }
   [[nodiscard]] std::size_t field_count() const noexcept { return field_offset_.size(); }
   [[nodiscard]] std::size_t accumulator_count() const noexcept { return acc_offset_.size(); }
   [[nodiscard]] std::size_t observable_count() const noexcept { return hist_offset_.size(); }
@@ -45,7 +46,7 @@ class BlockLayout {
   std::vector<DType> field_type_;
   std::vector<std::size_t> acc_offset_, acc_elements_;
   std::vector<double> acc_scale_;
-  std::vector<std::size_t> hist_offset_, hist_bins_, obs_field_;
+  std::vector<std::size_t> hist_offset_, hist_bins_, obs_field_, obs_element_;
 };
 
 /// One block's results: which point and replicates, and the buffer.
@@ -110,8 +111,8 @@ class ReplicateOutput {
   std::uint32_t slot_;
 };
 
-/// Reads the integer value of a scalar field for one replicate slot of a block.
-std::int64_t read_scalar_field(const BlockLayout& layout, const BlockResult& block, std::size_t f,
-                               std::uint32_t slot);
+/// Reads the integer value of element `element` of a field for one replicate slot of a block.
+std::int64_t read_integer_field(const BlockLayout& layout, const BlockResult& block, std::size_t f,
+                                std::uint32_t slot, std::size_t element = 0);
 
 }  // namespace sim

@@ -93,9 +93,12 @@ void OutputSchema::check() const {
   }
   for (const ObservableSpec& o : observables) {
     const FieldSpec& f = fields.at(field_index(o.field));
-    if (!f.dims.empty() || f.type == DType::f32 || f.type == DType::f64) {
-      throw std::logic_error("output schema: observable " + o.name + " must be an integer scalar");
+    if (o.element >= elements(f.dims) || f.type == DType::f32 || f.type == DType::f64) {
+      throw std::logic_error("output schema: observable " + o.name +
+                             " must be an element of an integer field");
     }
+    if (o.max_value < 0)
+      throw std::logic_error("output schema: observable " + o.name + " has a negative maximum");
   }
   for (const StaticArray& s : statics) {
     unique(s.path);

@@ -49,16 +49,20 @@ struct AccumulatorSpec {
   std::string denominator;
 };
 
-/// An integer per-replicate result that can be compared with an observation (the FIP count).
-/// The engine writes its distribution per point and P(value = observed) with its Monte Carlo
-/// standard error.
+/// An integer per-replicate result that can be compared with an observation (the FIP count, or
+/// one practice's outcome). For summarised observables the engine writes the distribution per
+/// point and P(value = observed) with its Monte Carlo standard error; every observable can enter
+/// the distance of a calibration.
 struct ObservableSpec {
-  std::string name;   // e.g. "fip_count"
-  std::string field;  // path of a FieldSpec with no trailing dimensions and an integer type
+  std::string name;         // e.g. "fip_count"
+  std::string field;        // path of a FieldSpec of an integer type
+  std::size_t element = 0;  // which element of the field (0 for a field with no trailing dims)
   std::int64_t max_value = 0;
   std::string description;
   /// What mean(value) / max_value means, for summaries of sweeps (e.g. "mean P(FIP)").
   std::string share_label;
+  /// Written to output files as a distribution (false for the many per-entity observables).
+  bool summarised = true;
 };
 
 /// A constant array of the scenario (practice names, list sizes), written once.

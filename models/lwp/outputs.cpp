@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <fmt/format.h>
+
 namespace lwp {
 namespace {
 
@@ -31,6 +33,70 @@ constexpr std::array<SeriesSpec, kSeriesCount> kSeries = {{
 
 std::vector<std::string> labels(const auto& names) {
   return {names.begin(), names.end()};
+}
+
+// The simulated staff survey (DESIGN §3.3; survey.cpp), declared after everything else so that
+// the other fields and accumulators keep their places.
+void add_survey(const Setup& setup, sim::OutputSchema& s) {
+  using sim::DType;
+  std::vector<std::string> surveyed, items;
+  std::vector<std::int64_t> sent, replied;
+  for (const Survey& survey : setup.surveys) {
+    surveyed.push_back(setup.phases[survey.phase].name);
+    sent.push_back(survey.sent);
+    replied.push_back(survey.replied);
+  }
+  for (std::size_t c = 0; c < kConstructs.size(); ++c) {
+    for (int k = 1; k <= kSurveyItemsPerConstruct[c]; ++k)
+      items.push_back(fmt::format("{}_{}", kConstructs[c], k));
+  }
+  s.dims.push_back(
+      {"survey", surveyed.size(), "simulated staff survey, at the end of the named phase", surveyed});
+  s.dims.push_back({"respondent",
+                    setup.survey_respondents(),
+                    "questionnaire sent in a survey (by practice in scenario order, then priority order)",
+                    {}});
+  s.dims.push_back({"item", items.size(), "NoMAD-style construct item of the questionnaire", items});
+
+  s.fields.push_back({"/survey/responses",
+                      DType::u8,
+                      {"survey", "respondent", "item"},
+                      "answer to each item on the 5-point scale (1..5); 0 = no questionnaire or no reply",
+                      "score (1-5)"});
+  s.fields.push_back({"/survey/respondent_practice",
+                      DType::i16,
+                      {"survey", "respondent"},
+                      "practice the questionnaire was sent to (index into /practices/name), -1 = none",
+                      "index"});
+  s.fields.push_back({"/survey/respondent_role",
+                      DType::u8,
+                      {"survey", "respondent"},
+                      "role of the recipient: 0 lead GP, 1 GP, 2 practice manager, 3 nurse, 4 admin, 5 CLP; "
+                      "255 = none",
+                      "code"});
+
+  s.accumulators.push_back(
+      {"/survey/answered_items",
+       {"survey", "outcome", "construct"},
+       "mean number of items answered per replicate by respondents in practices with each "
+       "final outcome",
+       "items",
+       0,
+       ""});
+  s.accumulators.push_back({"/survey/mean_score_by_outcome",
+                            {"survey", "outcome", "construct"},
+                            "mean item score of the respondents in practices with each final outcome",
+                            "score (1-5)",
+                            0,
+                            "/survey/answered_items"});
+
+  s.statics.push_back({"/evaluation/survey_sent",
+                       {"survey"},
+                       "questionnaires to send in each survey",
+                       "questionnaires",
+                       sent});
+  s.statics.push_back(
+      {"/evaluation/survey_replied", {"survey"}, "replies in each survey", "questionnaires", replied});
 }
 
 }  // namespace
@@ -200,8 +266,15 @@ sim::OutputSchema make_schema(const Setup& setup) {
                               ""});
   }
 
-  s.observables = {{"fip_count", "/results/fip_count", static_cast<std::int64_t>(setup.practice_count()),
-                    "number of fully integrated practices at the horizon", "mean P(FIP)"}};
+  s.observables = {{"fip_count", "/results/fip_count", 0, static_cast<std::int64_t>(setup.practice_count()),
+                    "number of fully integrated practices at the horizon", "mean P(FIP)", true}};
+  // Each practice's outcome can enter a calibration's distance too (observed in Chng 2021), but is
+  // not written as a distribution of its own.
+  for (std::size_t i = 0; i < setup.practice_count(); ++i) {
+    s.observables.push_back(
+        {"outcome." + setup.practices[i].name, "/results/fip", i, 1,
+         "1 if practice " + setup.practices[i].name + " is fully integrated at the horizon", "", false});
+  }
   s.statics = {
       {"/practices/name", {"practice"}, "practice name", "", names},
       {"/practices/list_size", {"practice"}, "registered patients", "patients", list_sizes},
@@ -217,6 +290,7 @@ sim::OutputSchema make_schema(const Setup& setup) {
        "week",
        phase_last},
   };
+  if (!setup.surveys.empty()) add_survey(setup, s);
   s.check();
   return s;
 }

@@ -24,8 +24,33 @@ std::vector<Phase> default_phases() {
   return {{"P1", 0, 13}, {"P2", 30, 52}, {"P3", 61, 69}, {"P4", 83, 104}};
 }
 
+// [evaluation.survey]: P2 = { sent = 44, replied = 38 }, one entry per surveyed phase. The
+// surveys are kept in phase order, whatever the order of the entries.
+void read_survey(const Value& table, Setup& setup) {
+  for (const auto& [name, entry] : table.entries()) {
+    const auto phase = std::find_if(setup.phases.begin(), setup.phases.end(),
+                                    [&](const Phase& p) { return p.name == name; });
+    if (phase == setup.phases.end()) entry.fail(fmt::format("no phase named '{}'", name));
+    if (!entry.is_table()) entry.fail("expected { sent = N, replied = M }");
+    entry.expect_keys({"sent", "replied"});
+    const Value& sent = entry.at("sent");
+    const Value& replied = entry.at("replied");
+    const std::int64_t n = sent.as_integer();
+    const std::int64_t m = replied.as_integer();
+    if (n < 0 || n > kMaxSurveySent) {
+      sent.fail(fmt::format("questionnaires sent must be between 0 and {}", kMaxSurveySent));
+    }
+    if (m < 0) replied.fail("replies cannot be negative");
+    if (m > n) replied.fail(fmt::format("more replies ({}) than questionnaires sent ({})", m, n));
+    setup.surveys.push_back({static_cast<std::size_t>(phase - setup.phases.begin()), phase->last_week,
+                             static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(m)});
+  }
+  std::sort(setup.surveys.begin(), setup.surveys.end(),
+            [](const Survey& a, const Survey& b) { return a.phase < b.phase; });
+}
+
 void read_evaluation(const Value& evaluation, Setup& setup) {
-  evaluation.expect_keys({"horizon_weeks", "phases", "final_phase"});
+  evaluation.expect_keys({"horizon_weeks", "phases", "final_phase", "survey"});
   if (const Value* h = evaluation.find("horizon_weeks")) {
     const std::int64_t weeks = h->as_integer();
     if (weeks < 1 || weeks > kMaxHorizonWeeks) {
@@ -56,6 +81,7 @@ void read_evaluation(const Value& evaluation, Setup& setup) {
     if (it == setup.phases.end()) f->fail(fmt::format("no phase named '{}'", f->as_string()));
     setup.final_phase = static_cast<std::size_t>(it - setup.phases.begin());
   }
+  if (const Value* survey = evaluation.find("survey")) read_survey(*survey, setup);
 }
 
 std::uint32_t locality_index(Setup& setup, const std::string& name) {
@@ -182,6 +208,8 @@ sim::Observation read_observation(const Value& document, const Setup& setup) {
     }
   }
   obs.values.emplace_back("fip_count", fips);
+  for (const auto& [name, outcome] : obs.labels)
+    obs.values.emplace_back("outcome." + name, outcome == "FIP" ? 1 : 0);
   return obs;
 }
 

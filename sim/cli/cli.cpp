@@ -36,7 +36,8 @@ int cli_error(const CLI::Error& e) {
   if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::RequiredError) &&
       message.find("subcommand") != std::string::npos) {
     message =
-        "a command is required: run, sweep, merge, validate, params, report or export (see lwsim --help)";
+        "a command is required: run, sweep, merge, calibrate, sensitivity, validate, params, report or "
+        "export (see lwsim --help)";
   }
   return report_error("command line: " + message, kExitBadInput);
 }
@@ -102,6 +103,28 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   CLI::App* report_cmd = app.add_subcommand("report", "Summarise an output file in plain text");
   report_cmd->add_option("file", report_file, "lwsim output file (HDF5)")->required();
 
+  CalibrateArgs calibrate;
+  calibrate.command_line = run.command_line;
+  CLI::App* calibrate_cmd = app.add_subcommand(
+      "calibrate", "Calibrate parameters to observed data by ABC-SMC (resumable after any generation)");
+  calibrate_cmd->add_option("file", calibrate.file, "calibration file (TOML)")->required();
+  calibrate_cmd->add_option("-o,--output", calibrate.output, "output HDF5 file")->required();
+  calibrate_cmd->add_flag("--resume", calibrate.resume,
+                          "continue from the last complete generation in the output");
+  calibrate_cmd->add_option("--threads", calibrate.threads, "worker threads (default: all cores)");
+  calibrate_cmd->add_flag("--quiet", calibrate.quiet, "no progress display");
+
+  SensitivityArgs sensitivity;
+  sensitivity.command_line = run.command_line;
+  CLI::App* sensitivity_cmd = app.add_subcommand(
+      "sensitivity",
+      "Global sensitivity analysis: Sobol indices or Morris elementary effects with bootstrap CIs");
+  sensitivity_cmd->add_option("file", sensitivity.file, "sensitivity file (TOML)")->required();
+  sensitivity_cmd->add_option("-o,--output", sensitivity.output, "output HDF5 file")->required();
+  sensitivity_cmd->add_option("--threads", sensitivity.threads, "worker threads (default: all cores)");
+  sensitivity_cmd->add_flag("--quiet", sensitivity.quiet, "no progress display");
+  sensitivity_cmd->add_flag("--overwrite", sensitivity.overwrite, "replace the output file if it exists");
+
   MergeArgs merge;
   merge.command_line = run.command_line;
   CLI::App* merge_cmd = app.add_subcommand(
@@ -129,8 +152,8 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
     for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->get_name() == word;
     if (!known) {
       return report_error(
-          fmt::format("command line: unknown command '{}'; the commands are run, sweep, merge, "
-                      "validate, params, report and export (see lwsim --help)",
+          fmt::format("command line: unknown command '{}'; the commands are run, sweep, merge, calibrate, "
+                      "sensitivity, validate, params, report and export (see lwsim --help)",
                       word),
           kExitBadInput);
     }
@@ -159,6 +182,8 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
     if (*validate_cmd) return on_root([&] { return validate_command(validate_file, registry, std::cout); });
     if (*params_cmd) return on_root([&] { return params_command(markdown, registry, std::cout); });
     if (*report_cmd) return on_root([&] { return report_command(report_file, registry, std::cout); });
+    if (*calibrate_cmd) return calibrate_command(calibrate, registry, std::cout, *session);
+    if (*sensitivity_cmd) return sensitivity_command(sensitivity, registry, std::cout, *session);
     if (*merge_cmd) return on_root([&] { return merge_command(merge, registry, std::cout); });
     if (*export_cmd) {
       return on_root(

@@ -37,6 +37,24 @@ struct SweepArgs {
   std::string command_line;
 };
 
+struct CalibrateArgs {
+  std::string file;
+  std::string output;
+  bool resume = false;
+  unsigned threads = 0;
+  bool quiet = false;
+  std::string command_line;
+};
+
+struct SensitivityArgs {
+  std::string file;
+  std::string output;
+  unsigned threads = 0;
+  bool quiet = false;
+  bool overwrite = false;
+  std::string command_line;
+};
+
 struct MergeArgs {
   std::vector<std::string> shards;
   std::string output;
@@ -56,6 +74,10 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
                 const mpi::Session& session);
 int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ostream& out,
                   const mpi::Session& session);
+int calibrate_command(const CalibrateArgs& args, const ModelRegistry& registry, std::ostream& out,
+                      const mpi::Session& session);
+int sensitivity_command(const SensitivityArgs& args, const ModelRegistry& registry, std::ostream& out,
+                        const mpi::Session& session);
 int merge_command(const MergeArgs& args, const ModelRegistry& registry, std::ostream& out);
 int export_command(const std::string& file, const std::string& directory, bool overwrite,
                    const ModelRegistry& registry, std::ostream& out);

@@ -42,7 +42,8 @@ int run_on_ranks(const mpi::Session& session, const Job& job, std::vector<std::u
   block = static_cast<std::uint32_t>(session.broadcast(std::int64_t{block}));
   if (session.rank() != 0 && !todo.empty()) {
     const BlockLayout layout(job.schema, block);
-    mpi::serve_as_worker(session, job, make_tasks(todo, job.replicates, block), layout, threads);
+    mpi::serve_as_worker(session, job, make_tasks(todo, job.replicates, block, job.key_offsets), layout,
+                         threads);
   }
   return static_cast<int>(broadcast_outcome(session, [&]() -> std::int64_t {
     RunStats stats;

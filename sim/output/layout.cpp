@@ -91,6 +91,7 @@ FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design, std
     sizes.emplace_back(d.name, static_cast<hsize_t>(d.size));
   }
   for (const ObservableSpec& o : schema.observables) {
+    if (!o.summarised) continue;
     layout.datasets.push_back({"/dims/" + o.name,
                                Role::scale,
                                DType::i64,
@@ -182,6 +183,7 @@ FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design, std
   }
   for (std::size_t o = 0; o < schema.observables.size(); ++o) {
     const ObservableSpec& spec = schema.observables[o];
+    if (!spec.summarised) continue;
     std::vector<std::string> dims = {"point", spec.name};
     layout.datasets.push_back(
         {distribution_path(spec),
@@ -198,7 +200,7 @@ FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design, std
   if (observed != nullptr) {
     for (const ObservableSpec& spec : schema.observables) {
       const std::int64_t* value = observed->find(spec.name);
-      if (value == nullptr) continue;
+      if (value == nullptr || !spec.summarised) continue;
       layout.datasets.push_back(
           {kObservedProbabilityPath,
            Role::summary,

@@ -59,11 +59,13 @@ void write_attributes(hid_t object, const Attributes& attributes, const std::str
 
 Handle create_dataset(hid_t file, const DatasetPlan& plan, Storage storage, const std::string& name) {
   h5::ensure_parent_groups(file, plan.path, name);
-  Handle space(check_id(H5Screate_simple(static_cast<int>(plan.shape.size()), plan.shape.data(), nullptr),
-                        name, "dataspace for " + plan.path));
+  Handle space(check_id(
+      plan.shape.empty() ? H5Screate(H5S_SCALAR)
+                         : H5Screate_simple(static_cast<int>(plan.shape.size()), plan.shape.data(), nullptr),
+      name, "dataspace for " + plan.path));
   Handle dcpl(check_id(H5Pcreate(H5P_DATASET_CREATE), name, "dataset properties"));
   const bool streamed = plan.role == Role::field || plan.role == Role::summary || plan.role == Role::status;
-  if (storage == Storage::compressed && plan.elements() > 0) {
+  if (storage == Storage::compressed && plan.elements() > 0 && !plan.shape.empty()) {
     const auto chunk = chunk_shape(plan);
     check_ok(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), name, "chunking");
     if (!plan.is_string) check_ok(H5Pset_shuffle(dcpl.get()), name, "shuffle filter");

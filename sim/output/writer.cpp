@@ -1,5 +1,6 @@
 #include "sim/output/writer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -17,7 +18,10 @@ std::size_t sums_base(const BlockLayout& layout) {
 }  // namespace
 
 PointSummary summarise(const OutputSchema& schema, const BlockLayout& layout, const PointSums& sums,
-                       const Observation* observed) {
+                       const Observation* observed, const std::vector<std::string>& only) {
+  const auto wanted = [&](const std::string& path) {
+    return only.empty() || std::find(only.begin(), only.end(), path) != only.end();
+  };
   PointSummary out;
   out.replicates = sums.replicates;
   const auto replicates = static_cast<double>(sums.replicates);
@@ -27,6 +31,7 @@ PointSummary summarise(const OutputSchema& schema, const BlockLayout& layout, co
   };
   for (std::size_t a = 0; a < schema.accumulators.size(); ++a) {
     const AccumulatorSpec& spec = schema.accumulators[a];
+    if (!wanted(spec.path)) continue;
     const std::size_t n = layout.accumulator_elements(a);
     const ExactSum* values = raw(layout.accumulator_offset(a));
     const double scale = layout.accumulator_scale(a);
@@ -49,11 +54,12 @@ PointSummary summarise(const OutputSchema& schema, const BlockLayout& layout, co
   }
   for (std::size_t o = 0; o < schema.observables.size(); ++o) {
     const ObservableSpec& spec = schema.observables[o];
+    if (!wanted(distribution_path(spec)) && !(observed != nullptr && spec.summarised)) continue;
     const std::size_t bins = layout.histogram_bins(o);
     const ExactSum* hist = raw(layout.histogram_offset(o));
     std::vector<double> distribution(bins);
     for (std::size_t v = 0; v < bins; ++v) distribution[v] = static_cast<double>(hist[v]) / replicates;
-    if (observed != nullptr && out.arrays.count(kObservedProbabilityPath) == 0) {
+    if (observed != nullptr && spec.summarised && out.arrays.count(kObservedProbabilityPath) == 0) {
       if (const std::int64_t* value = observed->find(spec.name)) {
         const double p = (*value >= 0 && static_cast<std::size_t>(*value) < bins)
                              ? distribution[static_cast<std::size_t>(*value)]
@@ -110,7 +116,7 @@ void ResultWriter::consume(const BlockResult& block) {
   for (std::size_t i = 0; i < n; ++i) point.sums[i] += sums[i];
   point.replicates += block.replicate_count;
   if (point.replicates == replicates_) {
-    const PointSummary summary = summarise(*schema_, layout, point, observed_);
+    const PointSummary summary = summarise(*schema_, layout, point, observed_, only_);
     if (file_ != nullptr) write_summary(*file_, *file_layout_, block.point, summary);
     if (on_point_) on_point_(block.point, summary);
     open_points_.erase(block.point);

@@ -29,8 +29,9 @@ struct PointSums {
 
 /// Turns a point's exact sums into its summaries: means and conditional means of accumulators,
 /// distributions of observables, and P(observable = observed) with its Monte Carlo error.
+/// With `only` non-empty, just the arrays it names are computed.
 PointSummary summarise(const OutputSchema& schema, const BlockLayout& layout, const PointSums& sums,
-                       const Observation* observed);
+                       const Observation* observed, const std::vector<std::string>& only = {});
 
 /// Writes a point's summaries to the file (the summary datasets of `file_layout`).
 void write_summary(ResultFile& file, const FileLayout& file_layout, std::uint32_t point,
@@ -50,6 +51,8 @@ class ResultWriter final : public BlockSink {
   void finish() override;
 
   [[nodiscard]] std::uint64_t points_completed() const noexcept { return points_completed_; }
+  /// Computes only these summaries (for callers that read a few and write no file).
+  void restrict_summaries(std::vector<std::string> paths) { only_ = std::move(paths); }
 
  private:
   void checkpoint();
@@ -65,6 +68,7 @@ class ResultWriter final : public BlockSink {
   std::chrono::steady_clock::time_point last_checkpoint_;
   std::unordered_map<std::uint32_t, PointSums> open_points_;
   std::vector<std::uint32_t> pending_status_;
+  std::vector<std::string> only_;
   std::uint64_t points_completed_ = 0;
 };
 

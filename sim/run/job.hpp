@@ -25,6 +25,9 @@ struct Job {
   std::size_t point_count = 1;
   std::uint64_t replicates = 0;
   std::uint32_t seed = 0;
+  /// Empty: common random numbers (replicate r of every point uses the streams of replicate r).
+  /// Otherwise one offset per point added to the replicate number of the stream key (ABC).
+  std::vector<std::uint32_t> key_offsets;
 
   [[nodiscard]] std::size_t points() const noexcept { return point_count; }
   /// The complete parameter values at point p (already validated when the design was built).

@@ -35,12 +35,13 @@ unsigned resolve_threads(unsigned requested) {
 }
 
 std::vector<Task> make_tasks(const std::vector<std::uint32_t>& points, std::uint64_t replicates,
-                             std::uint32_t block) {
+                             std::uint32_t block, const std::vector<std::uint32_t>& key_offsets) {
   std::vector<Task> tasks;
   for (std::uint32_t p : points) {
+    const std::uint32_t offset = key_offsets.empty() ? 0U : key_offsets.at(p);
     for (std::uint64_t begin = 0; begin < replicates; begin += block) {
       const auto count = static_cast<std::uint32_t>(std::min<std::uint64_t>(block, replicates - begin));
-      tasks.push_back({p, static_cast<std::uint32_t>(begin), count});
+      tasks.push_back({p, static_cast<std::uint32_t>(begin), count, offset});
     }
   }
   return tasks;
@@ -64,9 +65,10 @@ void run_block(const Simulation& simulation, const BlockLayout& layout, const Ta
   block.reset(layout, task.point, task.replicate_begin, task.replicate_count);
   for (std::uint32_t slot = 0; slot < task.replicate_count; ++slot) {
     const ReplicateOutput out(layout, block, slot);
-    simulation.run_replicate(StreamKey{seed, task.replicate_begin + slot}, out, workspace);
+    simulation.run_replicate(StreamKey{seed, task.key_offset + task.replicate_begin + slot}, out, workspace);
     for (std::size_t o = 0; o < layout.observable_count(); ++o) {
-      const std::int64_t value = read_scalar_field(layout, block, layout.observable_field(o), slot);
+      const std::int64_t value =
+          read_integer_field(layout, block, layout.observable_field(o), slot, layout.observable_element(o));
       const auto bins = static_cast<std::int64_t>(layout.histogram_bins(o));
       const std::int64_t bin = std::clamp<std::int64_t>(value, 0, bins - 1);
       auto* hist = reinterpret_cast<std::int64_t*>(block.data() + layout.histogram_offset(o));
@@ -149,7 +151,7 @@ RunStats run_job(const Job& job, const std::vector<std::uint32_t>& points, Block
       options.block > 0 ? options.block
                         : choose_block_size(job.schema, job.replicates, points.size(), threads);
   const BlockLayout layout(job.schema, block_size);
-  const std::vector<Task> tasks = make_tasks(points, job.replicates, block_size);
+  const std::vector<Task> tasks = make_tasks(points, job.replicates, block_size, job.key_offsets);
 
   // Buffers circulate between a free pool and the writer's queue; at most `capacity` exist.
   const std::size_t capacity =

@@ -30,11 +30,15 @@ struct Task {
   std::uint32_t point = 0;
   std::uint32_t replicate_begin = 0;
   std::uint32_t replicate_count = 0;
+  std::uint32_t key_offset = 0;  // added to the replicate number in the random-stream key
 };
 
-/// Splits the given points into blocks of at most `block` replicates, in point order.
+/// Splits the given points into blocks of at most `block` replicates, in point order. With
+/// `key_offsets` (one per point of the job), replicate r of point p draws from the streams of
+/// replicate key_offsets[p] + r: independent draws per point, as ABC needs, instead of the
+/// common random numbers of a sweep.
 std::vector<Task> make_tasks(const std::vector<std::uint32_t>& points, std::uint64_t replicates,
-                             std::uint32_t block);
+                             std::uint32_t block, const std::vector<std::uint32_t>& key_offsets = {});
 
 /// A block size that gives every thread several blocks and keeps a block's buffer small.
 std::uint32_t choose_block_size(const OutputSchema& schema, std::uint64_t replicates, std::size_t points,

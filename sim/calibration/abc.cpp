@@ -1,0 +1,284 @@
+#include "sim/calibration/abc.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "sim/random.hpp"
+#include "sim/rng.hpp"
+
+namespace sim::calibration {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+// Proposal streams have a key of their own (replicate word 0xFFFFFFFE), never a replicate's.
+constexpr std::uint32_t kProposalKey = 0xFFFFFFFEU;
+
+double log_sum_exp(const std::vector<double>& terms) {
+  const double top = *std::max_element(terms.begin(), terms.end());
+  if (!std::isfinite(top)) return top;
+  double sum = 0.0;
+  for (double t : terms) sum += std::exp(t - top);
+  return top + std::log(sum);
+}
+
+/// Lower-triangular Cholesky factor of a symmetric positive definite matrix (row-major d x d);
+/// a tiny ridge keeps degenerate populations (a parameter at one value) factorable.
+std::vector<double> cholesky(std::vector<double> a, std::size_t d) {
+  for (std::size_t i = 0; i < d; ++i) a[i * d + i] += 1e-12 * std::max(1.0, std::fabs(a[i * d + i]));
+  std::vector<double> l(d * d, 0.0);
+  for (std::size_t i = 0; i < d; ++i) {
+    for (std::size_t j = 0; j <= i; ++j) {
+      double s = a[i * d + j];
+      for (std::size_t k = 0; k < j; ++k) s -= l[i * d + k] * l[j * d + k];
+      if (i == j) {
+        l[i * d + i] = std::sqrt(std::max(s, 1e-300));
+      } else {
+        l[i * d + j] = s / l[j * d + j];
+      }
+    }
+  }
+  return l;
+}
+
+/// log N(x; mean, L L^T) given the Cholesky factor L.
+double log_mvn(const std::vector<double>& x, const std::vector<double>& mean, const std::vector<double>& l,
+               double log_det_half, std::size_t d, std::vector<double>& scratch) {
+  // Solve L z = x - mean.
+  for (std::size_t i = 0; i < d; ++i) {
+    double s = x[i] - mean[i];
+    for (std::size_t k = 0; k < i; ++k) s -= l[i * d + k] * scratch[k];
+    scratch[i] = s / l[i * d + i];
+  }
+  double q = 0.0;
+  for (std::size_t i = 0; i < d; ++i) q += scratch[i] * scratch[i];
+  return -0.5 * q - log_det_half - 0.5 * static_cast<double>(d) * 1.8378770664093453;
+}
+
+}  // namespace
+
+double Generation::acceptance_rate() const {
+  return attempts > 0 ? static_cast<double>(particles.size()) / static_cast<double>(attempts) : 0.0;
+}
+
+double Generation::effective_sample_size() const {
+  double sum_sq = 0.0;
+  for (double w : weights) sum_sq += w * w;
+  return sum_sq > 0.0 ? 1.0 / sum_sq : 0.0;
+}
+
+double weighted_quantile(const std::vector<double>& values, const std::vector<double>& weights, double q) {
+  std::vector<std::size_t> order(values.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+  const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+  double cumulative = 0.0;
+  for (std::size_t i : order) {
+    cumulative += weights[i];
+    if (cumulative >= q * total - 1e-12 * total) return values[i];
+  }
+  return values[order.back()];
+}
+
+AbcSmc::AbcSmc(std::vector<Prior> priors, std::vector<DistanceTerm> terms, AbcSettings settings)
+    : priors_(std::move(priors)), terms_(std::move(terms)), settings_(settings) {
+  if (settings_.batch == 0) settings_.batch = std::max<std::size_t>(settings_.particles, 256);
+}
+
+double AbcSmc::distance(const std::vector<double>& means) const {
+  double d = 0.0;
+  for (const DistanceTerm& t : terms_) d += t.weight * std::fabs(means.at(t.index) - t.observed);
+  return d;
+}
+
+double AbcSmc::next_tolerance(const AbcState& state) const {
+  if (state.generations.empty()) return kInf;
+  const Generation& last = state.generations.back();
+  std::vector<double> sorted = last.distances;
+  std::sort(sorted.begin(), sorted.end());
+  const auto k =
+      static_cast<std::size_t>(std::floor(settings_.quantile * static_cast<double>(sorted.size() - 1)));
+  double next = sorted[k];
+  if (next >= last.tolerance) {
+    // With discrete distances the quantile can equal the last tolerance; take the largest
+    // distance below it instead, so tolerances keep shrinking.
+    const auto below = std::lower_bound(sorted.begin(), sorted.end(), last.tolerance);
+    next = below == sorted.begin() ? last.tolerance : *(below - 1);
+  }
+  return std::max(settings_.min_tolerance, next);
+}
+
+std::string AbcSmc::stop_reason(const AbcState& state) const {
+  if (state.generations.empty()) return {};
+  const Generation& last = state.generations.back();
+  if (state.generations.size() >= settings_.max_generations) {
+    return fmt::format("reached the maximum of {} generations", settings_.max_generations);
+  }
+  if (last.tolerance <= settings_.min_tolerance) {
+    return fmt::format("reached the minimum tolerance {}", settings_.min_tolerance);
+  }
+  if (state.generations.size() > 1 && next_tolerance(state) >= last.tolerance) {
+    return fmt::format(
+        "the tolerance cannot shrink below {} (every distance of the last generation equals it)",
+        last.tolerance);
+  }
+  if (state.generations.size() > 1 && last.acceptance_rate() < settings_.min_acceptance) {
+    return fmt::format("the acceptance rate {:.4f} fell below the floor {}", last.acceptance_rate(),
+                       settings_.min_acceptance);
+  }
+  return {};
+}
+
+void AbcSmc::run_generation(AbcState& state, const Evaluator& evaluate,
+                            const std::function<void(std::size_t, std::uint64_t)>& progress) const {
+  const std::size_t d = priors_.size();
+  const std::size_t n = settings_.particles;
+  const bool first = state.generations.empty();
+  Generation next;
+  next.tolerance = next_tolerance(state);
+  next.first_attempt = state.next_attempt;
+
+  // The proposal kernel: a multivariate normal on the internal scale with covariance
+  // kernel_scale x the previous population's weighted covariance (Beaumont et al. 2009).
+  std::vector<std::vector<double>> previous_internal;
+  std::vector<double> previous_weights;
+  std::vector<double> cumulative;
+  std::vector<double> chol;
+  double log_det_half = 0.0;
+  if (!first) {
+    const Generation& last = state.generations.back();
+    previous_weights = last.weights;
+    for (const auto& p : last.particles) {
+      std::vector<double> internal(d);
+      for (std::size_t k = 0; k < d; ++k) internal[k] = priors_[k].to_internal(p[k]);
+      previous_internal.push_back(std::move(internal));
+    }
+    std::vector<double> mean(d, 0.0);
+    for (std::size_t i = 0; i < previous_internal.size(); ++i) {
+      for (std::size_t k = 0; k < d; ++k) mean[k] += previous_weights[i] * previous_internal[i][k];
+    }
+    std::vector<double> cov(d * d, 0.0);
+    for (std::size_t i = 0; i < previous_internal.size(); ++i) {
+      for (std::size_t a = 0; a < d; ++a) {
+        for (std::size_t b = 0; b < d; ++b) {
+          cov[a * d + b] +=
+              previous_weights[i] * (previous_internal[i][a] - mean[a]) * (previous_internal[i][b] - mean[b]);
+        }
+      }
+    }
+    for (double& c : cov) c *= settings_.kernel_scale;
+    chol = cholesky(cov, d);
+    for (std::size_t k = 0; k < d; ++k) log_det_half += std::log(chol[k * d + k]);
+    cumulative.assign(previous_weights.size(), 0.0);
+    std::partial_sum(previous_weights.begin(), previous_weights.end(), cumulative.begin());
+  }
+
+  const auto propose = [&](std::uint64_t attempt) {
+    Stream s({settings_.seed, kProposalKey},
+             {static_cast<std::uint32_t>(attempt), static_cast<std::uint32_t>(attempt >> 32), 1U});
+    std::vector<double> value(d);
+    if (first) {
+      for (std::size_t k = 0; k < d; ++k) value[k] = priors_[k].sample(s);
+    } else {
+      const double u = random::uniform(s) * cumulative.back();
+      const std::size_t j = static_cast<std::size_t>(std::min<std::ptrdiff_t>(
+          std::lower_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin(),
+          static_cast<std::ptrdiff_t>(cumulative.size()) - 1));
+      std::vector<double> z(d);
+      for (std::size_t k = 0; k < d; ++k) z[k] = random::normal(s);
+      for (std::size_t a = 0; a < d; ++a) {
+        double x = previous_internal[j][a];
+        for (std::size_t b = 0; b <= a; ++b) x += chol[a * d + b] * z[b];
+        value[a] = priors_[a].to_value(x);
+      }
+    }
+    for (std::size_t k = 0; k < d; ++k) {
+      if (priors_[k].integer) value[k] = std::round(value[k]);
+    }
+    return value;
+  };
+
+  std::uint64_t next_attempt = state.next_attempt;  // committed to the state only on success
+  while (next.particles.size() < n) {
+    const std::size_t batch = first ? n : settings_.batch;
+    if (next_attempt + batch > settings_.max_attempts) {
+      throw AbcLimitReached(
+          fmt::format("generation {} could not reach tolerance {:.6g}: {} of {} particles accepted after {} "
+                      "proposals, and the "
+                      "calibration's limit is {} proposals in all (max_attempts)",
+                      state.generations.size(), next.tolerance, next.particles.size(), n, next.attempts,
+                      settings_.max_attempts));
+    }
+    const std::uint64_t key_limit =
+        (std::uint64_t{1} << 32) / std::max<std::uint64_t>(settings_.replicates, 1);
+    if (next_attempt + batch > key_limit) {
+      throw AbcLimitReached(
+          "the calibration ran out of random-stream numbers (proposals x replicates >= 2^32)");
+    }
+    std::vector<std::vector<double>> proposals;
+    std::vector<std::uint64_t> numbers;
+    std::vector<std::uint32_t> offsets;
+    std::vector<bool> valid(batch, false);
+    for (std::size_t i = 0; i < batch; ++i) {
+      const std::uint64_t attempt = next_attempt + i;
+      std::vector<double> value = propose(attempt);
+      bool inside = true;
+      for (std::size_t k = 0; k < d; ++k) inside = inside && priors_[k].in_support(value[k]);
+      valid[i] = inside;
+      if (!inside) continue;
+      proposals.push_back(std::move(value));
+      numbers.push_back(attempt);
+      offsets.push_back(static_cast<std::uint32_t>(attempt * settings_.replicates));
+    }
+    const std::vector<std::vector<double>> means =
+        proposals.empty() ? std::vector<std::vector<double>>{} : evaluate(proposals, offsets);
+    std::size_t v = 0;
+    for (std::size_t i = 0; i < batch && next.particles.size() < n; ++i) {
+      ++next.attempts;
+      if (!valid[i]) continue;
+      ++next.simulated;
+      const double dist = distance(means[v]);
+      if (first || dist <= next.tolerance) {
+        next.particles.push_back(proposals[v]);
+        next.distances.push_back(dist);
+      }
+      ++v;
+    }
+    next_attempt += batch;
+    if (progress) progress(next.particles.size(), next.attempts);
+  }
+
+  // Weights: prior density over the mixture of proposal densities (uniform in generation 0).
+  next.weights.assign(n, 1.0 / static_cast<double>(n));
+  if (!first) {
+    std::vector<double> log_weights(n);
+    std::vector<double> internal(d), scratch(d), terms(previous_internal.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      double log_prior = 0.0;
+      for (std::size_t k = 0; k < d; ++k) {
+        internal[k] = priors_[k].to_internal(next.particles[i][k]);
+        log_prior += priors_[k].log_density(internal[k]);
+      }
+      for (std::size_t j = 0; j < previous_internal.size(); ++j) {
+        terms[j] = std::log(previous_weights[j]) +
+                   log_mvn(internal, previous_internal[j], chol, log_det_half, d, scratch);
+      }
+      log_weights[i] = log_prior - log_sum_exp(terms);
+    }
+    const double top = *std::max_element(log_weights.begin(), log_weights.end());
+    double total = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      next.weights[i] = std::exp(log_weights[i] - top);
+      total += next.weights[i];
+    }
+    for (double& w : next.weights) w /= total;
+  }
+  state.generations.push_back(std::move(next));
+  state.next_attempt = next_attempt;
+}
+
+}  // namespace sim::calibration

@@ -1,0 +1,175 @@
+#include "sim/calibration/calibration_file.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "sim/error.hpp"
+
+namespace sim::calibration {
+
+using config::Value;
+
+bool is_calibration_document(const config::Value& root) {
+  return root.is_table() && root.find("abc") != nullptr;
+}
+
+namespace {
+
+std::uint64_t positive_integer(const Value& v, std::uint64_t max) {
+  const std::int64_t n = v.as_integer();
+  if (n < 1 || static_cast<std::uint64_t>(n) > max) v.fail(fmt::format("must be between 1 and {}", max));
+  return static_cast<std::uint64_t>(n);
+}
+
+double number_in(const Value& v, double lo, double hi, bool open_low = false) {
+  const double x = v.as_real();
+  if (!std::isfinite(x) || x < lo || x > hi || (open_low && x <= lo)) {
+    v.fail(fmt::format("must be {} {} and at most {}", open_low ? "above" : "at least", lo, hi));
+  }
+  return x;
+}
+
+void read_settings(const Value& abc, AbcSettings& s, const Scenario& scenario) {
+  abc.expect_keys({"particles", "replicates", "seed", "generations", "min_tolerance", "quantile",
+                   "min_acceptance", "max_attempts", "kernel_scale", "predictive_replicates", "batch"});
+  s.seed = scenario.seed;
+  if (const auto* v = abc.find("particles")) s.particles = positive_integer(*v, 1'000'000);
+  if (s.particles < 2) abc.at("particles").fail("at least 2 particles are needed");
+  if (const auto* v = abc.find("replicates")) s.replicates = positive_integer(*v, 100'000);
+  if (const auto* v = abc.find("seed"))
+    s.seed = checked_seed(v->as_integer(), v->file(), v->line(), v->path());
+  if (const auto* v = abc.find("generations")) s.max_generations = positive_integer(*v, 1000);
+  if (const auto* v = abc.find("min_tolerance")) s.min_tolerance = number_in(*v, 0.0, 1e300);
+  if (const auto* v = abc.find("quantile")) s.quantile = number_in(*v, 0.0, 1.0, true);
+  if (const auto* v = abc.find("min_acceptance")) s.min_acceptance = number_in(*v, 0.0, 1.0);
+  if (const auto* v = abc.find("max_attempts")) s.max_attempts = positive_integer(*v, std::uint64_t{1} << 40);
+  if (const auto* v = abc.find("kernel_scale")) s.kernel_scale = number_in(*v, 0.0, 100.0, true);
+  if (const auto* v = abc.find("predictive_replicates"))
+    s.predictive_replicates = positive_integer(*v, 1'000'000);
+  if (const auto* v = abc.find("batch")) s.batch = positive_integer(*v, 10'000'000);
+}
+
+}  // namespace
+
+CalibrationFile load_calibration(const std::string& path, const ModelRegistry& registry) {
+  const Document doc = read_document(path, registry);
+  const Value& root = doc.root;
+  root.expect_keys({"title", "question", "description", "base", "observed", "abc", "distance", "priors"});
+  CalibrationFile out;
+  out.file = path;
+  if (const auto* t = root.find("title")) out.title = t->as_string();
+  if (const auto* q = root.find("question")) out.question = q->as_string();
+  if (const auto* d = root.find("description")) (void)d->as_string();
+  const Value& base = root.at("base");
+  const std::string base_path = resolve_relative(path, base.as_string());
+  try {
+    out.scenario = load_scenario(base_path, registry);
+  } catch (const InputError& e) {
+    if (e.line() == 0 && e.key().empty())
+      base.fail(fmt::format("cannot read base scenario {}: {}", base_path, e.detail()));
+    throw;
+  }
+  if (const auto* observed = root.find("observed")) {
+    const std::string observed_path = resolve_relative(path, observed->as_string());
+    Document obs;
+    try {
+      obs = read_document(observed_path, registry);
+    } catch (const InputError& e) {
+      if (e.line() == 0 && e.key().empty()) {
+        observed->fail(fmt::format("cannot read observed data {}: {}", observed_path, e.detail()));
+      }
+      throw;
+    }
+    Observation observation = out.scenario.model->read_observation(obs.root, *out.scenario.setup);
+    observation.file = observed_path;
+    observation.text = obs.text;
+    out.scenario.observation = std::move(observation);
+  }
+  if (out.title.empty()) out.title = out.scenario.title;
+  if (!out.scenario.observation) {
+    root.fail(
+        "no observed data to calibrate against: give `observed = \"...\"` here or run.observed in the base "
+        "scenario");
+  }
+  read_settings(root.at("abc"), out.settings, out.scenario);
+
+  // The distance: weights of observables, by name or by a prefix ending in '*'.
+  const OutputSchema schema = out.scenario.model->schema(*out.scenario.setup);
+  const Observation& observation = *out.scenario.observation;
+  std::vector<std::pair<std::string, double>> weights = {{schema.observables.front().name, 1.0}};
+  if (const auto* distance = root.find("distance")) {
+    weights.clear();
+    for (const auto& [key, value] : distance->entries()) {
+      const double w = number_in(value, 0.0, 1e12);
+      std::vector<std::size_t> matches;
+      const bool wildcard = !key.empty() && key.back() == '*';
+      for (std::size_t o = 0; o < schema.observables.size(); ++o) {
+        const std::string& name = schema.observables[o].name;
+        if (wildcard ? name.rfind(key.substr(0, key.size() - 1), 0) == 0 : name == key) matches.push_back(o);
+      }
+      if (matches.empty()) {
+        std::string known;
+        for (const auto& o : schema.observables) known += (known.empty() ? "" : ", ") + o.name;
+        value.fail(fmt::format("no observable named '{}' (the model's observables: {})", key, known));
+      }
+      for (std::size_t o : matches) {
+        const std::string& name = schema.observables[o].name;
+        if (observation.find(name) == nullptr) {
+          value.fail(fmt::format("the observed data give no value for '{}'", name));
+        }
+        // A wildcard's weight is shared among the observables it matches.
+        weights.emplace_back(name, w / static_cast<double>(matches.size()));
+      }
+    }
+    if (weights.empty()) distance->fail("the distance has no terms");
+  }
+  for (const auto& [name, w] : weights) {
+    if (w == 0.0) continue;
+    std::size_t index = 0;
+    while (schema.observables[index].name != name) ++index;
+    const std::int64_t* observed = observation.find(name);
+    if (observed == nullptr) {
+      throw InputError(path, 0, "distance", fmt::format("the observed data give no value for '{}'", name));
+    }
+    out.terms.push_back({name, index, w, static_cast<double>(*observed)});
+  }
+  if (out.terms.empty()) throw InputError(path, 0, "distance", "every weight of the distance is 0");
+  out.priors = read_priors(root.at("priors"), out.scenario.params().table());
+
+  // Every prior's whole support must satisfy the model's constraints at its ends.
+  for (const Prior& prior : out.priors) {
+    for (double value : {prior.min, prior.max}) {
+      ParamValues values = out.scenario.params();
+      values.set(prior.index, prior.integer ? std::round(value) : value, {path, 0});
+      try {
+        out.scenario.model->check(*out.scenario.setup, values);
+      } catch (const InputError& e) {
+        throw InputError(path, 0, "priors." + prior.parameter,
+                         fmt::format("at the end {} of its prior's support: {}", value, e.detail()));
+      }
+    }
+  }
+  return out;
+}
+
+std::string CalibrationFile::resolved_text() const {
+  std::string out = fmt::format(
+      "# resolved calibration\ntitle = \"{}\"\n[abc]\nparticles = {}\nreplicates = {}\nseed = "
+      "{}\ngenerations = {}\n"
+      "min_tolerance = {}\nquantile = {}\nmin_acceptance = {}\nmax_attempts = {}\nkernel_scale = {}\n"
+      "predictive_replicates = {}\nbatch = {}\n[distance]\n",
+      title, settings.particles, settings.replicates, settings.seed, settings.max_generations,
+      settings.min_tolerance, settings.quantile, settings.min_acceptance, settings.max_attempts,
+      settings.kernel_scale, settings.predictive_replicates, settings.batch);
+  for (const DistanceTerm& t : terms)
+    out += fmt::format("\"{}\" = {}  # observed {}\n", t.observable, t.weight, t.observed);
+  out += "[priors]\n";
+  for (const Prior& p : priors) out += fmt::format("\"{}\" = \"{}\"\n", p.parameter, p.describe());
+  out += "\n# resolved base scenario\n" + scenario.resolved_toml();
+  if (scenario.observation) out += "\n# observed data\n" + scenario.observation->text;
+  return out;
+}
+
+}  // namespace sim::calibration

@@ -1,0 +1,34 @@
+#pragma once
+// Calibration files (ABC-SMC): a base scenario, observed data, priors on parameters by their table
+// names, the distance, and the algorithm's settings. Validated like scenarios: every error names
+// file, line and key.
+
+#include <string>
+#include <vector>
+
+#include "sim/calibration/abc.hpp"
+#include "sim/calibration/priors.hpp"
+#include "sim/registry.hpp"
+#include "sim/scenario.hpp"
+
+namespace sim::calibration {
+
+struct CalibrationFile {
+  std::string file;
+  std::string title;
+  std::string question;
+  Scenario scenario;  // the base scenario, with the observed data to calibrate against
+  std::vector<Prior> priors;
+  std::vector<DistanceTerm> terms;
+  AbcSettings settings;
+
+  /// The resolved calibration as text (for provenance and to check resumes).
+  [[nodiscard]] std::string resolved_text() const;
+};
+
+CalibrationFile load_calibration(const std::string& path, const ModelRegistry& registry);
+
+/// True when the TOML document is a calibration file (it has an [abc] table).
+bool is_calibration_document(const config::Value& root);
+
+}  // namespace sim::calibration

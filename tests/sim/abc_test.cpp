@@ -1,0 +1,244 @@
+// Claims about ABC-SMC calibration (sim/calibration): on a problem with a known posterior it
+// recovers the posterior; its results do not depend on the number of threads; it resumes after any
+// generation; priors and calibration files are validated; a calibration that cannot reach its
+// tolerance stops with an error after saving what it has.
+
+#include "sim/calibration/abc.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <hdf5.h>
+
+#include "sim/calibration/calibration_file.hpp"
+#include "sim/cli/commands.hpp"
+#include "sim/error.hpp"
+#include "sim/mpi/session.hpp"
+#include "sim/output/result_file.hpp"
+#include "tests/support/test_support.hpp"
+#include "tests/support/toy_models.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+
+std::string dir() {
+  return lwsim_test::temporary_path("abc");
+}
+
+std::string write(const std::string& name, const std::string& text) {
+  fs::create_directories(dir());
+  const std::string path = (fs::path(dir()) / name).string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+// A binomial experiment: n = 20 trials, k = 6 observed successes.
+void write_binomial_base() {
+  write("binomial.toml",
+        "model = \"binomial\"\n[run]\nseed = 3\nobserved = \"k.toml\"\n[binomial]\ntrials = 20\n");
+  write("k.toml", "source = \"a test\"\nk = 6\n");
+}
+
+std::string calibration(const std::string& name, const std::string& abc, const std::string& priors) {
+  write_binomial_base();
+  return write(name, "base = \"binomial.toml\"\n[abc]\n" + abc + "\n[priors]\n" + priors + "\n");
+}
+
+sim::mpi::Session& session() {
+  static int argc = 1;
+  static char name[] = "lwsim";
+  static char* args[] = {name, nullptr};
+  static char** argv = args;
+  static sim::mpi::Session s(argc, argv);
+  return s;
+}
+
+int calibrate(const std::string& file, const std::string& out, bool resume = false, unsigned threads = 2) {
+  sim::cli::CalibrateArgs args;
+  args.file = file;
+  args.output = out;
+  args.resume = resume;
+  args.threads = threads;
+  args.quiet = true;
+  std::ostringstream text;
+  return sim::cli::calibrate_command(args, lwsim_test::toy_registry(), text, session());
+}
+
+std::vector<double> read(const std::string& file, const std::string& path) {
+  const auto f = sim::output::ResultFile::open(file, false);
+  return f.read_doubles(path);
+}
+
+// The regularised incomplete beta function by Simpson's rule on the density (a, b >= 1).
+double beta_cdf(double x, double a, double b) {
+  const int steps = 20000;
+  const double log_norm = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b);
+  const auto pdf = [&](double t) {
+    if (t <= 0.0 || t >= 1.0) return 0.0;
+    return std::exp(log_norm + (a - 1) * std::log(t) + (b - 1) * std::log1p(-t));
+  };
+  const double h = x / steps;
+  double s = pdf(0) + pdf(x);
+  for (int i = 1; i < steps; ++i) s += pdf(i * h) * (i % 2 == 1 ? 4.0 : 2.0);
+  return s * h / 3.0;
+}
+
+}  // namespace
+
+TEST_CASE("ABC-SMC recovers the Beta posterior of a binomial proportion") {
+  // Uniform prior on p, k = 6 of n = 20, exact matching at the last tolerance: the posterior is
+  // Beta(7, 15) (mean 7/22, variance 7*15 / (22^2 * 23)).
+  const std::string file =
+      calibration("beta.toml",
+                  "particles = 2000\nreplicates = 1\nseed = 11\ngenerations = 8\nmin_tolerance = 0\n"
+                  "quantile = 0.5\npredictive_replicates = 20",
+                  "\"binomial.p\" = { distribution = \"uniform\", min = 0.0, max = 1.0 }");
+  const std::string out = (fs::path(dir()) / "beta.h5").string();
+  REQUIRE(calibrate(file, out) == 0);
+  const auto particles = read(out, "/posterior/particles");
+  const auto weights = read(out, "/posterior/weights");
+  const auto tolerance = read(out, "/abc/tolerance");
+  REQUIRE(tolerance.back() == 0.0);
+  double mean = 0.0, sum_sq = 0.0;
+  for (std::size_t i = 0; i < particles.size(); ++i) {
+    mean += weights[i] * particles[i];
+    sum_sq += weights[i] * weights[i];
+  }
+  double var = 0.0;
+  for (std::size_t i = 0; i < particles.size(); ++i)
+    var += weights[i] * (particles[i] - mean) * (particles[i] - mean);
+  const double ess = 1.0 / sum_sq;
+  const double true_mean = 7.0 / 22.0;
+  const double true_var = 7.0 * 15.0 / (22.0 * 22.0 * 23.0);
+  INFO("mean " << mean << " variance " << var << " ESS " << ess);
+  // The weighted mean has standard error sd / sqrt(ESS); five of them.
+  CHECK(std::fabs(mean - true_mean) < 5.0 * std::sqrt(true_var / ess));
+  // The variance estimate: relative standard error about sqrt(2 / ESS) for a near-normal shape.
+  CHECK(std::fabs(var / true_var - 1.0) < 5.0 * std::sqrt(2.0 / ess));
+  // Weighted empirical CDF against the Beta CDF: a Kolmogorov–Smirnov distance below 1.63 /
+  // sqrt(ESS) (the 1% critical value).
+  std::vector<std::size_t> order(particles.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return particles[a] < particles[b]; });
+  double cdf = 0.0, ks = 0.0;
+  for (std::size_t i : order) {
+    const double exact = beta_cdf(particles[i], 7.0, 15.0);
+    ks = std::max(ks, std::fabs(cdf - exact));
+    cdf += weights[i];
+    ks = std::max(ks, std::fabs(cdf - exact));
+  }
+  INFO("KS distance " << ks);
+  CHECK(ks < 1.63 / std::sqrt(ess));
+}
+
+TEST_CASE("an ABC-SMC calibration's results do not depend on the number of threads") {
+  const std::string file = calibration(
+      "threads.toml", "particles = 300\nseed = 5\ngenerations = 3\nquantile = 0.5\npredictive_replicates = 5",
+      "\"binomial.p\" = { distribution = \"beta\", a = 2, b = 2 }");
+  const std::string one = (fs::path(dir()) / "one.h5").string();
+  const std::string two = (fs::path(dir()) / "two.h5").string();
+  REQUIRE(calibrate(file, one, false, 1) == 0);
+  REQUIRE(calibrate(file, two, false, 3) == 0);
+  for (const char* path : {"/abc/particles", "/abc/weights", "/abc/distances", "/abc/tolerance",
+                           "/posterior_predictive/k_distribution"}) {
+    INFO(path);
+    const auto a = read(one, path);
+    const auto b = read(two, path);
+    REQUIRE(a.size() == b.size());
+    CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+  }
+}
+
+TEST_CASE("a calibration that cannot reach its tolerance stops with an error after saving what it has") {
+  // k = 6 needs p near 0.3; a prior on [0.9, 1] almost never gives 6 successes of 20.
+  const std::string file = calibration(
+      "stuck.toml", "particles = 100\nseed = 2\ngenerations = 5\nquantile = 0.5\nmax_attempts = 3000",
+      "\"binomial.p\" = { distribution = \"uniform\", min = 0.9, max = 1.0 }");
+  const std::string out = (fs::path(dir()) / "stuck.h5").string();
+  try {
+    (void)calibrate(file, out);
+    FAIL("the calibration did not stop");
+  } catch (const std::runtime_error& e) {
+    INFO(e.what());
+    CHECK(std::string(e.what()).find("could not reach tolerance") != std::string::npos);
+    CHECK(std::string(e.what()).find("saved in") != std::string::npos);
+  }
+  const auto f = sim::output::ResultFile::open(out, false);
+  CHECK(f.attribute_string("status") == "stopped");
+  CHECK(f.attribute_int("generations") >= 1);
+  CHECK(f.read_doubles("/abc/tolerance").size() == static_cast<std::size_t>(f.attribute_int("generations")));
+}
+
+TEST_CASE("improper priors and bad calibration files are refused with file, line and key") {
+  struct Case {
+    const char* what;
+    std::string abc;
+    std::string priors;
+    const char* key;
+    const char* message;
+  };
+  const std::vector<Case> cases = {
+      {"unknown parameter", "", "\"binomial.q\" = { distribution = \"uniform\", min = 0, max = 1 }",
+       "binomial.q", "unknown parameter"},
+      {"min >= max", "", "\"binomial.p\" = { distribution = \"uniform\", min = 0.5, max = 0.5 }", "max",
+       "improper prior"},
+      {"negative scale", "", "\"binomial.p\" = { distribution = \"normal\", mean = 0.5, sd = -1 }", "sd",
+       "must be positive"},
+      {"beta shape", "", "\"binomial.p\" = { distribution = \"beta\", a = 0, b = 2 }", "a",
+       "must be positive"},
+      {"unknown distribution", "", "\"binomial.p\" = { distribution = \"cauchy\" }", "distribution",
+       "distribution must be"},
+      {"support outside the table", "", "\"binomial.p\" = { distribution = \"uniform\", min = 0, max = 2 }",
+       "max", "outside the allowed range"},
+      {"log-uniform at 0", "", "\"binomial.p\" = { distribution = \"log-uniform\", min = 0, max = 1 }", "min",
+       "min > 0"},
+      {"unknown setting", "particle = 10",
+       "\"binomial.p\" = { distribution = \"uniform\", min = 0, max = 1 }", "abc.particle", "unknown key"},
+  };
+  for (const Case& c : cases) {
+    SECTION(c.what) {
+      const std::string file = calibration("bad.toml", c.abc, c.priors);
+      try {
+        (void)sim::calibration::load_calibration(file, lwsim_test::toy_registry());
+        FAIL("accepted");
+      } catch (const sim::InputError& e) {
+        INFO(e.what());
+        CHECK(e.file() == file);
+        CHECK(e.line() > 0);
+        CHECK(e.key().find(c.key) != std::string::npos);
+        CHECK(std::string(e.what()).find(c.message) != std::string::npos);
+      }
+    }
+  }
+}
+
+TEST_CASE("an observed count larger than the number of practices is refused") {
+  const std::string scenario =
+      write("seven.toml", "[run]\nobserved = \"eight.toml\"\n[[practice]]\nname = \"A\"\nlist_size = 3000\n");
+  write("eight.toml", "source = \"x\"\nfip = 2\n");
+  try {
+    (void)sim::load_scenario(scenario, lwsim_test::registry());
+    FAIL("accepted");
+  } catch (const sim::InputError& e) {
+    CHECK(e.key() == "fip");
+    CHECK(std::string(e.what()).find("impossible with 1 practices") != std::string::npos);
+  }
+}
+
+TEST_CASE("weighted quantiles and the effective sample size are those of the weights") {
+  CHECK(sim::calibration::weighted_quantile({3, 1, 2}, {1, 1, 1}, 0.5) == 2.0);
+  CHECK(sim::calibration::weighted_quantile({3, 1, 2}, {0, 0, 1}, 0.5) == 2.0);
+  CHECK(sim::calibration::weighted_quantile({3, 1, 2}, {10, 1, 1}, 0.5) == 3.0);
+  sim::calibration::Generation g;
+  g.weights = {0.25, 0.25, 0.25, 0.25};
+  CHECK(g.effective_sample_size() == Approx(4.0));
+  g.weights = {1.0, 0.0};
+  CHECK(g.effective_sample_size() == Approx(1.0));
+}
