@@ -14,10 +14,17 @@ As a module:
 """
 
 import argparse
+import math
+import os
+import re
 import sys
+import tomllib
 
-import h5py
-import numpy as np
+# Files being written by lwsim hold HDF5's lock; reading them must not wait for it (docs/output.md).
+os.environ.setdefault("HDF5_USE_FILE_LOCKING", "FALSE")
+
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
 
 
 class Results:
@@ -94,6 +101,167 @@ class Results:
     def timeseries(self, name, point=0):
         """A weekly series [week, practice] (mean over replicates)."""
         return self.file["/timeseries/" + name][point]
+
+
+# Any lwsim file (run, sweep, calibration, sensitivity) ------------------------------------------
+# Used by analysis/plots.py and analysis/report.py, which decide what to show by the root
+# attribute `kind`.
+
+KINDS = ("run", "sweep", "calibration", "sensitivity")
+
+
+class NotAnOutputFile(Exception):
+    """The path does not exist, is not an HDF5 file, or is an HDF5 file that lwsim did not write."""
+
+
+def open_output(path):
+    """Opens an lwsim output file read-only: returns (h5py.File, kind), kind one of KINDS.
+
+    Raises NotAnOutputFile, with a one-line message naming the path, for a missing file, a file
+    that is not HDF5, and an HDF5 file without lwsim's root attributes (`lwsim_version`, `kind`).
+    """
+    if not os.path.exists(path):
+        raise NotAnOutputFile(f"{path}: no such file")
+    if os.path.isdir(path):
+        raise NotAnOutputFile(f"{path}: is a directory, not an lwsim output file")
+    if not h5py.is_hdf5(path):
+        raise NotAnOutputFile(f"{path}: not an HDF5 file (lwsim writes HDF5 output files)")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        raise NotAnOutputFile(f"{path}: cannot be opened as HDF5: {str(e).splitlines()[0]}") from e
+    kind = text_attr(f, "kind")
+    if "lwsim_version" not in f.attrs or kind not in KINDS:
+        f.close()
+        what = f"its root attribute kind is {kind!r}" if kind else "it has no lwsim root attributes"
+        raise NotAnOutputFile(f"{path}: not an lwsim output file ({what})")
+    return f, kind
+
+
+def text_attr(obj, name, default=""):
+    """An attribute as str (h5py may return bytes for fixed-length strings), or `default`."""
+    if name not in obj.attrs:
+        return default
+    value = obj.attrs[name]
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def int_attr(obj, name, default=None):
+    """An integer attribute as int, or `default`."""
+    if name not in obj.attrs:
+        return default
+    return int(obj.attrs[name])
+
+
+def dim_labels(dataset):
+    """The names of a dataset's dimensions (its HDF5 dimension scales), e.g. ['point', 'week']."""
+    return [d.label for d in dataset.dims]
+
+
+def scale_values(dataset, axis):
+    """The values of the dimension scale on `axis`: a list of str for categorical dimensions
+    (practice, phase, parameter, ...), a numpy array for numbered ones, range() without a scale."""
+    dim = dataset.dims[axis]
+    if len(dim) == 0:
+        return np.arange(dataset.shape[axis])
+    scale = dim[0]
+    if h5py.check_string_dtype(scale.dtype) is not None:
+        return list(scale.asstr()[()])
+    return scale[()]
+
+
+def string_values(path_or_dataset, f=None):
+    """A string dataset as a list of str."""
+    dataset = f[path_or_dataset] if f is not None else path_or_dataset
+    return list(dataset.asstr()[()])
+
+
+def parse_toml(text):
+    """A TOML text as a dict, or {} when it is empty or not valid TOML."""
+    try:
+        return tomllib.loads(text or "")
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
+def resolved_settings(f, attribute):
+    """The settings of a sweep, calibration or sensitivity analysis from its resolved root
+    attribute (`sweep`, `calibration`, `sensitivity`), as a dict.
+
+    The attribute holds the analysis's own tables followed by '# resolved base scenario' and the
+    base scenario; only the first part is parsed (the two together are not one TOML document).
+    """
+    text = text_attr(f, attribute)
+    head = text.split("\n# resolved base scenario", 1)[0]
+    return parse_toml(head)
+
+
+def observed_data(f):
+    """The observed-data file (root attribute `observed`) as a dict, {} without observed data."""
+    return parse_toml(text_attr(f, "observed"))
+
+
+_OBSERVED_IN_DESCRIPTION = re.compile(r"P\((\w+) = (-?\d+)\)")
+
+
+def observed_count(f, path="/summary/p_observed"):
+    """The observed FIP count, as an int, or None without observed data: read from the
+    description of `path` ('P(fip_count = 3), the observed value ...'), else from `fip = N` in the
+    observed-data text."""
+    if path in f:
+        match = _OBSERVED_IN_DESCRIPTION.search(text_attr(f[path], "description"))
+        if match:
+            return int(match.group(2))
+    observed = observed_data(f)
+    if isinstance(observed.get("fip"), int):
+        return observed["fip"]
+    match = re.search(r"^\s*fip\s*=\s*(\d+)", text_attr(f, "observed"), flags=re.M)
+    return int(match.group(1)) if match else None
+
+
+def observed_outcomes(f):
+    """{practice name: "FIP" or "PIP"} from the observed-data file's [outcome] table, or {}."""
+    outcome = observed_data(f).get("outcome", {})
+    return {str(k): str(v) for k, v in outcome.items()} if isinstance(outcome, dict) else {}
+
+
+def design_parameters(f):
+    """The swept (or analysed) parameters, in the order of the design's axes."""
+    names = [n for n in text_attr(f, "design_parameters").splitlines() if n.strip()]
+    if not names and "design" in f:
+        names = list(f["design"].keys())
+    return names
+
+
+def completed_points(f):
+    """Boolean mask of the design points whose results are complete (all True without status)."""
+    if "/status/completed" not in f:
+        return None
+    return f["/status/completed"][()].astype(bool)
+
+
+def wilson_interval(p, n, z=1.959963984540054):
+    """Wilson score interval (95% by default) of binomial proportions `p` observed in `n` trials:
+    (lower, upper), arrays shaped like `p`."""
+    p = np.asarray(p, dtype=float)
+    if not n or n <= 0:
+        return np.full_like(p, np.nan), np.full_like(p, np.nan)
+    denominator = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * np.sqrt(np.clip(p * (1 - p), 0, None) / n + z * z / (4 * n * n)) / denominator
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+def weighted_quantile(values, weights, q):
+    """The q-quantile of `values` with importance `weights` (the lower weighted quantile)."""
+    values = np.asarray(values, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    if cumulative[-1] <= 0 or not math.isfinite(cumulative[-1]):
+        return math.nan
+    index = int(np.searchsorted(cumulative, q * cumulative[-1]))
+    return float(values[order][min(index, len(values) - 1)])
 
 
 def _label(value):

@@ -193,6 +193,7 @@ void initialise_replicate(ReplicateState& state, const Setup& setup, const Param
     locality = Locality{};
     locality.organisations = static_cast<int>(params.community_organisations);
   }
+  reset_survey(state, setup);
 }
 
 }  // namespace lwp

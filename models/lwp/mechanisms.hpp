@@ -86,4 +86,22 @@ void score_week(Practice& practice, const Parameters& params, const Setup& setup
 /// FIP when normalised in at least classification.final_share of the final window's weeks.
 bool classify_integration(const Practice& practice, const Parameters& params, const Setup& setup);
 
+// ---- survey.cpp: the simulated staff survey (virtual evaluation, DESIGN §3.3)
+/// People who can be sent a questionnaire: the staff, and the CLP when in post.
+int survey_capacity(const Practice& practice) noexcept;
+/// Writes a practice's possible recipients in priority order into `slots` (staff slots, or
+/// kClpSurveySlot): lead GP, practice manager, CLP (if in post), the first nurse, the first
+/// admin, then the other staff in slot order. Returns survey_capacity(practice);
+/// `slots` needs kMaxStaff + 1 places.
+int survey_recipients(const Practice& practice, std::span<std::int16_t> slots);
+/// One answer on the 5-point scale: 1 + the number of cut points 0.2, 0.4, 0.6, 0.8 strictly
+/// below latent + noise (so always 1..5).
+std::uint8_t survey_answer(double latent, double noise) noexcept;
+/// Empties every survey of the replicate (sized once: no allocation after the first replicate).
+void reset_survey(ReplicateState& state, const Setup& setup);
+/// Survey number `index` of setup.surveys, at the end of its phase's last week: questionnaires
+/// sent, exactly min(replied, sent) replies drawn, respondents' answers from the current state.
+void conduct_survey(ReplicateState& state, const Setup& setup, const Parameters& params, const Draws& draws,
+                    std::size_t index);
+
 }  // namespace lwp

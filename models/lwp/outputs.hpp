@@ -71,6 +71,14 @@ enum Series : std::size_t {
   kSeriesCount
 };
 
+/// The simulated staff survey's fields and accumulators come after all the others, and exist only
+/// when the scenario has a survey ([evaluation.survey]).
+inline constexpr std::size_t kSurveyResponses = kFieldCount;
+inline constexpr std::size_t kSurveyRespondentPractice = kFieldCount + 1;
+inline constexpr std::size_t kSurveyRespondentRole = kFieldCount + 2;
+inline constexpr std::size_t kSurveyAnsweredItems = static_cast<std::size_t>(kFirstTimeseries) + kSeriesCount;
+inline constexpr std::size_t kSurveyScoreByOutcome = kSurveyAnsweredItems + 1;
+
 /// Labels of the small dimensions.
 inline constexpr std::array<const char*, 4> kConstructs = {"coherence", "cognitive_participation",
                                                            "collective_action", "reflexive_monitoring"};

@@ -14,6 +14,7 @@ std::unique_ptr<sim::Workspace> LwpSimulation::make_workspace() const {
   ws->state.localities.resize(setup_->localities.size());
   ws->members.reserve(setup_->practice_count());
   ws->order.reserve(setup_->practice_count());
+  reset_survey(ws->state, *setup_);
   return ws;
 }
 
@@ -27,6 +28,10 @@ void LwpSimulation::simulate(sim::StreamKey key, LwpWorkspace& ws, const sim::Re
   initialise_replicate(ws.state, *setup_, params_, draws);
   for (int week = 0; week < setup_->weeks(); ++week) {
     run_week(ws, draws, week);
+    // The virtual evaluation observes the state at the end of a surveyed phase's last week.
+    for (std::size_t s = 0; s < setup_->surveys.size(); ++s) {
+      if (setup_->surveys[s].week == week) conduct_survey(ws.state, *setup_, params_, draws, s);
+    }
     if (out != nullptr) record_week(ws, *out, week);
   }
   if (out != nullptr) record_replicate(ws, *out);
@@ -181,6 +186,38 @@ void LwpSimulation::record_replicate(const LwpWorkspace& ws, const sim::Replicat
   }
   out.field<std::int32_t>(kFipCount)[0] = fip_count;
   out.accumulator(kMeanFipCount).add_count(0, fip_count);
+  if (!setup_->surveys.empty()) record_survey(ws, out);
+}
+
+void LwpSimulation::record_survey(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const {
+  const std::size_t respondents = setup_->survey_respondents();
+  const std::size_t items = kSurveyItems;
+  const std::size_t constructs = kConstructs.size();
+  auto* responses = out.field<std::uint8_t>(kSurveyResponses);
+  auto* practice_of = out.field<std::int16_t>(kSurveyRespondentPractice);
+  auto* role_of = out.field<std::uint8_t>(kSurveyRespondentRole);
+  const sim::Accumulator scores = out.accumulator(kSurveyScoreByOutcome);
+  const sim::Accumulator answered = out.accumulator(kSurveyAnsweredItems);
+  for (std::size_t s = 0; s < setup_->surveys.size(); ++s) {
+    for (std::size_t r = 0; r < respondents; ++r) {
+      const std::size_t cell = s * respondents + r;
+      const SurveyRecipient& recipient = ws.state.survey[cell];
+      practice_of[cell] = static_cast<std::int16_t>(recipient.practice);
+      role_of[cell] = recipient.role;
+      std::copy(recipient.answers.begin(), recipient.answers.end(), responses + cell * items);
+      if (!recipient.replied) continue;
+      // Respondents are grouped by their practice's outcome at the horizon, as the evaluation
+      // compared FIPs with PIPs.
+      const Practice& practice = ws.state.practices[static_cast<std::size_t>(recipient.practice)];
+      const std::size_t outcome = classify_integration(practice, params_, *setup_) ? 0 : 1;
+      for (std::size_t item = 0; item < items; ++item) {
+        const std::size_t slot =
+            (s * kOutcomes.size() + outcome) * constructs + survey_construct(static_cast<int>(item));
+        scores.add_count(slot, recipient.answers[item]);
+        answered.add_count(slot, 1);
+      }
+    }
+  }
 }
 
 }  // namespace lwp

@@ -43,6 +43,7 @@ class LwpSimulation final : public sim::Simulation {
   void run_week(LwpWorkspace& ws, const Draws& draws, int week) const;
   void record_week(const LwpWorkspace& ws, const sim::ReplicateOutput& out, int week) const;
   void record_replicate(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const;
+  void record_survey(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const;
 
   std::shared_ptr<const Setup> setup_;
   Parameters params_;

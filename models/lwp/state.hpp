@@ -143,11 +143,45 @@ struct Locality {
   std::array<std::uint32_t, kMaxOrganisations> clients{};  // linked patients held by each
 };
 
+// ---- The simulated staff survey (DESIGN §3.3; survey.cpp)
+
+/// NoMAD-style questionnaire: 20 construct items on a 5-point scale, items 0-3 coherence, 4-7
+/// cognitive participation, 8-14 collective action, 15-19 reflexive monitoring.
+inline constexpr int kSurveyItems = 20;
+inline constexpr std::array<int, 4> kSurveyItemsPerConstruct = {4, 4, 7, 5};
+/// The construct (0 C, 1 CP, 2 CA, 3 RM) that item `item` asks about.
+constexpr std::size_t survey_construct(int item) noexcept {
+  std::size_t construct = 0;
+  for (int first = kSurveyItemsPerConstruct[0]; item >= first; first += kSurveyItemsPerConstruct[construct])
+    ++construct;
+  return construct;
+}
+static_assert(survey_construct(3) == 0 && survey_construct(4) == 1 && survey_construct(14) == 2 &&
+              survey_construct(15) == 3 && survey_construct(kSurveyItems - 1) == 3);
+
+/// Role codes of survey recipients: the staff roles (Role's values), then the CLP; none = 255.
+inline constexpr std::uint8_t kClpRoleCode = kRoleCount;
+inline constexpr std::uint8_t kNoRoleCode = 255;
+/// The CLP's "slot" among survey recipients (staff slots are 0 .. kMaxStaff - 1).
+inline constexpr int kClpSurveySlot = kMaxStaff;
+
+/// One questionnaire of a survey: who it was sent to and, if they replied, their answers.
+struct SurveyRecipient {
+  std::int32_t practice = -1;  // -1: no questionnaire in this place
+  std::int16_t slot = -1;      // staff slot, or kClpSurveySlot
+  std::uint8_t role = kNoRoleCode;
+  bool replied = false;
+  std::array<std::uint8_t, kSurveyItems> answers{};  // 1..5 when replied, else 0
+};
+
 /// Everything one replicate needs, reused across replicates by a thread.
 struct ReplicateState {
   std::vector<Practice> practices;
   std::vector<Locality> localities;
   std::vector<std::uint32_t> training_pool;  // scratch for the training draw
+  /// [survey][questionnaire]: Setup::surveys.size() x Setup::survey_respondents() recipients.
+  std::vector<SurveyRecipient> survey;
+  std::vector<std::uint32_t> survey_pool;  // scratch for the draw of who replies
 };
 
 }  // namespace lwp

@@ -32,6 +32,10 @@ enum class Purpose : std::uint32_t {
   linking,
   organisation_turnover,
   appraisal,
+  // Observation (added last, so that every stream above keeps its number): the simulated staff
+  // survey; time = the surveyed phase's index; sub 0 = who replies (entity kReplicateEntity),
+  // sub 1 + slot = one person's item noise (entity = practice, slot kClpSurveySlot for the CLP).
+  survey,
 };
 
 inline constexpr std::uint32_t kInitTime = 0xFFFFFFFFU;

@@ -13,6 +13,7 @@
 #include <fmt/ostream.h>
 
 #include "models/lwp/outputs.hpp"
+#include "models/lwp/state.hpp"
 
 namespace lwp {
 namespace {
@@ -27,6 +28,42 @@ std::string bar(double p, double scale) {
 std::string percent(double x) {
   if (std::isnan(x)) return "  n/a";
   return fmt::format("{:4.0f}%", 100.0 * x);
+}
+
+std::string score_pair(double fip, double pip) {
+  const auto one = [](double x) { return std::isnan(x) ? std::string("n/a") : fmt::format("{:.2f}", x); };
+  return fmt::format("{} / {}", one(fip), one(pip));
+}
+
+// The simulated staff survey beside the real one (Chng 2021 surveyed staff at P2 and P4): mean
+// item score per construct of respondents in FIPs and in PIPs.
+void describe_survey(const Setup& setup, const sim::PointSummary& summary, std::ostream& os) {
+  if (setup.surveys.empty() || summary.arrays.count("/survey/mean_score_by_outcome") == 0) return;
+  const std::vector<double>& scores = summary.at("/survey/mean_score_by_outcome");
+  const std::vector<double>& answered = summary.at("/survey/answered_items");
+  const std::size_t constructs = kConstructs.size();
+  fmt::print(os, "\nSimulated staff survey (NoMAD-style, 1-5): mean item score, FIP / PIP respondents\n");
+  fmt::print(os, "  {:<14} {:>5} {:>8}  {:>13}  {:>13}  {:>13}  {:>13}\n", "survey", "sent", "replied", "C",
+             "CP", "CA", "RM");
+  for (std::size_t s = 0; s < setup.surveys.size(); ++s) {
+    const Survey& survey = setup.surveys[s];
+    std::string row = fmt::format("  {:<14} {:>5} {:>8}",
+                                  fmt::format("{} week {}", setup.phases[survey.phase].name, survey.week),
+                                  survey.sent, survey.replied);
+    for (std::size_t c = 0; c < constructs; ++c) {
+      const std::size_t fip = (s * 2 + 0) * constructs + c;
+      const std::size_t pip = (s * 2 + 1) * constructs + c;
+      row += fmt::format("  {:>13}", score_pair(scores[fip], scores[pip]));
+    }
+    fmt::print(os, "{}\n", row);
+    // Replies per replicate, from the coherence items answered (4 per respondent).
+    const double replies =
+        (answered[(s * 2) * constructs] + answered[(s * 2 + 1) * constructs]) / kSurveyItemsPerConstruct[0];
+    if (replies + 1e-9 < survey.replied) {
+      fmt::print(os, "  {:<14} only {:.1f} replies per replicate: the practices have too few staff\n", "",
+                 replies);
+    }
+  }
 }
 
 }  // namespace
@@ -152,6 +189,8 @@ void describe_point(const Setup& setup, const sim::PointSummary& summary, const 
     if (contacts[c] >= 0.005) line += fmt::format(" {}:{:.0f}%", c, 100.0 * contacts[c]);
   }
   fmt::print(os, "{}\n", line);
+
+  describe_survey(setup, summary, os);
 
   const std::vector<double>& departures = summary.at("/summary/clp_departures");
   const std::vector<double>& vacancy = summary.at("/summary/vacancy_weeks");
