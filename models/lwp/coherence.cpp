@@ -33,7 +33,8 @@ void leadership_meeting(Practice& practice, const Parameters& params, const Week
   manager_e += c * (mean_e - manager_e);
   // ...and the CLP's explanation raises them, the more so the more skilled the CLP.
   if (clp.in_post) {
-    const double gain = params.leadership_clp_explanation * clp.skill;
+    // A CLP shared by several practices is present at each for its share of the week.
+    const double gain = params.leadership_clp_explanation * clp.skill * practice.clp_presence;
     lead_u += gain * (1.0 - lead_u);
     manager_u += gain * (1.0 - manager_u);
   }

@@ -50,7 +50,8 @@ void referrals(Practice& practice, const Parameters& params, const WeekContext& 
 void allocate_clp_hours(Practice& practice, const Parameters& params) {
   practice.hours = {0.0, 0.0, 0.0};
   if (!practice.clp.in_post) return;
-  const double total = params.clp_hours_per_week;
+  // A CLP shared by several practices gives each its share of the week.
+  const double total = params.clp_hours_per_week * practice.clp_presence;
   const double demand = active_patients(practice.clp) * params.patient_support_hours;
   const double core_engagement =
       0.5 * (practice.staff.engagement[kLeadGpSlot] + practice.staff.engagement[kPracticeManagerSlot]);
@@ -147,7 +148,10 @@ void practice_development(Practice& practice, const Parameters& params) {
 void community_networking(Practice& practice, const Parameters& params) {
   Clp& clp = practice.clp;
   if (!clp.in_post) return;
-  const double gain = params.clp_networking_gain * practice.hours[kNetworking] / params.clp_hours_per_week;
+  // Ties are the CLP's own: a shared CLP's networking for each practice counts at the share of
+  // the week that practice has.
+  const double gain = params.clp_networking_gain * practice.hours[kNetworking] /
+                      (params.clp_hours_per_week * practice.clp_presence);
   for (std::size_t o = 0; o < static_cast<std::size_t>(clp.organisations); ++o) {
     clp.ties[o] =
         std::clamp(clp.ties[o] + gain * (1.0 - clp.ties[o]) - params.clp_tie_decay * clp.ties[o], 0.0, 1.0);

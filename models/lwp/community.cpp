@@ -17,7 +17,7 @@ namespace lwp {
 void resolve_locality(Locality& locality, std::span<Practice* const> members, const Parameters& params,
                       const Draws& draws, std::uint32_t locality_index, int week,
                       std::vector<std::uint64_t>& order) {
-  const auto places = static_cast<std::uint32_t>(std::floor(params.community_capacity));
+  const std::uint32_t places = locality.capacity;
   const double leave = 1.0 / params.community_engagement_weeks;
   sim::Stream s = draws.stream(locality_entity(locality_index), static_cast<std::uint32_t>(week),
                                Purpose::organisation_turnover);
@@ -28,6 +28,7 @@ void resolve_locality(Locality& locality, std::span<Practice* const> members, co
     const std::uint32_t free = locality.clients[o] < places ? places - locality.clients[o] : 0;
     const std::uint32_t accepted = std::min(requested, free);
     locality.clients[o] += accepted;
+    if (accepted < requested) ++locality.saturated_weeks;
     if (accepted == requested) {
       for (Practice* p : members) p->accepted_by_organisation[o] = p->requests_by_organisation[o];
       continue;
@@ -63,6 +64,7 @@ void apply_links(Practice& practice, const Parameters& params) {
   for (int r = 0; r < practice.pending_links; ++r) {
     const LinkRequest request = practice.link_requests[static_cast<std::size_t>(r)];
     const std::size_t contacts = request.contacts;
+    ++practice.totals.link_requests;
     if (remaining[request.organisation] > 0) {
       --remaining[request.organisation];
       ++practice.links_this_week;
@@ -70,8 +72,10 @@ void apply_links(Practice& practice, const Parameters& params) {
       ++practice.totals.closed_by_contacts[contacts];
     } else if (static_cast<int>(contacts) < max_contacts) {
       // Refused for want of capacity: the patient stays on the caseload and waits.
+      ++practice.totals.refused;
       ++practice.clp.caseload[contacts];
     } else {
+      ++practice.totals.refused;
       ++practice.totals.closed_by_contacts[contacts];
     }
   }

@@ -27,7 +27,7 @@ int weeks_until(sim::Stream& stream, double hazard) {
 
 // Continuity of CLP support (Chng 2021): a departing CLP takes their community links with them
 // (Skivington 2018), staff lose momentum, and the caseload is closed.
-void clp_departure(Practice& practice, const Parameters& params, const WeekContext& ctx) {
+void clp_departure(Practice& practice, const Parameters& params, const WeekContext& ctx, double open_share) {
   Clp& clp = practice.clp;
   clp.in_post = false;
   ++practice.totals.clp_departures;
@@ -37,9 +37,10 @@ void clp_departure(Practice& practice, const Parameters& params, const WeekConte
   for (std::size_t i = 0; i < static_cast<std::size_t>(practice.staff.count); ++i) {
     practice.staff.engagement[i] *= 1.0 - params.clp_momentum_shock;
   }
-  sim::Stream vacancy = ctx.draws.stream(ctx.practice, clp.occupant, Purpose::clp_vacancy);
-  clp.vacancy_end_week =
-      ctx.week + static_cast<int>(sim::random::geometric_weeks(vacancy, params.clp_vacancy_mean_weeks));
+  // The labour market: a vacancy opened when many posts are open takes longer to fill.
+  sim::Stream vacancy = ctx.draws.stream(clp.entity, clp.occupant, Purpose::clp_vacancy);
+  const double mean = params.clp_vacancy_mean_weeks * (1.0 + params.labour_congestion * open_share);
+  clp.vacancy_end_week = ctx.week + static_cast<int>(sim::random::geometric_weeks(vacancy, mean));
   clp.leave_week = kNever;
 }
 
@@ -48,29 +49,43 @@ void clp_departure(Practice& practice, const Parameters& params, const WeekConte
 void clp_replacement(Practice& practice, const Parameters& params, const WeekContext& ctx) {
   Clp& clp = practice.clp;
   clp.in_post = true;
-  ++clp.occupant;
   clp.start_week = ctx.week;
   clp.skill = params.clp_skill_initial;
   clp.understanding = params.clp_understanding_initial;
-  for (std::size_t o = 0; o < static_cast<std::size_t>(clp.organisations); ++o) {
-    clp.ties[o] = params.clp_handover_fraction * clp.departed_ties[o];
+  if (clp.hired) {
+    ++clp.occupant;
+    for (std::size_t o = 0; o < static_cast<std::size_t>(clp.organisations); ++o) {
+      clp.ties[o] = params.clp_handover_fraction * clp.departed_ties[o];
+    }
+  } else {
+    // The first CLP of a later rollout wave arrives with the ties of a new CLP at week 0.
+    clp.hired = true;
+    initial_clp_ties(clp, params, ctx.draws);
   }
   clp.departed_ties.fill(0.0);
   clp.vacancy_end_week = kNever;
-  sim::Stream leave = ctx.draws.stream(ctx.practice, clp.occupant, Purpose::clp_departure);
-  const int tenure = weeks_until(leave, params.clp_departure_hazard);
-  clp.leave_week = tenure == kNever ? kNever : ctx.week + tenure;
+  sim::Stream leave = ctx.draws.stream(clp.entity, clp.occupant, Purpose::clp_departure);
+  clp.leave_week = clp_leave_week(leave, params, ctx.week);
 }
 
-void clp_events(Practice& practice, const Parameters& params, const WeekContext& ctx) {
+void clp_events(Practice& practice, const Parameters& params, const WeekContext& ctx, double open_share) {
   Clp& clp = practice.clp;
-  if (clp.in_post && ctx.week >= clp.leave_week) clp_departure(practice, params, ctx);
+  if (ctx.week < practice.programme_start) return;  // not yet in the programme (a later wave)
+  if (!clp.hired && ctx.week == practice.programme_start) {
+    // The post opens: the first CLP is recruited, as slowly as the labour market allows.
+    sim::Stream recruit = ctx.draws.stream(clp.entity, 0, Purpose::clp_recruitment);
+    const double mean =
+        params.programme_recruitment_mean_weeks * (1.0 + params.labour_congestion * open_share);
+    clp.vacancy_end_week = ctx.week + static_cast<int>(sim::random::geometric_weeks(recruit, mean));
+  }
+  if (clp.in_post && ctx.week >= clp.leave_week) clp_departure(practice, params, ctx, open_share);
   if (!clp.in_post && ctx.week >= clp.vacancy_end_week) clp_replacement(practice, params, ctx);
   if (clp.in_post) {
     clp.skill = clp_skill(params, ctx.week - clp.start_week);
     ++practice.totals.clp_weeks_in_post;
   } else {
     ++practice.totals.vacancy_weeks;
+    practice.totals.vacancy_clp_weeks += practice.clp_presence;
   }
 }
 
@@ -88,7 +103,8 @@ void staff_turnover(Practice& practice, const Parameters& params, const WeekCont
       ++practice.totals.leadership_changes;
       hazard = params.turnover_lead_gp_hazard;
       practice.gp_buy_in = draw_gp_buy_in(
-          params, ctx.draws.stream(ctx.practice, staff.occupant[i], Purpose::context, kBuyInDraw));
+          params, ctx.draws.stream(ctx.practice, staff.occupant[i], Purpose::context, kBuyInDraw),
+          practice.gp_buy_in_mean);
     } else if (staff.role[i] == Role::practice_manager) {
       ++practice.totals.leadership_changes;
       hazard = params.turnover_practice_manager_hazard;

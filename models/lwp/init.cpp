@@ -109,28 +109,59 @@ void initialise_team(Practice& practice, const Parameters& params, const Draws& 
   }
 }
 
-void initialise_clp(Practice& practice, const Parameters& params, const Draws& draws, std::uint32_t index) {
+void initialise_clp(Practice& practice, const Parameters& params, const Draws& draws,
+                    const Locality& locality) {
   Clp& clp = practice.clp;
+  const std::uint32_t entity = clp.entity;
   clp = Clp{};
+  clp.entity = entity;
+  clp.organisations = locality.organisations;
+  if (practice.programme_start > 0) {
+    // A later rollout wave: no CLP until the post opens and is filled (clp_events).
+    clp.vacancy_end_week = kNever;
+    return;
+  }
   clp.in_post = true;
+  clp.hired = true;
   clp.occupant = 0;
   clp.start_week = -static_cast<int>(std::lround(params.clp_tenure_at_start_weeks));
   clp.skill = clp_skill(params, params.clp_tenure_at_start_weeks);
   clp.understanding = params.clp_understanding_initial;
-  sim::Stream leave = draws.stream(index, 0, Purpose::clp_departure);
+  sim::Stream leave = draws.stream(entity, 0, Purpose::clp_departure);
   // Memoryless: the remaining time in post at week 0 has the same law as a whole tenure.
-  clp.leave_week = weeks_until(leave, params.clp_departure_hazard);
-  clp.organisations = static_cast<int>(params.community_organisations);
-  sim::Stream ties = draws.stream(index, kInitTime, Purpose::clp_ties);
-  for (std::size_t o = 0; o < static_cast<std::size_t>(clp.organisations); ++o) {
-    clp.ties[o] = clamp01(params.clp_initial_tie_strength * (0.5 + sim::random::uniform(ties)));
-  }
+  clp.leave_week = clp_leave_week(leave, params, 0);
+  initial_clp_ties(clp, params, draws);
+}
+
+/// List size of a synthetic practice: log-normal with the locality's mean and standard deviation,
+/// clamped to its range.
+int draw_list_size(const LocalitySpec& spec, sim::Stream s) {
+  if (spec.list_size_sd <= 0.0)
+    return std::clamp(static_cast<int>(std::lround(spec.list_size_mean)), spec.list_size_min,
+                      spec.list_size_max);
+  const double cv2 = spec.list_size_sd * spec.list_size_sd / (spec.list_size_mean * spec.list_size_mean);
+  const double sigma2 = std::log1p(cv2);
+  const double mu = std::log(spec.list_size_mean) - 0.5 * sigma2;
+  const double x = std::exp(mu + std::sqrt(sigma2) * sim::random::normal(s));
+  return static_cast<int>(std::clamp(std::lround(x), static_cast<long>(spec.list_size_min),
+                                     static_cast<long>(spec.list_size_max)));
 }
 
 }  // namespace
 
+double draw_gp_buy_in(const Parameters& params, sim::Stream stream, double mean) {
+  return beta_mean(stream, mean, params.context_gp_buy_in_concentration);
+}
+
 double draw_gp_buy_in(const Parameters& params, sim::Stream stream) {
-  return beta_mean(stream, params.context_gp_buy_in_mean, params.context_gp_buy_in_concentration);
+  return draw_gp_buy_in(params, stream, params.context_gp_buy_in_mean);
+}
+
+void initial_clp_ties(Clp& clp, const Parameters& params, const Draws& draws) {
+  sim::Stream ties = draws.stream(clp.entity, kInitTime, Purpose::clp_ties);
+  for (std::size_t o = 0; o < static_cast<std::size_t>(clp.organisations); ++o) {
+    clp.ties[o] = clamp01(params.clp_initial_tie_strength * (0.5 + sim::random::uniform(ties)));
+  }
 }
 
 Roster roster_for(int list_size, const Parameters& params) {
@@ -142,9 +173,17 @@ Roster roster_for(int list_size, const Parameters& params) {
 }
 
 void initialise_replicate(ReplicateState& state, const Setup& setup, const Parameters& params,
-                          const Draws& draws) {
+                          const Draws& draws, const Programme& programme) {
   state.practices.resize(setup.practice_count());
   state.localities.resize(setup.localities.size());
+  for (std::size_t l = 0; l < state.localities.size(); ++l) {
+    const LocalitySpec& spec = setup.locality_specs[l];
+    Locality& locality = state.localities[l];
+    locality = Locality{};
+    locality.organisations = spec.organisations.value_or(static_cast<int>(params.community_organisations));
+    locality.capacity =
+        static_cast<std::uint32_t>(std::floor(spec.capacity.value_or(params.community_capacity)));
+  }
 
   // Exactly training_draw_count of the undetermined practices are training practices (which ones
   // is not published for the Deep End): a partial Fisher–Yates shuffle of the pool.
@@ -158,28 +197,43 @@ void initialise_replicate(ReplicateState& state, const Setup& setup, const Param
 
   for (std::uint32_t i = 0; i < setup.practice_count(); ++i) {
     const PracticeSpec& spec = setup.practices[i];
+    const LocalitySpec& locality = setup.locality_specs[spec.locality];
     Practice& practice = state.practices[i];
     practice = Practice{};
     practice.list_size = spec.list_size;
     practice.locality = spec.locality;
     practice.training = spec.training.value_or(false);
+    practice.programme_start = programme.funded_from[i];
+    practice.clp_presence = programme.presence_before[i];
+    practice.clp.entity = programme.lead_before[i];
+    if (spec.synthetic) {
+      // A synthetic practice: list size and training status drawn from its locality's
+      // distributions, each from its own stream.
+      practice.list_size =
+          draw_list_size(locality, draws.stream(i, kInitTime, Purpose::context, kListSizeDraw));
+      sim::Stream training = draws.stream(i, kInitTime, Purpose::context, kTrainingDraw);
+      practice.training = sim::random::bernoulli(training, locality.training_share);
+    }
 
     // One stream per contextual feature, so that changing one feature's distribution leaves the
     // others' draws as they were (common random numbers across design points).
-    practice.gp_buy_in = draw_gp_buy_in(params, draws.stream(i, kInitTime, Purpose::context, kBuyInDraw));
+    practice.gp_buy_in_mean = locality.gp_buy_in_mean.value_or(params.context_gp_buy_in_mean);
+    practice.gp_buy_in = draw_gp_buy_in(params, draws.stream(i, kInitTime, Purpose::context, kBuyInDraw),
+                                        practice.gp_buy_in_mean);
     sim::Stream team = draws.stream(i, kInitTime, Purpose::context, kTeamQualityDraw);
     practice.team_quality =
-        beta_mean(team, params.context_team_quality_mean, params.context_team_quality_concentration);
+        beta_mean(team, locality.team_quality_mean.value_or(params.context_team_quality_mean),
+                  params.context_team_quality_concentration);
     sim::Stream innovation = draws.stream(i, kInitTime, Purpose::context, kInnovationRateDraw);
     const double shape = params.context_innovation_rate_shape;
+    const double innovation_mean =
+        locality.innovation_rate_mean.value_or(params.context_innovation_rate_mean);
     practice.innovation_rate =
-        params.context_innovation_rate_mean > 0.0
-            ? sim::random::gamma(innovation, shape) * params.context_innovation_rate_mean / shape / 52.0
-            : 0.0;
+        innovation_mean > 0.0 ? sim::random::gamma(innovation, shape) * innovation_mean / shape / 52.0 : 0.0;
 
     initialise_staff(practice, params, draws, i);
     initialise_team(practice, params, draws, i);
-    initialise_clp(practice, params, draws, i);
+    initialise_clp(practice, params, draws, state.localities[spec.locality]);
 
     practice.protected_time = params.practice_protected_time_initial;
     practice.next_innovation = 0;
@@ -188,10 +242,6 @@ void initialise_replicate(ReplicateState& state, const Setup& setup, const Param
   }
   for (std::uint32_t k = 0; k < setup.training_draw_count; ++k) {
     state.practices[pool[k]].training = true;
-  }
-  for (Locality& locality : state.localities) {
-    locality = Locality{};
-    locality.organisations = static_cast<int>(params.community_organisations);
   }
   reset_survey(state, setup);
 }

@@ -13,9 +13,36 @@
 
 namespace lwp {
 
+// ---- programme.cpp: how the programme is organised (scale-up, docs/model.md §7.9)
+/// Which practices share a CLP before and after a cut of posts, for one design point.
+struct Programme {
+  std::vector<std::uint32_t> lead_before, lead_after;   // first practice of each practice's CLP group
+  std::vector<double> presence_before, presence_after;  // 1 / size of the practice's group
+  std::vector<int> funded_from;                         // week the programme starts, per practice
+  std::uint32_t posts_before = 0;                       // CLP posts (groups)
+  std::uint32_t posts_after = 0;
+  int cut_week = kNever;
+};
+Programme make_programme(const Setup& setup, const Parameters& params);
+/// True in the funding.uncertainty_weeks weeks before a funding renewal.
+bool funding_uncertain(const Parameters& params, int week) noexcept;
+/// Factor on the CLP departure hazard from the load on programme support (1 at the reference).
+double support_factor(const Parameters& params) noexcept;
+/// The weekly CLP departure hazard in `week` (support load and funding uncertainty included).
+double clp_hazard(const Parameters& params, int week) noexcept;
+/// The week a CLP in post from `from` leaves (kNever: not within any horizon).
+int clp_leave_week(sim::Stream& stream, const Parameters& params, int from);
+/// Share of the scenario's open posts (programme started) that have no CLP: the labour market.
+double open_share(const ReplicateState& state, const Programme& programme, int week) noexcept;
+/// At the cut week: practices regrouped; a practice whose CLP group changes gets the CLP of its
+/// new group (a change of CLP, with the momentum shock); later CLP events use new streams.
+void cut_posts(ReplicateState& state, const Programme& programme, const Parameters& params);
+/// Adds the week's programme costs of a practice to its totals.
+void accrue_costs(Practice& practice, const Parameters& params, int week) noexcept;
+
 // ---- init.cpp: the state at week 0 of a replicate
 void initialise_replicate(ReplicateState& state, const Setup& setup, const Parameters& params,
-                          const Draws& draws);
+                          const Draws& draws, const Programme& programme);
 /// Roster sizes derived from list size: GPs (lead GP included), nurses, admin (+1 manager).
 struct Roster {
   int gps = 1;
@@ -24,17 +51,23 @@ struct Roster {
   [[nodiscard]] int total() const noexcept { return gps + 1 + nurses + admin; }
 };
 Roster roster_for(int list_size, const Parameters& params);
-/// GP buy-in of a (new) lead GP, from the practices' Beta distribution.
+/// GP buy-in of a (new) lead GP, from the practices' Beta distribution (with the given mean).
 double draw_gp_buy_in(const Parameters& params, sim::Stream stream);
+double draw_gp_buy_in(const Parameters& params, sim::Stream stream, double mean);
+/// Tie strengths of a new CLP at week 0 (or the first CLP of a later wave) to the organisations.
+void initial_clp_ties(Clp& clp, const Parameters& params, const Draws& draws);
 
 // ---- events.cpp: 1. events
 /// Skill of a CLP after `tenure_weeks` in post.
 double clp_skill(const Parameters& params, double tenure_weeks);
 /// Weeks until an event with a weekly hazard, drawn by inverse transform (at least 1).
 int weeks_until(sim::Stream& stream, double hazard);
-void clp_departure(Practice& practice, const Parameters& params, const WeekContext& ctx);
+/// `open_share`: share of the scenario's CLP posts open at the start of the week (labour market).
+void clp_departure(Practice& practice, const Parameters& params, const WeekContext& ctx,
+                   double open_share = 0.0);
 void clp_replacement(Practice& practice, const Parameters& params, const WeekContext& ctx);
-void clp_events(Practice& practice, const Parameters& params, const WeekContext& ctx);
+void clp_events(Practice& practice, const Parameters& params, const WeekContext& ctx,
+                double open_share = 0.0);
 void staff_turnover(Practice& practice, const Parameters& params, const WeekContext& ctx);
 void competing_innovations(Practice& practice, const Parameters& params, const WeekContext& ctx);
 /// Draws the arrival time (after `after`, in weeks), load and duration of innovation number
@@ -80,7 +113,8 @@ void reflexive_monitoring(Practice& practice, const Parameters& params, const We
 // ---- scores.cpp: 6. scores and classification
 /// Role balance: 1 minus the total-variation distance between the CLP's shares of hours
 /// (patient support, practice development, networking, other) and the target shares.
-double role_balance(const std::array<double, 3>& hours, const Parameters& params);
+/// `presence`: the practice's share of a shared CLP's week (1 for a CLP of its own).
+double role_balance(const std::array<double, 3>& hours, const Parameters& params, double presence = 1.0);
 void score_week(Practice& practice, const Parameters& params, const Setup& setup, int week,
                 double formal_attendance);
 /// FIP when normalised in at least classification.final_share of the final window's weeks.

@@ -106,10 +106,11 @@ sim::OutputSchema make_schema(const Setup& setup) {
   sim::OutputSchema s;
   s.entity_dimension = "practice";
   std::vector<std::string> names, localities, phases;
-  std::vector<std::int64_t> list_sizes, phase_first, phase_last;
+  std::vector<std::int64_t> list_sizes, start_weeks, phase_first, phase_last;
   for (const PracticeSpec& p : setup.practices) {
     names.push_back(p.name);
-    list_sizes.push_back(p.list_size);
+    list_sizes.push_back(p.synthetic ? -1 : p.list_size);
+    start_weeks.push_back(p.start_week);
     localities.push_back(setup.localities[p.locality]);
   }
   for (const Phase& p : setup.phases) {
@@ -132,6 +133,9 @@ sim::OutputSchema make_schema(const Setup& setup) {
       {"setting", kSettings.size(), "setting in which engagement was gained", labels(kSettings)},
       {"activity", kActivities.size(), "CLP activity", labels(kActivities)},
       {"contacts", static_cast<std::size_t>(kContactBins), "number of CLP contacts", {}},
+      {"locality", setup.localities.size(), "locality (practices sharing community organisations)",
+       setup.localities},
+      {"period", 2, "before and after a cut of CLP posts (programme.cut_week)", {"before_cut", "after_cut"}},
   };
 
   s.fields = {
@@ -204,6 +208,31 @@ sim::OutputSchema make_schema(const Setup& setup) {
        {"practice"},
        "rate of competing innovations drawn for this replicate",
        "per year"},
+      {"/results/cost",
+       DType::f64,
+       {},
+       "programme cost over the horizon: CLP posts, community links managers and practice development funds",
+       "GBP"},
+      {"/results/locality_fip_count",
+       DType::i32,
+       {"locality"},
+       "number of FIPs in each locality",
+       "practices"},
+      {"/results/refused",
+       DType::i32,
+       {"practice"},
+       "requests for a place refused by a full community organisation",
+       "patients"},
+      {"/results/events/clp_changes",
+       DType::i16,
+       {"practice"},
+       "changes of CLP by regrouping when posts are cut",
+       "events"},
+      {"/practices/drawn_list_size",
+       DType::i32,
+       {"practice"},
+       "registered patients in this replicate (drawn for synthetic practices; else /practices/list_size)",
+       "patients"},
   };
 
   s.accumulators = {
@@ -256,14 +285,82 @@ sim::OutputSchema make_schema(const Setup& setup) {
        "/summary/patients_closed"},
       {"/summary/clp_departures", {"practice"}, "mean CLP departures per practice", "events", 0, ""},
       {"/summary/vacancy_weeks", {"practice"}, "mean weeks without a CLP per practice", "weeks", 0, ""},
+      // Scale-up: costs, the nation and the localities.
+      {"/summary/cost", {}, "mean programme cost over the horizon", "GBP", 8, ""},
+      {"/summary/cost_per_fip",
+       {},
+       "programme cost per fully integrated practice (mean cost / mean FIP count)",
+       "GBP per FIP",
+       8,
+       "/summary/mean_fip_count"},
+      {"/summary/clp_posts", {"period"}, "CLP posts (practices sharing a CLP count once)", "posts", 0, ""},
+      {"/summary/vacancy_clp_weeks",
+       {},
+       "mean weeks CLP posts were vacant, summed over posts",
+       "CLP-weeks",
+       32,
+       ""},
+      {"/national/normalised", {"week"}, "share of all practices normalised in each week", "share", 32, ""},
+      {"/national/normalised_by",
+       {"week"},
+       "share of all practices normalised in this week or before",
+       "share",
+       32,
+       ""},
+      {"/locality/fip_count", {"locality"}, "mean number of FIPs in each locality", "practices", 0, ""},
+      {"/locality/p_fip",
+       {"locality"},
+       "mean share of each locality's practices that are FIPs",
+       "share",
+       32,
+       ""},
+      {"/locality/normalised_by",
+       {"week", "locality"},
+       "share of each locality's practices normalised in this week or before",
+       "share",
+       32,
+       ""},
+      {"/locality/vacancy_clp_weeks",
+       {"locality"},
+       "mean weeks the locality's CLP posts were vacant, summed over posts",
+       "CLP-weeks",
+       32,
+       ""},
+      {"/locality/referrals", {"locality"}, "mean referrals to the locality's CLPs", "patients", 0, ""},
+      {"/locality/linked_share",
+       {"locality"},
+       "share of the locality's referred patients linked to a community organisation",
+       "share",
+       0,
+       "/locality/referrals"},
+      {"/locality/link_requests",
+       {"locality"},
+       "mean requests for a place made to the locality's community organisations",
+       "patients",
+       0,
+       ""},
+      {"/locality/refused_share",
+       {"locality"},
+       "share of requests for a place refused because the organisation was full",
+       "share",
+       0,
+       "/locality/link_requests"},
+      {"/locality/saturation",
+       {"locality"},
+       "share of organisation-weeks in which the locality's organisations had more requests than free places",
+       "share",
+       32,
+       ""},
   };
-  for (const SeriesSpec& series : kSeries) {
-    s.accumulators.push_back({std::string("/timeseries/") + series.name,
-                              {"week", "practice"},
-                              std::string(series.description) + ", mean over replicates",
-                              series.units,
-                              32,
-                              ""});
+  if (setup.practice_timeseries) {
+    for (const SeriesSpec& series : kSeries) {
+      s.accumulators.push_back({std::string("/timeseries/") + series.name,
+                                {"week", "practice"},
+                                std::string(series.description) + ", mean over replicates",
+                                series.units,
+                                32,
+                                ""});
+    }
   }
 
   s.observables = {{"fip_count", "/results/fip_count", 0, static_cast<std::int64_t>(setup.practice_count()),
@@ -277,12 +374,21 @@ sim::OutputSchema make_schema(const Setup& setup) {
   }
   s.statics = {
       {"/practices/name", {"practice"}, "practice name", "", names},
-      {"/practices/list_size", {"practice"}, "registered patients", "patients", list_sizes},
+      {"/practices/list_size",
+       {"practice"},
+       "registered patients (-1: a synthetic practice, drawn per replicate: /practices/drawn_list_size)",
+       "patients",
+       list_sizes},
       {"/practices/locality",
        {"practice"},
        "locality (practices in a locality share community organisations)",
        "",
        localities},
+      {"/practices/start_week",
+       {"practice"},
+       "week the programme starts in the practice (rollout wave)",
+       "week",
+       start_weeks},
       {"/evaluation/phase_first_week", {"phase"}, "first week of each evaluation phase", "week", phase_first},
       {"/evaluation/phase_last_week",
        {"phase"},

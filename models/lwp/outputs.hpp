@@ -31,6 +31,12 @@ enum Field : std::size_t {
   kGpBuyIn,
   kTeamQuality,
   kInnovationRate,
+  // Scale-up outputs (docs/model.md §7.9)
+  kCost,
+  kLocalityFipCount,
+  kRefused,
+  kClpChanges,
+  kDrawnListSize,
   kFieldCount
 };
 
@@ -49,7 +55,23 @@ enum Accumulator : std::size_t {
   kContactsShare,
   kMeanClpDepartures,
   kMeanVacancyWeeks,
-  kFirstTimeseries  // the timeseries follow, in the order of kTimeseries
+  // Scale-up: costs, localities and the nation (docs/model.md §7.9)
+  kCostTotal,
+  kCostPerFip,
+  kClpPosts,
+  kVacancyClpWeeks,
+  kNationalNormalised,
+  kNationalNormalisedBy,
+  kLocalityFipCountMean,
+  kLocalityPFip,
+  kLocalityNormalisedBy,
+  kLocalityVacancyClpWeeks,
+  kLocalityReferrals,
+  kLocalityLinkedShare,
+  kLocalityLinkRequests,
+  kLocalityRefusedShare,
+  kLocalitySaturation,
+  kFirstTimeseries  // the per-practice timeseries follow (when written), in the order of Series
 };
 
 /// Weekly series recorded per practice, averaged over replicates: /timeseries/<name>.
@@ -76,8 +98,14 @@ enum Series : std::size_t {
 inline constexpr std::size_t kSurveyResponses = kFieldCount;
 inline constexpr std::size_t kSurveyRespondentPractice = kFieldCount + 1;
 inline constexpr std::size_t kSurveyRespondentRole = kFieldCount + 2;
-inline constexpr std::size_t kSurveyAnsweredItems = static_cast<std::size_t>(kFirstTimeseries) + kSeriesCount;
-inline constexpr std::size_t kSurveyScoreByOutcome = kSurveyAnsweredItems + 1;
+/// The survey's accumulators follow the per-practice timeseries, which large scenarios omit.
+inline std::size_t survey_answered_items(const Setup& setup) noexcept {
+  return static_cast<std::size_t>(kFirstTimeseries) +
+         (setup.practice_timeseries ? static_cast<std::size_t>(kSeriesCount) : 0);
+}
+inline std::size_t survey_score_by_outcome(const Setup& setup) noexcept {
+  return survey_answered_items(setup) + 1;
+}
 
 /// Labels of the small dimensions.
 inline constexpr std::array<const char*, 4> kConstructs = {"coherence", "cognitive_participation",

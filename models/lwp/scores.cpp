@@ -12,8 +12,8 @@
 
 namespace lwp {
 
-double role_balance(const std::array<double, 3>& hours, const Parameters& params) {
-  const double total = params.clp_hours_per_week;
+double role_balance(const std::array<double, 3>& hours, const Parameters& params, double presence) {
+  const double total = params.clp_hours_per_week * presence;
   const double support = hours[0] / total;
   const double development = hours[1] / total;
   const double networking = hours[2] / total;
@@ -39,7 +39,7 @@ void score_week(Practice& practice, const Parameters& params, const Setup& setup
   practice.participation =
       (1.0 - params.score_formal_credit) * engagement + params.score_formal_credit * practice.formal_recency;
   const bool flowing = practice.clp.in_post && practice.referral_flow >= params.score_referral_flow_min;
-  practice.action = flowing ? role_balance(practice.hours, params) : 0.0;
+  practice.action = flowing ? role_balance(practice.hours, params, practice.clp_presence) : 0.0;
   practice.monitoring = std::max(
       0.0, 1.0 - static_cast<double>(week - practice.last_appraisal_week) / params.monitoring_memory_weeks);
 

@@ -5,19 +5,25 @@
 
 #include <fmt/format.h>
 
+#include "models/lwp/state.hpp"
 #include "sim/error.hpp"
 
 namespace lwp {
 using sim::config::Value;
 
 std::vector<std::string> scenario_sections() {
-  return {"evaluation", "practices", "practice"};
+  return {"evaluation", "practices", "practice", "locality", "outputs"};
 }
 
 namespace {
 
 constexpr int kMaxHorizonWeeks = 1040;  // 20 years
 constexpr std::size_t kMaxPractices = 1'000'000;
+constexpr std::int64_t kMaxLocalities = 100'000;
+constexpr std::int64_t kMinListSize = 100;
+constexpr std::int64_t kMaxListSize = 60000;
+/// Above this many practices, weekly series are written per locality and nationally only.
+constexpr std::size_t kPracticeTimeseriesLimit = 1000;
 
 std::vector<Phase> default_phases() {
   // chng2021 phases, week 0 = 1 Nov 2014 (data/deep_end_observed.toml [evaluation.phases]).
@@ -88,7 +94,90 @@ std::uint32_t locality_index(Setup& setup, const std::string& name) {
   const auto it = std::find(setup.localities.begin(), setup.localities.end(), name);
   if (it != setup.localities.end()) return static_cast<std::uint32_t>(it - setup.localities.begin());
   setup.localities.push_back(name);
+  LocalitySpec spec;
+  spec.name = name;
+  setup.locality_specs.push_back(std::move(spec));
   return static_cast<std::uint32_t>(setup.localities.size() - 1);
+}
+
+double real_in(const Value& v, double lo, double hi, std::string_view what) {
+  const double x = v.as_real();
+  if (!(x >= lo && x <= hi)) v.fail(fmt::format("{} must be between {} and {}", what, lo, hi));
+  return x;
+}
+
+std::int64_t integer_in(const Value& v, std::int64_t lo, std::int64_t hi, std::string_view what) {
+  const std::int64_t x = v.as_integer();
+  if (x < lo || x > hi) v.fail(fmt::format("{} must be between {} and {}", what, lo, hi));
+  return x;
+}
+
+void check_name(const Value& name, std::string_view what) {
+  const std::string& text = name.as_string();
+  if (text.empty() || text.size() > 200)
+    name.fail(fmt::format("a {} name must have 1 to 200 characters", what));
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) name.fail(fmt::format("a {} name cannot contain control characters", what));
+  }
+}
+
+// [[locality]]: name, optional community capacity and start week, optional synthetic population
+// (practices = N with list_size = { mean, sd, min, max }, training_share and context means), and
+// copies = K for K localities alike (named name-0001 ... name-K).
+void read_localities(const Value& list, Setup& setup, int horizon_weeks) {
+  if (!list.is_array()) list.fail("expected one or more [[locality]] tables");
+  for (const Value& entry : list.items()) {
+    if (!entry.is_table()) entry.fail("expected a table");
+    entry.expect_keys({"name", "copies", "organisations", "capacity", "start_week", "practices", "list_size",
+                       "training_share", "gp_buy_in_mean", "team_quality_mean", "innovation_rate_mean"});
+    const Value& name = entry.at("name");
+    check_name(name, "locality");
+    LocalitySpec spec;
+    if (const Value* v = entry.find("organisations"))
+      spec.organisations = static_cast<int>(integer_in(*v, 1, kMaxOrganisations, "organisations"));
+    if (const Value* v = entry.find("capacity")) spec.capacity = real_in(*v, 0.0, 1e6, "capacity");
+    if (const Value* v = entry.find("start_week"))
+      spec.start_week = static_cast<int>(integer_in(*v, 0, horizon_weeks, "start_week"));
+    if (const Value* v = entry.find("practices"))
+      spec.synthetic = static_cast<std::uint32_t>(integer_in(*v, 0, 100000, "practices"));
+    if (const Value* v = entry.find("list_size")) {
+      if (!v->is_table()) v->fail("expected { mean = ..., sd = ..., min = ..., max = ... }");
+      v->expect_keys({"mean", "sd", "min", "max"});
+      spec.list_size_mean = real_in(v->at("mean"), kMinListSize, kMaxListSize, "mean list size");
+      spec.list_size_sd = real_in(v->at("sd"), 0.0, kMaxListSize, "list size standard deviation");
+      const Value* lo = v->find("min");
+      const Value* hi = v->find("max");
+      spec.list_size_min =
+          static_cast<int>(lo != nullptr ? integer_in(*lo, kMinListSize, kMaxListSize, "min") : kMinListSize);
+      spec.list_size_max =
+          static_cast<int>(hi != nullptr ? integer_in(*hi, kMinListSize, kMaxListSize, "max") : kMaxListSize);
+      if (spec.list_size_min > spec.list_size_max) (hi != nullptr ? *hi : *v).fail("max is below min");
+    } else if (spec.synthetic > 0) {
+      (void)entry.at("list_size");  // required for a synthetic population: fails naming the key
+    }
+    if (const Value* v = entry.find("training_share"))
+      spec.training_share = real_in(*v, 0.0, 1.0, "training_share");
+    if (const Value* v = entry.find("gp_buy_in_mean"))
+      spec.gp_buy_in_mean = real_in(*v, 0.0, 1.0, "gp_buy_in_mean");
+    if (const Value* v = entry.find("team_quality_mean"))
+      spec.team_quality_mean = real_in(*v, 0.0, 1.0, "team_quality_mean");
+    if (const Value* v = entry.find("innovation_rate_mean"))
+      spec.innovation_rate_mean = real_in(*v, 0.0, 52.0, "innovation_rate_mean");
+    std::int64_t copies = 1;
+    const Value* copies_value = entry.find("copies");
+    if (copies_value != nullptr) copies = integer_in(*copies_value, 1, kMaxLocalities, "copies");
+    for (std::int64_t k = 1; k <= copies; ++k) {
+      LocalitySpec copy = spec;
+      copy.name = copies_value != nullptr ? fmt::format("{}-{:04}", name.as_string(), k) : name.as_string();
+      if (std::find(setup.localities.begin(), setup.localities.end(), copy.name) != setup.localities.end())
+        name.fail(fmt::format("two localities are named '{}'", copy.name));
+      if (static_cast<std::int64_t>(setup.localities.size()) >= kMaxLocalities)
+        entry.fail(fmt::format("more than {} localities", kMaxLocalities));
+      setup.localities.push_back(copy.name);
+      setup.locality_specs.push_back(std::move(copy));
+    }
+  }
 }
 
 }  // namespace
@@ -116,39 +205,78 @@ std::shared_ptr<const Setup> read_setup(const Value& scenario) {
     }
   }
 
-  const Value& list = scenario.at("practice");
-  if (!list.is_array() || list.items().empty()) list.fail("expected one or more [[practice]] tables");
-  if (list.items().size() > kMaxPractices) list.fail(fmt::format("more than {} practices", kMaxPractices));
+  if (const Value* localities = scenario.find("locality"))
+    read_localities(*localities, *setup, setup->horizon_weeks);
+  std::uint64_t synthetic = 0;
+  for (const LocalitySpec& l : setup->locality_specs) synthetic += l.synthetic;
+
+  const Value* list = scenario.find("practice");
+  if (list == nullptr && synthetic == 0) (void)scenario.at("practice");  // fails: practices are needed
+  if (list != nullptr && (!list->is_array() || list->items().empty()))
+    list->fail("expected one or more [[practice]] tables");
+  const std::size_t explicit_count = list != nullptr ? list->items().size() : 0;
+  if (explicit_count + synthetic > kMaxPractices) {
+    (list != nullptr ? *list : *scenario.find("locality"))
+        .fail(fmt::format("more than {} practices", kMaxPractices));
+  }
   std::set<std::string> names;
-  for (const Value& entry : list.items()) {
+  static const Value::Array kNone;
+  for (const Value& entry : list != nullptr ? list->items() : kNone) {
     if (!entry.is_table()) entry.fail("expected a table");
-    entry.expect_keys({"name", "list_size", "training", "locality"});
+    entry.expect_keys({"name", "list_size", "training", "locality", "start_week"});
     PracticeSpec spec;
     spec.file = entry.file();
     spec.key = entry.path();
     const Value& name = entry.at("name");
     spec.name = name.as_string();
-    if (spec.name.empty() || spec.name.size() > 200)
-      name.fail("a practice name must have 1 to 200 characters");
-    for (char ch : spec.name) {
-      const auto c = static_cast<unsigned char>(ch);
-      if (c < 0x20 || c == 0x7f) name.fail("a practice name cannot contain control characters");
-    }
+    check_name(name, "practice");
     if (!names.insert(spec.name).second) name.fail(fmt::format("two practices are named '{}'", spec.name));
     const Value& list_size = entry.at("list_size");
     const std::int64_t size = list_size.as_integer();
-    if (size < 100 || size > 60000) list_size.fail("list size must be between 100 and 60000 patients");
+    if (size < kMinListSize || size > kMaxListSize)
+      list_size.fail("list size must be between 100 and 60000 patients");
     spec.list_size = static_cast<int>(size);
     spec.line = list_size.line();
     if (const Value* t = entry.find("training")) spec.training = t->as_bool();
     const Value* locality = entry.find("locality");
     spec.locality = locality_index(*setup, locality != nullptr ? locality->as_string() : default_locality);
+    spec.start_week = setup->locality_specs[spec.locality].start_week;
+    if (const Value* w = entry.find("start_week"))
+      spec.start_week = static_cast<int>(integer_in(*w, 0, setup->horizon_weeks, "start_week"));
     setup->practices.push_back(std::move(spec));
+  }
+  // Synthetic practices, locality by locality, after the named ones.
+  const Value* locality_list = scenario.find("locality");
+  for (std::uint32_t l = 0; l < setup->locality_specs.size(); ++l) {
+    const LocalitySpec& locality = setup->locality_specs[l];
+    for (std::uint32_t k = 1; k <= locality.synthetic; ++k) {
+      PracticeSpec spec;
+      spec.name = fmt::format("{}/{:03}", locality.name, k);
+      if (!names.insert(spec.name).second) {
+        locality_list->fail(
+            fmt::format("the synthetic practice '{}' has the name of a named practice", spec.name));
+      }
+      spec.synthetic = true;
+      spec.list_size = locality.list_size_max;
+      spec.locality = l;
+      spec.start_week = locality.start_week;
+      spec.training = false;  // drawn per replicate with the locality's training_share
+      spec.file = locality_list->file();
+      spec.line = locality_list->line();
+      spec.key = "locality." + locality.name;
+      setup->practices.push_back(std::move(spec));
+    }
+  }
+  setup->practice_timeseries = setup->practices.size() <= kPracticeTimeseriesLimit;
+  if (const Value* outputs = scenario.find("outputs")) {
+    outputs->expect_keys({"practice_timeseries"});
+    if (const Value* v = outputs->find("practice_timeseries")) setup->practice_timeseries = v->as_bool();
   }
 
   setup->locality_members.assign(setup->localities.size(), {});
   for (std::uint32_t i = 0; i < setup->practices.size(); ++i) {
-    if (!setup->practices[i].training) setup->training_draw_pool.push_back(i);
+    if (!setup->practices[i].training && !setup->practices[i].synthetic)
+      setup->training_draw_pool.push_back(i);
     setup->locality_members[setup->practices[i].locality].push_back(i);
   }
   if (training_count) {

@@ -33,11 +33,34 @@ struct Survey {
 /// The most questionnaires one survey may send.
 inline constexpr std::int64_t kMaxSurveySent = 10000;
 
+/// A locality: practices sharing community organisations ([[locality]], docs/scenarios.md). A
+/// locality may generate a synthetic population of practices per replicate from its
+/// distributions; unset values take the model parameters' defaults.
+struct LocalitySpec {
+  std::string name;
+  std::optional<int> organisations;  // else community.organisations
+  std::optional<double> capacity;    // places per organisation; else community.capacity
+  int start_week = 0;                // when the programme starts in its practices (rollout wave)
+  // Synthetic population: `synthetic` practices generated per replicate.
+  std::uint32_t synthetic = 0;
+  double list_size_mean = 0.0;  // log-normal list sizes with this mean and standard deviation,
+  double list_size_sd = 0.0;    // clamped to [list_size_min, list_size_max]
+  int list_size_min = 0;
+  int list_size_max = 0;
+  double training_share = 0.0;  // each synthetic practice is a training practice with this probability
+  // Context means for all practices of the locality (else the context.* parameters).
+  std::optional<double> gp_buy_in_mean;
+  std::optional<double> team_quality_mean;
+  std::optional<double> innovation_rate_mean;  // per practice-year
+};
+
 struct PracticeSpec {
   std::string name;
-  int list_size = 0;
+  int list_size = 0;             // synthetic practices: the largest list size they can draw
+  bool synthetic = false;        // generated per replicate from its locality's distributions
   std::optional<bool> training;  // fixed by the scenario, or drawn per replicate
   std::uint32_t locality = 0;
+  int start_week = 0;                           // the programme's start in this practice (rollout wave)
   std::optional<std::string> observed_outcome;  // "FIP" or "PIP", from the observed file
   std::string file;                             // where the practice was written, for error messages
   int line = 0;
@@ -48,6 +71,7 @@ class Setup final : public sim::ModelSetup {
  public:
   std::vector<PracticeSpec> practices;
   std::vector<std::string> localities;
+  std::vector<LocalitySpec> locality_specs;                  // one per locality, in the order of `localities`
   std::vector<std::vector<std::uint32_t>> locality_members;  // practice indices, in order
   /// Practices without a fixed training flag, of which exactly training_draw_count are drawn
   /// as training practices in each replicate.
@@ -58,6 +82,12 @@ class Setup final : public sim::ModelSetup {
   std::size_t final_phase = 0;  // index of the phase that classifies FIP/PIP
   /// [evaluation.survey], in phase order; empty: no survey, and no survey outputs.
   std::vector<Survey> surveys;
+  /// Weekly series per practice (/timeseries/*, [week, practice]); off for large populations,
+  /// whose per-locality and national series are always written ([outputs] practice_timeseries).
+  bool practice_timeseries = true;
+  [[nodiscard]] bool has_synthetic() const noexcept {
+    return std::any_of(practices.begin(), practices.end(), [](const PracticeSpec& p) { return p.synthetic; });
+  }
 
   [[nodiscard]] int weeks() const noexcept { return horizon_weeks + 1; }
   [[nodiscard]] std::size_t practice_count() const noexcept { return practices.size(); }
@@ -69,8 +99,8 @@ class Setup final : public sim::ModelSetup {
   }
 };
 
-/// Reads [evaluation] (with [evaluation.survey]), [practices] and [[practice]] (InputErrors name file, line
-/// and key).
+/// Reads [evaluation] (with [evaluation.survey]), [practices], [[practice]], [[locality]] and [outputs]
+/// (InputErrors name file, line and key).
 std::shared_ptr<const Setup> read_setup(const sim::config::Value& scenario);
 
 /// Reads an observed-data file (counts of FIPs and PIPs, optionally per-practice outcomes).

@@ -1,7 +1,10 @@
 #include "models/lwp/simulation.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <numeric>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 
 #include "models/lwp/mechanisms.hpp"
 #include "models/lwp/outputs.hpp"
@@ -25,7 +28,7 @@ void LwpSimulation::run_replicate(sim::StreamKey key, const sim::ReplicateOutput
 
 void LwpSimulation::simulate(sim::StreamKey key, LwpWorkspace& ws, const sim::ReplicateOutput* out) const {
   const Draws draws{key, &ws.philox};
-  initialise_replicate(ws.state, *setup_, params_, draws);
+  initialise_replicate(ws.state, *setup_, params_, draws, programme_);
   for (int week = 0; week < setup_->weeks(); ++week) {
     run_week(ws, draws, week);
     // The virtual evaluation observes the state at the end of a surveyed phase's last week.
@@ -37,55 +40,132 @@ void LwpSimulation::simulate(sim::StreamKey key, LwpWorkspace& ws, const sim::Re
   if (out != nullptr) record_replicate(ws, *out);
 }
 
+// Pass A of a practice's week: events, leadership, team, collective action up to the requests
+// made of the community organisations.
+void LwpSimulation::step_practice(Practice& practice, std::uint32_t index, const Draws& draws, int week,
+                                  double open_share, std::span<double> scratch) const {
+  const Parameters& p = params_;
+  const WeekContext ctx{draws, index, week};
+  // 1. Events
+  clp_events(practice, p, ctx, open_share);
+  staff_turnover(practice, p, ctx);
+  competing_innovations(practice, p, ctx);
+  accrue_costs(practice, p, week);
+  // 2. Leadership -> coherence
+  leadership_meeting(practice, p, ctx);
+  practice.shared_understanding = shared_understanding(practice, p);
+  // 3. Team relationships -> cognitive participation
+  practice.formal_attendance = formal_session(practice, p, ctx);
+  informal_contacts(practice, p, ctx, scratch);
+  engagement_drift(practice, p);
+  // 4. Collective action
+  referrals(practice, p, ctx);
+  allocate_clp_hours(practice, p);
+  patient_contacts(practice, p, ctx);
+  practice_development(practice, p);
+  community_networking(practice, p);
+}
+
+// Pass C: the links granted, reflexive monitoring and the week's scores.
+void LwpSimulation::finish_practice_week(Practice& practice, std::uint32_t index, const Draws& draws,
+                                         int week) const {
+  const WeekContext ctx{draws, index, week};
+  apply_links(practice, params_);
+  // 5. Reflexive monitoring
+  reflexive_monitoring(practice, params_, ctx);
+  // 6. Scores and classification
+  score_week(practice, params_, *setup_, week, practice.formal_attendance);
+}
+
 // The weekly schedule (DESIGN §3.2). Every practice makes its requests of the community
 // organisations before any locality resolves them; the localities are resolved in a fixed order.
+// Programme-wide quantities (a cut of posts, the labour market) are settled first, from the state
+// at the end of the previous week. In a large replicate each pass runs in parallel over practices
+// (or localities): a practice's pass reads and writes only that practice, a locality's only its
+// organisations and its practices' requests, so the result does not depend on the schedule.
 void LwpSimulation::run_week(LwpWorkspace& ws, const Draws& draws, int week) const {
-  const Parameters& p = params_;
   auto& practices = ws.state.practices;
-  for (std::uint32_t i = 0; i < practices.size(); ++i) {
-    Practice& practice = practices[i];
-    const WeekContext ctx{draws, i, week};
-    // 1. Events
-    clp_events(practice, p, ctx);
-    staff_turnover(practice, p, ctx);
-    competing_innovations(practice, p, ctx);
-    // 2. Leadership -> coherence
-    leadership_meeting(practice, p, ctx);
-    practice.shared_understanding = shared_understanding(practice, p);
-    // 3. Team relationships -> cognitive participation
-    practice.formal_attendance = formal_session(practice, p, ctx);
-    informal_contacts(practice, p, ctx, ws.scratch);
-    engagement_drift(practice, p);
-    // 4. Collective action
-    referrals(practice, p, ctx);
-    allocate_clp_hours(practice, p);
-    patient_contacts(practice, p, ctx);
-    practice_development(practice, p);
-    community_networking(practice, p);
+  if (week == programme_.cut_week) cut_posts(ws.state, programme_, params_);
+  const double market = params_.labour_congestion > 0.0 ? open_share(ws.state, programme_, week) : 0.0;
+  const auto n = static_cast<std::uint32_t>(practices.size());
+
+  if (n < kParallelPractices) {
+    for (std::uint32_t i = 0; i < n; ++i) step_practice(practices[i], i, draws, week, market, ws.scratch);
+    for (std::uint32_t l = 0; l < ws.state.localities.size(); ++l) {
+      ws.members.clear();
+      for (std::uint32_t i : setup_->locality_members[l]) ws.members.push_back(&practices[i]);
+      resolve_locality(ws.state.localities[l], ws.members, params_, draws, l, week, ws.order);
+    }
+    for (std::uint32_t i = 0; i < n; ++i) finish_practice_week(practices[i], i, draws, week);
+    return;
   }
-  for (std::uint32_t l = 0; l < ws.state.localities.size(); ++l) {
-    ws.members.clear();
-    for (std::uint32_t i : setup_->locality_members[l]) ws.members.push_back(&practices[i]);
-    resolve_locality(ws.state.localities[l], ws.members, p, draws, l, week, ws.order);
-  }
-  for (std::uint32_t i = 0; i < practices.size(); ++i) {
-    Practice& practice = practices[i];
-    const WeekContext ctx{draws, i, week};
-    apply_links(practice, p);
-    // 5. Reflexive monitoring
-    reflexive_monitoring(practice, p, ctx);
-    // 6. Scores and classification
-    score_week(practice, p, *setup_, week, practice.formal_attendance);
-  }
+
+  // Each chunk counts its own Philox calls and adds them once (the count is for `lwsim bench`).
+  std::atomic_ref<std::uint64_t> philox(ws.philox);
+  constexpr std::size_t kGrain = 16;
+  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n, kGrain),
+                    [&](const tbb::blocked_range<std::uint32_t>& r) {
+                      std::uint64_t calls = 0;
+                      const Draws local{draws.key, &calls};
+                      std::array<double, 2 * kMaxStaff> scratch;
+                      for (std::uint32_t i = r.begin(); i != r.end(); ++i)
+                        step_practice(practices[i], i, local, week, market, scratch);
+                      philox.fetch_add(calls, std::memory_order_relaxed);
+                    });
+  const auto localities = static_cast<std::uint32_t>(ws.state.localities.size());
+  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, localities, 1),
+                    [&](const tbb::blocked_range<std::uint32_t>& r) {
+                      std::uint64_t calls = 0;
+                      const Draws local{draws.key, &calls};
+                      std::vector<Practice*> members;
+                      std::vector<std::uint64_t> order;
+                      for (std::uint32_t l = r.begin(); l != r.end(); ++l) {
+                        members.clear();
+                        for (std::uint32_t i : setup_->locality_members[l]) members.push_back(&practices[i]);
+                        resolve_locality(ws.state.localities[l], members, params_, local, l, week, order);
+                      }
+                      philox.fetch_add(calls, std::memory_order_relaxed);
+                    });
+  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n, kGrain),
+                    [&](const tbb::blocked_range<std::uint32_t>& r) {
+                      std::uint64_t calls = 0;
+                      const Draws local{draws.key, &calls};
+                      for (std::uint32_t i = r.begin(); i != r.end(); ++i)
+                        finish_practice_week(practices[i], i, local, week);
+                      philox.fetch_add(calls, std::memory_order_relaxed);
+                    });
 }
 
 void LwpSimulation::record_week(const LwpWorkspace& ws, const sim::ReplicateOutput& out, int week) const {
   const auto& practices = ws.state.practices;
   const std::size_t n = practices.size();
-  const double hours = params_.clp_hours_per_week;
+  const auto w = static_cast<std::size_t>(week);
+  // The nation and the localities: shares of practices normalised (now, and by now).
+  std::size_t normalised = 0;
+  std::size_t normalised_by = 0;
+  const std::size_t localities = setup_->localities.size();
+  const sim::Accumulator locality_by = out.accumulator(kLocalityNormalisedBy);
+  for (std::size_t l = 0; l < localities; ++l) {
+    const auto& members = setup_->locality_members[l];
+    std::size_t count = 0;
+    for (std::uint32_t i : members) {
+      const Practice& practice = practices[i];
+      normalised += practice.normalised ? 1 : 0;
+      count += practice.first_normalised_week >= 0 ? 1 : 0;
+    }
+    normalised_by += count;
+    if (!members.empty())
+      locality_by.add(w * localities + l, static_cast<double>(count) / static_cast<double>(members.size()));
+  }
+  const auto practices_n = static_cast<double>(n);
+  out.accumulator(kNationalNormalised).add(w, static_cast<double>(normalised) / practices_n);
+  out.accumulator(kNationalNormalisedBy).add(w, static_cast<double>(normalised_by) / practices_n);
+  if (!setup_->practice_timeseries) return;
+
   for (std::size_t i = 0; i < n; ++i) {
     const Practice& practice = practices[i];
-    const std::size_t cell = static_cast<std::size_t>(week) * n + i;
+    const double hours = params_.clp_hours_per_week * practice.clp_presence;
+    const std::size_t cell = w * n + i;
     const Staff& staff = practice.staff;
     double engagement = 0.0;
     double understanding = 0.0;
@@ -186,7 +266,59 @@ void LwpSimulation::record_replicate(const LwpWorkspace& ws, const sim::Replicat
   }
   out.field<std::int32_t>(kFipCount)[0] = fip_count;
   out.accumulator(kMeanFipCount).add_count(0, fip_count);
+  record_scale(ws, out);
   if (!setup_->surveys.empty()) record_survey(ws, out);
+}
+
+// Costs, CLP posts, and the localities' results (docs/model.md §7.9).
+void LwpSimulation::record_scale(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const {
+  const auto& practices = ws.state.practices;
+  double cost = 0.0;
+  double vacancy = 0.0;
+  for (std::size_t i = 0; i < practices.size(); ++i) {
+    const PracticeTotals& t = practices[i].totals;
+    cost += t.cost;
+    vacancy += t.vacancy_clp_weeks;
+    out.field<std::int32_t>(kRefused)[i] = static_cast<std::int32_t>(t.refused);
+    out.field<std::int16_t>(kClpChanges)[i] = static_cast<std::int16_t>(t.clp_changes);
+    out.field<std::int32_t>(kDrawnListSize)[i] = practices[i].list_size;
+  }
+  out.field<double>(kCost)[0] = cost;
+  out.accumulator(kCostTotal).add(0, cost);
+  out.accumulator(kCostPerFip).add(0, cost);
+  out.accumulator(kClpPosts).add_count(0, programme_.posts_before);
+  out.accumulator(kClpPosts).add_count(1, programme_.posts_after);
+  out.accumulator(kVacancyClpWeeks).add(0, vacancy);
+
+  const double organisation_weeks_per = static_cast<double>(setup_->weeks());
+  for (std::size_t l = 0; l < setup_->localities.size(); ++l) {
+    const auto& members = setup_->locality_members[l];
+    std::int32_t fips = 0;
+    double locality_vacancy = 0.0;
+    std::int64_t referrals = 0, linked = 0, requests = 0, refused = 0;
+    for (std::uint32_t i : members) {
+      const Practice& practice = practices[i];
+      const PracticeTotals& t = practice.totals;
+      fips += out.field<std::uint8_t>(kFip)[i];
+      locality_vacancy += t.vacancy_clp_weeks;
+      referrals += t.referrals;
+      linked += t.linked;
+      requests += t.link_requests;
+      refused += t.refused;
+    }
+    out.field<std::int32_t>(kLocalityFipCount)[l] = fips;
+    out.accumulator(kLocalityFipCountMean).add_count(l, fips);
+    if (!members.empty())
+      out.accumulator(kLocalityPFip).add(l, static_cast<double>(fips) / static_cast<double>(members.size()));
+    out.accumulator(kLocalityVacancyClpWeeks).add(l, locality_vacancy);
+    out.accumulator(kLocalityReferrals).add_count(l, referrals);
+    out.accumulator(kLocalityLinkedShare).add_count(l, linked);
+    out.accumulator(kLocalityLinkRequests).add_count(l, requests);
+    out.accumulator(kLocalityRefusedShare).add_count(l, refused);
+    const Locality& locality = ws.state.localities[l];
+    const double organisation_weeks = organisation_weeks_per * std::max(1, locality.organisations);
+    out.accumulator(kLocalitySaturation).add(l, locality.saturated_weeks / organisation_weeks);
+  }
 }
 
 void LwpSimulation::record_survey(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const {
@@ -196,8 +328,8 @@ void LwpSimulation::record_survey(const LwpWorkspace& ws, const sim::ReplicateOu
   auto* responses = out.field<std::uint8_t>(kSurveyResponses);
   auto* practice_of = out.field<std::int16_t>(kSurveyRespondentPractice);
   auto* role_of = out.field<std::uint8_t>(kSurveyRespondentRole);
-  const sim::Accumulator scores = out.accumulator(kSurveyScoreByOutcome);
-  const sim::Accumulator answered = out.accumulator(kSurveyAnsweredItems);
+  const sim::Accumulator scores = out.accumulator(survey_score_by_outcome(*setup_));
+  const sim::Accumulator answered = out.accumulator(survey_answered_items(*setup_));
   for (std::size_t s = 0; s < setup_->surveys.size(); ++s) {
     for (std::size_t r = 0; r < respondents; ++r) {
       const std::size_t cell = s * respondents + r;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "models/lwp/mechanisms.hpp"
 #include "models/lwp/parameters.hpp"
 #include "models/lwp/setup.hpp"
 #include "models/lwp/state.hpp"
@@ -27,7 +28,7 @@ class LwpWorkspace final : public sim::Workspace {
 class LwpSimulation final : public sim::Simulation {
  public:
   LwpSimulation(std::shared_ptr<const Setup> setup, const Parameters& params)
-      : setup_(std::move(setup)), params_(params) {}
+      : setup_(std::move(setup)), params_(params), programme_(make_programme(*setup_, params_)) {}
 
   [[nodiscard]] std::unique_ptr<sim::Workspace> make_workspace() const override;
   void run_replicate(sim::StreamKey key, const sim::ReplicateOutput& out,
@@ -38,15 +39,24 @@ class LwpSimulation final : public sim::Simulation {
 
   [[nodiscard]] const Parameters& params() const noexcept { return params_; }
   [[nodiscard]] const Setup& setup() const noexcept { return *setup_; }
+  [[nodiscard]] const Programme& programme() const noexcept { return programme_; }
+
+  /// Practices at and above which a replicate's practices are stepped in parallel within a week.
+  static constexpr std::size_t kParallelPractices = 64;
 
  private:
   void run_week(LwpWorkspace& ws, const Draws& draws, int week) const;
+  void step_practice(Practice& practice, std::uint32_t index, const Draws& draws, int week, double open_share,
+                     std::span<double> scratch) const;
+  void finish_practice_week(Practice& practice, std::uint32_t index, const Draws& draws, int week) const;
+  void record_scale(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const;
   void record_week(const LwpWorkspace& ws, const sim::ReplicateOutput& out, int week) const;
   void record_replicate(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const;
   void record_survey(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const;
 
   std::shared_ptr<const Setup> setup_;
   Parameters params_;
+  Programme programme_;
 };
 
 }  // namespace lwp

@@ -41,7 +41,9 @@ struct Staff {
 
 struct Clp {
   bool in_post = false;
-  std::uint32_t occupant = 0;  // the k-th CLP of this practice (0 = the one in post at week 0)
+  bool hired = false;          // a CLP has been in post (false until a later wave's first CLP starts)
+  std::uint32_t entity = 0;    // stream entity of the CLP's events: the first practice of its group
+  std::uint32_t occupant = 0;  // the k-th CLP of this post (0 = the one in post at week 0)
   int start_week = 0;
   int leave_week = kNever;
   int vacancy_end_week = kNever;
@@ -70,6 +72,9 @@ struct PracticeTotals {
   std::uint32_t linked = 0;
   std::array<std::uint32_t, kContactBins> closed_by_contacts{};  // patients by CLP contacts at closure
   std::uint32_t clp_departures = 0;
+  std::uint32_t clp_changes = 0;    // a new CLP through regrouping (posts cut)
+  std::uint32_t link_requests = 0;  // patients asking an organisation for a place
+  std::uint32_t refused = 0;        // ... and refused for want of capacity
   std::uint32_t vacancy_weeks = 0;
   std::uint32_t clp_weeks_in_post = 0;
   std::uint32_t leadership_changes = 0;
@@ -80,6 +85,8 @@ struct PracticeTotals {
   double engagement_gain_informal = 0.0;
   std::array<double, 3> clp_hours{};  // patient support, practice development, community networking
   double clp_hours_available = 0.0;
+  double cost = 0.0;               // CLP, manager and development fund, GBP
+  double vacancy_clp_weeks = 0.0;  // vacant weeks of the practice's CLP post x its share of the post
   std::array<std::array<double, 4>, 16> phase_scores{};  // [phase][C, CP, CA, RM] sums
   std::array<int, 16> phase_weeks{};
 };
@@ -87,11 +94,14 @@ struct PracticeTotals {
 struct Practice {
   // Context (drawn per replicate).
   double gp_buy_in = 0.0;
+  double gp_buy_in_mean = 0.0;  // of the practice's locality: a new lead GP's buy-in is drawn from it
   double team_quality = 0.0;
   double innovation_rate = 0.0;  // per week
   bool training = false;
   int list_size = 0;
   std::uint32_t locality = 0;
+  int programme_start = 0;    // week the programme starts here (rollout wave)
+  double clp_presence = 1.0;  // 1 / number of practices sharing the CLP
 
   Staff staff;
   Clp clp;
@@ -140,7 +150,9 @@ struct Practice {
 
 struct Locality {
   int organisations = 0;
+  std::uint32_t capacity = 0;                              // places per organisation
   std::array<std::uint32_t, kMaxOrganisations> clients{};  // linked patients held by each
+  std::uint32_t saturated_weeks = 0;  // organisation-weeks in which requests exceeded free places
 };
 
 // ---- The simulated staff survey (DESIGN §3.3; survey.cpp)

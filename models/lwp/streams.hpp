@@ -36,6 +36,8 @@ enum class Purpose : std::uint32_t {
   // survey; time = the surveyed phase's index; sub 0 = who replies (entity kReplicateEntity),
   // sub 1 + slot = one person's item noise (entity = practice, slot kClpSurveySlot for the CLP).
   survey,
+  // Scale-up (appended likewise): the first CLP of a practice whose programme starts later.
+  clp_recruitment,
 };
 
 inline constexpr std::uint32_t kInitTime = 0xFFFFFFFFU;
@@ -43,8 +45,12 @@ inline constexpr std::uint32_t kInitTime = 0xFFFFFFFFU;
 inline constexpr std::uint32_t kBuyInDraw = 0;
 inline constexpr std::uint32_t kTeamQualityDraw = 1;
 inline constexpr std::uint32_t kInnovationRateDraw = 2;
+inline constexpr std::uint32_t kListSizeDraw = 3;  // synthetic practices
+inline constexpr std::uint32_t kTrainingDraw = 4;  // synthetic practices
 /// Entity number of replicate-wide draws (the training practices) and of localities.
 inline constexpr std::uint32_t kReplicateEntity = 0xFFFFFFFFU;
+/// Entity bit of CLP events after a cut of posts (practice indices are below 2^30).
+inline constexpr std::uint32_t kPostCutEntity = 0x40000000U;
 inline std::uint32_t locality_entity(std::uint32_t locality) {
   return 0x80000000U | locality;
 }

@@ -162,7 +162,7 @@ TEST_CASE("under common random numbers a higher CLP departure hazard never makes
     for (double h : hazards) {
       lwp::Parameters params{};
       params.clp_departure_hazard = h;
-      lwp::initialise_replicate(state, setup, params, draws);
+      lwp::initialise_replicate(state, setup, params, draws, lwp::make_programme(setup, params));
       for (std::uint32_t i = 0; i < setup.practice_count(); ++i) {
         lwp::Practice& practice = state.practices[i];
         CHECK(practice.clp.leave_week <= first[i]);

@@ -27,6 +27,7 @@ struct SharedLocality {
 
   SharedLocality(const lwp::Parameters& params, std::size_t practice_count) : practices(practice_count) {
     locality.organisations = static_cast<int>(params.community_organisations);
+    locality.capacity = static_cast<std::uint32_t>(params.community_capacity);
     for (lwp::Practice& p : practices) {
       p = make_practice(params);
       members.push_back(&p);

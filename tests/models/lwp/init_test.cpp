@@ -82,7 +82,8 @@ TEST_CASE("the lead GP starts with the practice's GP buy-in and the CLP is in po
   const lwp::Parameters params = lwp::Parameters::from(scenario.params());
   lwp::ReplicateState state;
   for (std::uint32_t r = 0; r < 50; ++r) {
-    lwp::initialise_replicate(state, setup, params, lwp::Draws{{3, r}, nullptr});
+    lwp::initialise_replicate(state, setup, params, lwp::Draws{{3, r}, nullptr},
+                              lwp::make_programme(setup, params));
     for (const lwp::Practice& p : state.practices) {
       CHECK(p.staff.understanding[lwp::kLeadGpSlot] == p.gp_buy_in);
       CHECK(p.staff.engagement[lwp::kLeadGpSlot] == p.gp_buy_in);

@@ -23,11 +23,12 @@ inline lwp::WeekContext week_context(std::uint32_t seed, std::uint32_t replicate
 /// nurses and admin in turn. Understanding and engagement vary across staff in [0.1, 0.9]; nobody
 /// leaves; every member has two team ties (the next two slots round the roster); team quality
 /// 0.6; no competing innovations; a CLP in post for 26 weeks with ties to every organisation of
-/// the locality and an empty caseload.
+/// the locality and an empty caseload. The CLP's events use streams of practice 0 (its own post).
 inline lwp::Practice make_practice(const lwp::Parameters& params, int staff_count = 10) {
   lwp::Practice p;
   p.list_size = 4000;
   p.gp_buy_in = 0.6;
+  p.gp_buy_in_mean = params.context_gp_buy_in_mean;
   p.team_quality = 0.6;
   p.innovation_rate = 0.0;
   p.next_innovation_time = static_cast<double>(lwp::kNever);
@@ -55,6 +56,7 @@ inline lwp::Practice make_practice(const lwp::Parameters& params, int staff_coun
 
   lwp::Clp& clp = p.clp;
   clp.in_post = true;
+  clp.hired = true;
   clp.occupant = 0;
   clp.start_week = -26;
   clp.skill = lwp::clp_skill(params, 26.0);
