@@ -66,6 +66,45 @@ void describe_survey(const Setup& setup, const sim::PointSummary& summary, std::
   }
 }
 
+// Scale-up: the programme's posts and cost, and the localities side by side (docs/model.md §7.9).
+void describe_programme(const Setup& setup, const sim::PointSummary& summary, std::ostream& os) {
+  if (summary.arrays.count("/summary/cost") == 0) return;
+  const std::vector<double>& posts = summary.at("/summary/clp_posts");
+  const double fips = summary.at("/summary/mean_fip_count")[0];
+  fmt::print(os, "\nProgramme and cost (weeks 0-{})\n", setup.horizon_weeks);
+  if (posts[0] != posts[1]) {
+    fmt::print(os, "  CLP posts: {:.0f}, cut to {:.0f}\n", posts[0], posts[1]);
+  } else {
+    fmt::print(os, "  CLP posts: {:.0f} for {} practices\n", posts[0], setup.practice_count());
+  }
+  fmt::print(os, "  vacant CLP-weeks: {:.1f}\n", summary.at("/summary/vacancy_clp_weeks")[0]);
+  fmt::print(os, "  cost: {:.0f} GBP; per fully integrated practice: {}\n", summary.at("/summary/cost")[0],
+             fips > 0.0 ? fmt::format("{:.0f} GBP", summary.at("/summary/cost_per_fip")[0]) : std::string("n/a"));
+
+  const std::size_t localities = setup.localities.size();
+  if (localities < 2) return;
+  const std::vector<double>& p_fip = summary.at("/locality/p_fip");
+  const std::vector<double>& count = summary.at("/locality/fip_count");
+  const std::vector<double>& linked = summary.at("/locality/linked_share");
+  const std::vector<double>& refused = summary.at("/locality/refused_share");
+  const std::vector<double>& saturation = summary.at("/locality/saturation");
+  const std::vector<double>& vacancy = summary.at("/locality/vacancy_clp_weeks");
+  std::size_t width = 8;
+  for (const std::string& name : setup.localities) width = std::max(width, std::min<std::size_t>(name.size(), 40));
+  fmt::print(os, "\nLocalities (practices sharing community organisations)\n");
+  fmt::print(os, "  {:<{}}  {:>9}  {:>6}  {:>6}  {:>7}  {:>7}  {:>9}  {:>16}\n", "locality", width, "practices",
+             "P(FIP)", "FIPs", "linked", "refused", "saturated", "vacant CLP-weeks");
+  constexpr std::size_t kShown = 20;
+  for (std::size_t l = 0; l < std::min(localities, kShown); ++l) {
+    fmt::print(os, "  {:<{}}  {:>9}  {:>6.3f}  {:>6.2f}  {:>7}  {:>7}  {:>9}  {:>16.1f}\n",
+               setup.localities[l].substr(0, 40), width, setup.locality_members[l].size(), p_fip[l], count[l],
+               percent(linked[l]), percent(refused[l]), percent(saturation[l]), vacancy[l]);
+  }
+  if (localities > kShown) {
+    fmt::print(os, "  ... and {} more localities (see /locality/*)\n", localities - kShown);
+  }
+}
+
 }  // namespace
 
 CentralInterval central_interval(const std::vector<double>& distribution, double mass) {
@@ -109,7 +148,8 @@ void describe_point(const Setup& setup, const sim::PointSummary& summary, const 
       }
     }
     const double p = p_fip[i];
-    fmt::print(os, "  {:<{}}  list {:>5}  {:.3f} ± {:.3f}{}\n", spec.name, width, spec.list_size, p,
+    const std::string list = spec.synthetic ? std::string("drawn") : std::to_string(spec.list_size);
+    fmt::print(os, "  {:<{}}  list {:>5}  {:.3f} ± {:.3f}{}\n", spec.name, width, list, p,
                std::sqrt(p * (1.0 - p) / replicates), label);
   }
   if (shown < n) fmt::print(os, "  ... and {} more practices (see /summary/p_fip)\n", n - shown);
@@ -203,6 +243,7 @@ void describe_point(const Setup& setup, const sim::PointSummary& summary, const 
   fmt::print(os, "\nCLP continuity (weeks 0-{})\n", setup.horizon_weeks);
   fmt::print(os, "  CLP departures per practice: {:.2f}; vacancy weeks per practice: {:.1f}\n",
              total_departures / static_cast<double>(n), total_vacancy / static_cast<double>(n));
+  describe_programme(setup, summary, os);
 }
 
 }  // namespace lwp

@@ -99,9 +99,10 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   CLI::App* params_cmd = app.add_subcommand("params", "Print the parameter table");
   params_cmd->add_flag("--markdown", markdown, "as Markdown (the content of docs/parameters.md)");
 
-  std::string report_file;
-  CLI::App* report_cmd = app.add_subcommand("report", "Summarise an output file in plain text");
-  report_cmd->add_option("file", report_file, "lwsim output file (HDF5)")->required();
+  std::vector<std::string> report_files;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Summarise an output file in plain text (several files: their scenarios side by side)");
+  report_cmd->add_option("file", report_files, "lwsim output files (HDF5)")->required();
 
   CalibrateArgs calibrate;
   calibrate.command_line = run.command_line;
@@ -181,7 +182,7 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
     if (*sweep_cmd) return sweep_command(sweep, registry, std::cout, *session);
     if (*validate_cmd) return on_root([&] { return validate_command(validate_file, registry, std::cout); });
     if (*params_cmd) return on_root([&] { return params_command(markdown, registry, std::cout); });
-    if (*report_cmd) return on_root([&] { return report_command(report_file, registry, std::cout); });
+    if (*report_cmd) return on_root([&] { return report_command(report_files, registry, std::cout); });
     if (*calibrate_cmd) return calibrate_command(calibrate, registry, std::cout, *session);
     if (*sensitivity_cmd) return sensitivity_command(sensitivity, registry, std::cout, *session);
     if (*merge_cmd) return on_root([&] { return merge_command(merge, registry, std::cout); });

@@ -83,7 +83,8 @@ int export_command(const std::string& file, const std::string& directory, bool o
                    const ModelRegistry& registry, std::ostream& out);
 int validate_command(const std::string& file, const ModelRegistry& registry, std::ostream& out);
 int params_command(bool markdown, const ModelRegistry& registry, std::ostream& out);
-int report_command(const std::string& file, const ModelRegistry& registry, std::ostream& out);
+/// One file: its summary. Several: each file's summary, then their scalar summaries side by side.
+int report_command(const std::vector<std::string>& files, const ModelRegistry& registry, std::ostream& out);
 
 /// Parses the command line and runs the command; returns the process exit code.
 int main(int argc, char** argv, const ModelRegistry& registry);

@@ -20,6 +20,54 @@ namespace sim::cli {
 
 namespace {
 
+/// One column of a side-by-side table: a scenario (a run file, or one point of a sweep).
+struct Column {
+  std::string label;
+  PointSummary summary;
+  std::vector<std::string> scalars;  // paths of the scalar summaries, in schema order
+};
+
+std::vector<std::string> scalar_summaries(const OutputSchema& schema, const PointSummary& summary) {
+  std::vector<std::string> paths;
+  for (const AccumulatorSpec& a : schema.accumulators) {
+    if (a.dims.empty()) paths.push_back(a.path);
+  }
+  if (summary.arrays.count(output::kObservedProbabilityPath) > 0) paths.emplace_back(output::kObservedProbabilityPath);
+  return paths;
+}
+
+/// Every scalar summary (accumulators without dimensions, P(observed)) of several scenarios side
+/// by side, one row per summary, so that compared scenarios can be read across.
+void print_side_by_side(const std::vector<Column>& columns, std::ostream& out) {
+  if (columns.size() < 2) return;
+  std::size_t width = 12;
+  for (const Column& c : columns) width = std::max(width, std::min<std::size_t>(c.label.size(), 24));
+  std::vector<std::string> rows;
+  for (const Column& c : columns) {
+    for (const std::string& path : c.scalars) {
+      if (std::find(rows.begin(), rows.end(), path) == rows.end()) rows.push_back(path);
+    }
+  }
+  std::size_t name_width = 10;
+  for (const std::string& r : rows) name_width = std::max(name_width, r.size());
+  std::string header = fmt::format("  {:<{}}", "summary", name_width);
+  for (const Column& c : columns) header += fmt::format("  {:>{}}", c.label.substr(0, width), width);
+  fmt::print(out, "\nSide by side (means over replicates)\n{}\n",
+             header);
+  for (const std::string& r : rows) {
+    std::string line = fmt::format("  {:<{}}", r, name_width);
+    for (const Column& c : columns) {
+      const auto it = c.summary.arrays.find(r);
+      if (it == c.summary.arrays.end() || it->second.empty()) {
+        line += fmt::format("  {:>{}}", "-", width);
+      } else {
+        line += fmt::format("  {:>{}.6g}", it->second.front(), width);
+      }
+    }
+    fmt::print(out, "{}\n", line);
+  }
+}
+
 void report_sweep(const output::ResultFile& file, const StoredResults& stored, std::ostream& out) {
   const std::size_t points = stored.status.size();
   const auto& names = stored.design.parameters;
@@ -112,9 +160,28 @@ void report_sweep(const output::ResultFile& file, const StoredResults& stored, s
   }
 }
 
-}  // namespace
+/// A sweep of a few points compares scenarios: its points side by side.
+void report_sweep_points(const output::ResultFile& file, const StoredResults& stored, std::ostream& out) {
+  constexpr std::size_t kMostPoints = 8;
+  if (stored.status.size() < 2 || stored.status.size() > kMostPoints) return;
+  std::vector<Column> columns;
+  for (std::size_t p = 0; p < stored.status.size(); ++p) {
+    if (stored.status[p] == 0) continue;
+    std::string label = fmt::format("point {}", p);
+    for (std::size_t k = 0; k < stored.design.parameters.size(); ++k) {
+      const std::string& name = stored.design.parameters[k];
+      label = fmt::format("{}={:g}", name.substr(name.rfind('.') + 1), stored.design.values[k][p]);
+      if (stored.design.parameters.size() > 1) label = fmt::format("point {}", p);
+    }
+    PointSummary summary = stored.point_summary(file, p);
+    std::vector<std::string> scalars = scalar_summaries(stored.schema, summary);
+    columns.push_back({label, std::move(summary), std::move(scalars)});
+  }
+  print_side_by_side(columns, out);
+}
 
-int report_command(const std::string& path, const ModelRegistry& registry, std::ostream& out) {
+int report_one(const std::string& path, const ModelRegistry& registry, std::ostream& out,
+               std::vector<Column>* columns) {
   const output::ResultFile file = open_input_file(path);
   const StoredResults stored = read_stored_results(file, registry);
   const std::string kind = file.attribute_string("kind");
@@ -129,14 +196,33 @@ int report_command(const std::string& path, const ModelRegistry& registry, std::
   }
   if (kind == "sweep") {
     report_sweep(file, stored, out);
+    report_sweep_points(file, stored, out);
     return kExitSuccess;
   }
   fmt::print(out, "{} replicates, seed {}\n", stored.scenario.replicates, stored.scenario.seed);
   for (std::size_t point = 0; point < stored.status.size(); ++point) {
     if (stored.status[point] == 0) continue;
-    stored.scenario.model->describe(*stored.scenario.setup, stored.point_summary(file, point),
-                                    stored.observation(), out);
+    PointSummary summary = stored.point_summary(file, point);
+    stored.scenario.model->describe(*stored.scenario.setup, summary, stored.observation(), out);
+    if (columns != nullptr) {
+      const std::size_t slash = path.rfind('/');
+      std::vector<std::string> scalars = scalar_summaries(stored.schema, summary);
+      columns->push_back({slash == std::string::npos ? path : path.substr(slash + 1), summary, std::move(scalars)});
+    }
   }
+  return kExitSuccess;
+}
+
+}  // namespace
+
+int report_command(const std::vector<std::string>& files, const ModelRegistry& registry, std::ostream& out) {
+  if (files.size() == 1) return report_one(files.front(), registry, out, nullptr);
+  std::vector<Column> columns;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (i > 0) fmt::print(out, "\n");
+    report_one(files[i], registry, out, &columns);
+  }
+  print_side_by_side(columns, out);
   return kExitSuccess;
 }
 
