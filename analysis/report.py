@@ -588,6 +588,30 @@ def build_sweep(r):
                "The design points most consistent with the observed count" if has_observed else
                "The design points with the highest mean FIP count")
     r.tables.append((heading, table(headers, rows)))
+    side_by_side(r, parameters, completed)
+
+
+def side_by_side(r, parameters, completed):
+    """A sweep of a few points compares scenarios (e.g. scenarios/scale_up/*_compare.toml): every
+    scalar summary of its points side by side, one column per point."""
+    f, q = r.f, r.q
+    points = f["/status/completed"].shape[0]
+    if not 2 <= len(completed) <= 8:
+        return
+    names = []
+    for name, obj in f["/summary"].items():
+        if hasattr(obj, "shape") and obj.shape == (points,) and obj.dtype.kind == "f":
+            names.append("/summary/" + name)
+    rows = []
+    for path in names:
+        ds = f[path]
+        label = lr.text_attr(ds, "description") or path
+        units = lr.text_attr(ds, "units")
+        cells = [f"{esc(label)}" + (f" ({esc(units)})" if units else "")]
+        cells += [q.dataset(f"{path} at point {point}", path, [point], "sig", 4) for point in completed]
+        rows.append(cells)
+    headers = ["summary (mean over replicates)"] + [point_values(r, parameters, point) for point in completed]
+    r.tables.append(("The points side by side", table(headers, rows)))
 
 
 # ---- calibration ----------------------------------------------------------------------------

@@ -113,7 +113,7 @@ void LwpSimulation::run_week(LwpWorkspace& ws, const Draws& draws, int week) con
                       philox.fetch_add(calls, std::memory_order_relaxed);
                     });
   const auto localities = static_cast<std::uint32_t>(ws.state.localities.size());
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, localities, 1),
+  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, localities, 8),
                     [&](const tbb::blocked_range<std::uint32_t>& r) {
                       std::uint64_t calls = 0;
                       const Draws local{draws.key, &calls};

@@ -78,8 +78,9 @@ void describe_programme(const Setup& setup, const sim::PointSummary& summary, st
     fmt::print(os, "  CLP posts: {:.0f} for {} practices\n", posts[0], setup.practice_count());
   }
   fmt::print(os, "  vacant CLP-weeks: {:.1f}\n", summary.at("/summary/vacancy_clp_weeks")[0]);
-  fmt::print(os, "  cost: {:.0f} GBP; per fully integrated practice: {}\n", summary.at("/summary/cost")[0],
-             fips > 0.0 ? fmt::format("{:.0f} GBP", summary.at("/summary/cost_per_fip")[0]) : std::string("n/a"));
+  fmt::print(
+      os, "  cost: {:.0f} GBP; per fully integrated practice: {}\n", summary.at("/summary/cost")[0],
+      fips > 0.0 ? fmt::format("{:.0f} GBP", summary.at("/summary/cost_per_fip")[0]) : std::string("n/a"));
 
   const std::size_t localities = setup.localities.size();
   if (localities < 2) return;
@@ -90,10 +91,11 @@ void describe_programme(const Setup& setup, const sim::PointSummary& summary, st
   const std::vector<double>& saturation = summary.at("/locality/saturation");
   const std::vector<double>& vacancy = summary.at("/locality/vacancy_clp_weeks");
   std::size_t width = 8;
-  for (const std::string& name : setup.localities) width = std::max(width, std::min<std::size_t>(name.size(), 40));
+  for (const std::string& name : setup.localities)
+    width = std::max(width, std::min<std::size_t>(name.size(), 40));
   fmt::print(os, "\nLocalities (practices sharing community organisations)\n");
-  fmt::print(os, "  {:<{}}  {:>9}  {:>6}  {:>6}  {:>7}  {:>7}  {:>9}  {:>16}\n", "locality", width, "practices",
-             "P(FIP)", "FIPs", "linked", "refused", "saturated", "vacant CLP-weeks");
+  fmt::print(os, "  {:<{}}  {:>9}  {:>6}  {:>6}  {:>7}  {:>7}  {:>9}  {:>16}\n", "locality", width,
+             "practices", "P(FIP)", "FIPs", "linked", "refused", "saturated", "vacant CLP-weeks");
   constexpr std::size_t kShown = 20;
   for (std::size_t l = 0; l < std::min(localities, kShown); ++l) {
     fmt::print(os, "  {:<{}}  {:>9}  {:>6.3f}  {:>6.2f}  {:>7}  {:>7}  {:>9}  {:>16.1f}\n",

@@ -32,7 +32,8 @@ std::vector<std::string> scalar_summaries(const OutputSchema& schema, const Poin
   for (const AccumulatorSpec& a : schema.accumulators) {
     if (a.dims.empty()) paths.push_back(a.path);
   }
-  if (summary.arrays.count(output::kObservedProbabilityPath) > 0) paths.emplace_back(output::kObservedProbabilityPath);
+  if (summary.arrays.count(output::kObservedProbabilityPath) > 0)
+    paths.emplace_back(output::kObservedProbabilityPath);
   return paths;
 }
 
@@ -52,8 +53,7 @@ void print_side_by_side(const std::vector<Column>& columns, std::ostream& out) {
   for (const std::string& r : rows) name_width = std::max(name_width, r.size());
   std::string header = fmt::format("  {:<{}}", "summary", name_width);
   for (const Column& c : columns) header += fmt::format("  {:>{}}", c.label.substr(0, width), width);
-  fmt::print(out, "\nSide by side (means over replicates)\n{}\n",
-             header);
+  fmt::print(out, "\nSide by side (means over replicates)\n{}\n", header);
   for (const std::string& r : rows) {
     std::string line = fmt::format("  {:<{}}", r, name_width);
     for (const Column& c : columns) {
@@ -207,7 +207,8 @@ int report_one(const std::string& path, const ModelRegistry& registry, std::ostr
     if (columns != nullptr) {
       const std::size_t slash = path.rfind('/');
       std::vector<std::string> scalars = scalar_summaries(stored.schema, summary);
-      columns->push_back({slash == std::string::npos ? path : path.substr(slash + 1), summary, std::move(scalars)});
+      columns->push_back(
+          {slash == std::string::npos ? path : path.substr(slash + 1), summary, std::move(scalars)});
     }
   }
   return kExitSuccess;

@@ -2,11 +2,10 @@
 // populations, shared CLPs, waves, a cut of posts, the labour market, support, funding, costs,
 // and stepping the practices of one replicate in parallel.
 
-#include <catch2/catch.hpp>
-
 #include <cmath>
 #include <string>
 
+#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
 #include "models/lwp/mechanisms.hpp"
@@ -35,19 +34,21 @@ double summary_value(const sim::PointSummary& s, const std::string& path, std::s
 
 }  // namespace
 
-TEST_CASE("CLP groups: each locality's practices split into ceil(n / per CLP) groups of consecutive practices") {
+TEST_CASE(
+    "CLP groups: each locality's practices split into ceil(n / per CLP) groups of consecutive practices") {
   // Glasgow 2024: 105 practices, 70 CLPs before the cut (1.5 per CLP), 42 after (2.5 per CLP).
-  sim::Scenario scenario = lwsim_test::scenario_from(synthetic_scenario(
-      1, 105, 12, 20,
-      "[parameters]\n\"programme.practices_per_clp\" = 1.5\n\"programme.cut_week\" = 52\n"
-      "\"programme.practices_per_clp_after_cut\" = 2.5\n"));
+  sim::Scenario scenario = lwsim_test::scenario_from(
+      synthetic_scenario(1, 105, 12, 20,
+                         "[parameters]\n\"programme.practices_per_clp\" = 1.5\n\"programme.cut_week\" = 52\n"
+                         "\"programme.practices_per_clp_after_cut\" = 2.5\n"));
   const auto& setup = static_cast<const lwp::Setup&>(*scenario.setup);
   const lwp::Programme programme = lwp::make_programme(setup, lwp::Parameters::from(scenario.params()));
   CHECK(programme.posts_before == 70);
   CHECK(programme.posts_after == 42);
   CHECK(programme.cut_week == 52);
   for (const auto* leads : {&programme.lead_before, &programme.lead_after}) {
-    const auto& presence = leads == &programme.lead_before ? programme.presence_before : programme.presence_after;
+    const auto& presence =
+        leads == &programme.lead_before ? programme.presence_before : programme.presence_after;
     std::vector<int> size(105, 0);
     for (std::uint32_t i = 0; i < 105; ++i) {
       const std::uint32_t lead = (*leads)[i];
@@ -98,7 +99,8 @@ TEST_CASE("programme support: the departure hazard rises only above the referenc
   CHECK(lwp::clp_hazard(p, 10) == Approx(1.5 * p.clp_departure_hazard));
 }
 
-TEST_CASE("with no funding cycle a CLP's leaving week is the constant-hazard draw; uncertainty brings it forward") {
+TEST_CASE(
+    "with no funding cycle a CLP's leaving week is the constant-hazard draw; uncertainty brings it forward") {
   lwp::Parameters p{};
   p.clp_departure_hazard = 0.01;
   int earlier = 0;
@@ -124,7 +126,8 @@ TEST_CASE("with no funding cycle a CLP's leaving week is the constant-hazard dra
   CHECK(earlier > 100);
 }
 
-TEST_CASE("when more practices share a locality's capacity, the share of referrals linked falls (whole model)") {
+TEST_CASE(
+    "when more practices share a locality's capacity, the share of referrals linked falls (whole model)") {
   // One locality whose community places are fixed (12 organisations of 5 places); 2, 12 and 48
   // practices refer into them. With 200 replicates the standard error of a linked share is below
   // 0.01; the falls expected (about 0.6 -> 0.3 -> 0.1) are many times larger than the 0.05 asked.
@@ -136,7 +139,8 @@ TEST_CASE("when more practices share a locality's capacity, the share of referra
     const double linked = summary_value(s, "/locality/linked_share");
     const double refused = summary_value(s, "/locality/refused_share");
     const double saturation = summary_value(s, "/locality/saturation");
-    INFO(practices << " practices: linked " << linked << ", refused " << refused << ", saturation " << saturation);
+    INFO(practices << " practices: linked " << linked << ", refused " << refused << ", saturation "
+                   << saturation);
     CHECK(linked < previous - 0.05);
     CHECK(refused > previous_refused);
     CHECK(saturation >= 0.0);
@@ -162,7 +166,8 @@ TEST_CASE("CLPs shared across practices lower P(FIP)") {
 
 TEST_CASE("a cut of posts changes nothing before its week (common random numbers)") {
   const std::string extra =
-      "[parameters]\n\"programme.practices_per_clp\" = 1.5\n\"programme.practices_per_clp_after_cut\" = 2.5\n";
+      "[parameters]\n\"programme.practices_per_clp\" = 1.5\n\"programme.practices_per_clp_after_cut\" = "
+      "2.5\n";
   sim::Scenario scenario = lwsim_test::scenario_from(synthetic_scenario(2, 12, 12, 20, extra));
   lwsim_test::set(scenario, {{"programme.cut_week", 1041}});
   const sim::PointSummary none = lwsim_test::run_point(scenario, 200, 9);
@@ -180,8 +185,8 @@ TEST_CASE("a cut of posts changes nothing before its week (common random numbers
       for (std::size_t i = 0; i < practices; ++i) {
         const std::size_t cell = w * practices + i;
         if (static_cast<int>(w) < cut_week) {
-          before_identical = before_identical && std::bit_cast<std::uint64_t>(a[cell]) ==
-                                                     std::bit_cast<std::uint64_t>(b[cell]);
+          before_identical = before_identical &&
+                             std::bit_cast<std::uint64_t>(a[cell]) == std::bit_cast<std::uint64_t>(b[cell]);
         } else if (a[cell] != b[cell]) {
           after_differs = true;
         }
@@ -217,14 +222,17 @@ TEST_CASE("the labour market: vacancies last longer when many posts are open") {
   // are open at once: with congestion 4 a vacancy lasts about twice as long.
   sim::Scenario scenario = lwsim_test::scenario_from(synthetic_scenario(1, 20, 12, 20));
   lwsim_test::set(scenario, {{"clp.departure_hazard", 0.05}, {"clp.vacancy_mean_weeks", 8.0}});
-  const double free_market = summary_value(lwsim_test::run_point(scenario, 100, 2), "/summary/vacancy_clp_weeks");
+  const double free_market =
+      summary_value(lwsim_test::run_point(scenario, 100, 2), "/summary/vacancy_clp_weeks");
   lwsim_test::set(scenario, {{"labour.congestion", 4.0}});
-  const double congested = summary_value(lwsim_test::run_point(scenario, 100, 2), "/summary/vacancy_clp_weeks");
+  const double congested =
+      summary_value(lwsim_test::run_point(scenario, 100, 2), "/summary/vacancy_clp_weeks");
   INFO("vacant CLP-weeks: " << free_market << " without congestion, " << congested << " with");
   CHECK(congested > 1.3 * free_market);
 }
 
-TEST_CASE("synthetic practices: list sizes within the clamp with the locality's mean, training share as given") {
+TEST_CASE(
+    "synthetic practices: list sizes within the clamp with the locality's mean, training share as given") {
   const sim::Scenario scenario = lwsim_test::scenario_from(synthetic_scenario(1, 200, 12, 20));
   const auto& setup = static_cast<const lwp::Setup&>(*scenario.setup);
   REQUIRE(setup.practice_count() == 200);
@@ -249,13 +257,15 @@ TEST_CASE("synthetic practices: list sizes within the clamp with the locality's 
 }
 
 TEST_CASE("costs: a CLP post, its share of a manager and the development fund, per practice-year") {
-  const sim::Scenario scenario =
-      lwsim_test::scenario_from("[evaluation]\nhorizon_weeks = 51\n[evaluation.phases]\nall = [0, 51]\n[[practice]]\nname = \"one\"\nlist_size = 4000\n"
-                                "[parameters]\n\"clp.departure_hazard\" = 0.0\n");
+  const sim::Scenario scenario = lwsim_test::scenario_from(
+      "[evaluation]\nhorizon_weeks = 51\n[evaluation.phases]\nall = [0, 51]\n[[practice]]\nname = "
+      "\"one\"\nlist_size = 4000\n"
+      "[parameters]\n\"clp.departure_hazard\" = 0.0\n");
   const sim::PointSummary s = lwsim_test::run_point(scenario, 10, 1);
   const lwp::Parameters p = lwp::Parameters::from(scenario.params());
   // 52 weeks with the CLP in post all along: one year of everything.
-  const double year = p.cost_clp_salary_per_year + p.cost_manager_salary_per_year / p.support_clps_per_manager +
+  const double year = p.cost_clp_salary_per_year +
+                      p.cost_manager_salary_per_year / p.support_clps_per_manager +
                       p.cost_development_fund_per_year;
   CHECK(summary_value(s, "/summary/cost") == Approx(year).epsilon(1e-6));
 }
@@ -264,7 +274,8 @@ TEST_CASE("a multi-locality replicate stepped in parallel is bitwise identical f
   // 3 localities x 30 practices: above the threshold at which practices are stepped in parallel.
   sim::Scenario scenario = lwsim_test::scenario_from(synthetic_scenario(3, 30, 12, 15));
   lwsim_test::set(scenario, {{"programme.practices_per_clp", 2.0}, {"labour.congestion", 2.0}});
-  REQUIRE(static_cast<const lwp::Setup&>(*scenario.setup).practice_count() >= lwp::LwpSimulation::kParallelPractices);
+  REQUIRE(static_cast<const lwp::Setup&>(*scenario.setup).practice_count() >=
+          lwp::LwpSimulation::kParallelPractices);
   const sim::PointSummary one = lwsim_test::run_point(scenario, 1, 21, 1);
   const sim::PointSummary two = lwsim_test::run_point(scenario, 1, 21, 2);
   CHECK(lwsim_test::identical(one, two));
