@@ -43,6 +43,8 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
 
   std::optional<output::ResultFile> file;
   const std::string partial = args.output ? *args.output + ".part" : std::string();
+  // Before the output file exists: a signal while it is being created stops the run cleanly.
+  install_interrupt_handlers();
   const std::int64_t verdict = root_prepares(session, [&]() -> std::int64_t {
     if (!args.output) return kProceed;
     check_output_path(*args.output, "-o", !args.overwrite, "use --overwrite to replace it");
@@ -70,13 +72,12 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
     progress.emplace(job.replicates, "replicates",
                      args.quiet ? Progress::Mode::quiet : Progress::Mode::automatic);
   }
+  // Whatever stopped the run (a signal, an error, at any moment, even after the file object is
+  // gone), the partial file of this rank's output goes too.
   const auto discard_output = [&] {
-    if (file) {
-      file.reset();
-      remove_quietly(partial);
-    }
+    file.reset();
+    if (root && args.output) remove_quietly(partial);
   };
-  install_interrupt_handlers();
   try {
     return run_on_ranks(
         session, job, {0}, block, threads, root ? &*writer : nullptr,

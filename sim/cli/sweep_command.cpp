@@ -152,6 +152,8 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
   std::optional<output::ResultFile> file;
   const std::vector<std::uint32_t> mine = shard_points(design.points, shard);
   std::vector<std::uint32_t> todo;
+  // Before the output file exists: a signal while it is being created stops the sweep cleanly.
+  install_interrupt_handlers();
   const std::int64_t verdict = root_prepares(session, [&]() -> std::int64_t {
     if (!args.resume) {
       check_output_path(path, "-o", true, "use --resume to continue it, or choose another name");
@@ -223,7 +225,6 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
                    output::ResultWriter::PointCallback{}, args.checkpoint_seconds);
     progress.emplace(mine.size(), "points", args.quiet ? Progress::Mode::quiet : Progress::Mode::automatic);
   }
-  install_interrupt_handlers();
   return run_on_ranks(
       session, job, todo, block, threads, root ? &*writer : nullptr,
       [&](std::uint64_t) { progress->update(already + writer->points_completed()); },

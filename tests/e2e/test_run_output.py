@@ -22,7 +22,7 @@ REPLICATES = 300
 SEED = 5
 
 # Dimension names a reader may meet in the output (DESIGN §4.2 plus the model's own dimensions).
-KNOWN_DIMENSIONS = {"point", "replicate", "practice", "week", "phase", "construct", "outcome", "setting",
+KNOWN_DIMENSIONS = {"locality", "period", "point", "replicate", "practice", "week", "phase", "construct", "outcome", "setting",
                     "activity", "contacts", "fip_count"}
 LABELLED_GROUPS = ("/results/", "/summary/", "/timeseries/", "/practices/")
 
