@@ -10,9 +10,18 @@ What is drawn depends on the file's root attribute `kind`:
                construct trajectories C, CP, CA, RM (mean over practices); construct scores of
                FIPs and PIPs in each phase; P(FIP) per practice with Monte Carlo error bars,
                coloured by the observed outcome; the simulated staff survey when the file has one.
+               A run of more than 20 practices, or without the per-practice weekly series
+               (/timeseries, not written above 1,000 practices), gets instead of the per-practice
+               curves the national share of practices normalised by week t with the localities'
+               curves (their median and 10-90% band beyond 10 localities), P(FIP) per locality
+               (a histogram beyond 30 localities) and a programme figure (CLP posts before and
+               after a cut, cost per practice and per FIP, vacant CLP-weeks, refused requests
+               against saturation per locality); P(FIP) per practice only up to 40 practices,
+               the constructs only with /timeseries.
   sweep        mean P(FIP) (and P(count = observed) with observed data) over the design: a
                heatmap over the first two swept parameters of a grid, partial-dependence plots
-               (binned means against each parameter) otherwise.
+               (binned means against each parameter) otherwise; a sweep of 2-8 points (comparing
+               scenarios) also gets the national share normalised by week t at each point.
   calibration  posterior marginals against the prior; pairwise scatter of the final population
                (point size = weight); tolerance, acceptance and ESS per generation; the posterior
                predictive FIP-count distribution against the observed count.
@@ -31,6 +40,7 @@ import math
 import os
 import re
 import sys
+import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -40,6 +50,7 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 import matplotlib.patches  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.transforms as mtransforms  # noqa: E402
 import numpy as np  # noqa: E402
@@ -61,6 +72,7 @@ OUTCOME_COLOURS = {"FIP": "#1b7837", "PIP": "#c2a5cf"}
 OBSERVED_COLOUR = "#d95f02"
 SIMULATED_COLOUR = "#4575b4"
 Z95 = 1.959963984540054
+COUNT_TICKS_MAX = 30     # beyond, a count axis gets automatic ticks over the counts that occur
 
 plt.rcParams.update({
     "figure.dpi": 110,
@@ -96,12 +108,29 @@ def shade_phases(ax, f):
 def count_bars(ax, counts, probabilities, observed, se=None, label="simulated"):
     """Bars of a count distribution with the observed count's bar highlighted and annotated."""
     counts = np.asarray(counts)
+    probabilities = np.asarray(probabilities)
+    se = None if se is None else np.asarray(se)
+    many = len(counts) > COUNT_TICKS_MAX
+    if many:   # only the counts that occur (and the observed one), with a margin
+        shown = np.flatnonzero(np.nan_to_num(probabilities) > 0)
+        if observed is not None:
+            shown = np.union1d(shown, np.flatnonzero(counts == observed))
+        if len(shown):
+            first, last = int(shown.min()), int(shown.max())
+            margin = max(1, (last - first) // 20)
+            keep = slice(max(0, first - margin), min(len(counts), last + margin + 1))
+            counts, probabilities = counts[keep], probabilities[keep]
+            se = None if se is None else se[keep]
+        many = len(counts) > COUNT_TICKS_MAX
     colours = [OBSERVED_COLOUR if observed is not None and c == observed else SIMULATED_COLOUR
                for c in counts]
-    yerr = None if se is None else Z95 * np.asarray(se)
-    ax.bar(counts, probabilities, color=colours, width=0.8, yerr=yerr, capsize=3,
+    yerr = None if se is None else Z95 * se
+    ax.bar(counts, probabilities, color=colours, width=0.8, yerr=yerr, capsize=0 if many else 3,
            error_kw={"elinewidth": 0.8, "ecolor": "0.3"}, label=label)
-    ax.set_xticks(counts)
+    if many:
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=12, integer=True))
+    else:
+        ax.set_xticks(counts)
     ax.set_xlabel("number of fully integrated practices (FIP count)")
     ax.set_ylabel("probability")
     ax.set_ylim(0, max(0.05, float(np.nanmax(probabilities)) * 1.25 if len(probabilities) else 1))
@@ -143,8 +172,41 @@ def panel_grid(count, columns=3, width=3.6, height=3.0):
 
 # ---- run ------------------------------------------------------------------------------------
 
+# Beyond these sizes the per-practice figures are unreadable: a run of more practices gets the
+# national and per-locality figures instead (scale-up scenarios, docs/model.md section 7.9).
+PRACTICE_CURVES_MAX = 20       # P(normalised by week t), one curve per practice
+PRACTICE_BARS_MAX = 40         # P(FIP), one bar per practice
+LOCALITY_CURVES_MAX = 10       # one curve per locality, else their median and 10-90% band
+LOCALITY_BARS_MAX = 30         # one bar per locality, else a histogram over localities
+
+
+def practice_count(f):
+    return f["/practices/name"].shape[0] if "/practices/name" in f else 0
+
+
+def is_large_run(f):
+    """A run drawn at the national and locality level: many practices, or no per-practice weekly
+    series (not written above 1,000 practices, docs/output.md)."""
+    return "/timeseries/normalised_by" not in f or practice_count(f) > PRACTICE_CURVES_MAX
+
+
 def run_figures(f):
-    figures = [normalised_by_figure(f), fip_count_figure(f), constructs_figure(f), p_fip_figure(f)]
+    large = is_large_run(f)
+    figures = []
+    if not large:
+        figures.append(normalised_by_figure(f))
+    elif "/national/normalised_by" in f:
+        figures.append(national_normalised_by_figure(f))
+    if "/summary/fip_count_distribution" in f:
+        figures.append(fip_count_figure(f))
+    if any(f"/timeseries/{name}" in f for name, _, _ in CONSTRUCTS):
+        figures.append(constructs_figure(f))
+    if "/summary/p_fip" in f and practice_count(f) <= PRACTICE_BARS_MAX:
+        figures.append(p_fip_figure(f))
+    if large and "/locality/p_fip" in f:
+        figures.append(locality_p_fip_figure(f))
+    if large and programme_panels(f):
+        figures.append(programme_figure(f))
     if "/summary/phase_scores_by_outcome" in f:
         figures.append(phase_scores_figure(f))
     if "/survey/mean_score_by_outcome" in f:
@@ -178,6 +240,220 @@ def normalised_by_figure(f):
                "Wilson binomial intervals from the number of replicates. Shaded: the evaluation "
                "phases.")
     return Figure("normalised_by", fig, title, caption)
+
+
+def week_axis(ax, weeks):
+    ax.set_xlim(weeks.min(), weeks.max())
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("week (0 = start of the evaluation's first phase)")
+
+
+def national_normalised_by_figure(f):
+    series = f["/national/normalised_by"]
+    national = series[0]                                 # [week]
+    weeks = np.asarray(lr.scale_values(series, 1), dtype=float)
+    fig, ax = plt.subplots(figsize=(8.5, 4.6))
+    shade_phases(ax, f)
+    localities = []
+    if "/locality/normalised_by" in f:
+        dataset = f["/locality/normalised_by"]
+        per_locality = dataset[0]                        # [week, locality]
+        localities = lr.scale_values(dataset, 2)
+    many = len(localities) > LOCALITY_CURVES_MAX
+    if len(localities) and not many:
+        colours = plt.get_cmap("tab10")
+        for j, name in enumerate(localities):
+            ax.plot(weeks, per_locality[:, j], color=colours(j % 10), lw=1.3, alpha=0.9, label=str(name))
+    elif many:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)   # a week where every locality is NaN
+            low, median, high = np.nanpercentile(per_locality, [10, 50, 90], axis=1)
+        ax.fill_between(weeks, low, high, color=SIMULATED_COLOUR, alpha=0.22, lw=0,
+                        label="10-90% of localities")
+        ax.plot(weeks, median, color=SIMULATED_COLOUR, lw=1.6, ls="--", label="median locality")
+    ax.plot(weeks, national, color="black", lw=2.4, label="all practices")
+    week_axis(ax, weeks)
+    ax.set_ylabel("share of practices normalised by week t")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1),
+              title="locality" if len(localities) and not many else None)
+    title = "Share of practices normalised by each week, nationally and by locality"
+    fig.suptitle(title, y=0.995)
+    fig.tight_layout()
+    if many:
+        detail = ("the dashed line is the median locality and the band holds the middle 80% of "
+                  "localities (10th to 90th percentile)")
+    elif len(localities):
+        detail = "the thin lines are the localities"
+    else:
+        detail = "the file has no per-locality series"
+    caption = ("Share of all practices (thick black line, mean over replicates) that had been normalised "
+               "(C, CP and CA above their thresholds for the required run of weeks) by week t; "
+               + detail + ". Shaded: the evaluation phases.")
+    return Figure("national_normalised_by", fig, title, caption)
+
+
+def locality_p_fip_figure(f):
+    dataset = f["/locality/p_fip"]
+    p = dataset[0]
+    localities = lr.scale_values(dataset, 1)
+    national = None
+    if "/summary/mean_fip_count" in f and practice_count(f):
+        national = float(f["/summary/mean_fip_count"][0]) / practice_count(f)
+    if len(localities) <= LOCALITY_BARS_MAX:
+        fig, ax = plt.subplots(figsize=(max(6.5, 0.32 * len(localities) + 3.5), 4.2))
+        x = np.arange(len(localities))
+        ax.bar(x, np.nan_to_num(p, nan=0.0), color=SIMULATED_COLOUR, width=0.7)
+        ax.set_xticks(x)
+        labels = [str(n) for n in localities]
+        long_labels = len(x) > 6 or max((len(n) for n in labels), default=0) > 12
+        ax.set_xticklabels(labels, rotation=40 if long_labels else 0, ha="right" if long_labels else "center",
+                           fontsize=8 if long_labels else None)
+        ax.set_ylabel("P(FIP) of the locality's practices")
+        ax.set_ylim(0, min(1.0, max(0.1, float(np.nanmax(p)) * 1.2 if np.isfinite(p).any() else 1.0)))
+        what = "bars: localities"
+    else:
+        fig, ax = plt.subplots(figsize=(7.5, 4.2))
+        values = p[np.isfinite(p)]
+        ax.hist(values, bins=min(40, max(8, int(math.sqrt(len(values))))), color=SIMULATED_COLOUR,
+                edgecolor="white", lw=0.5)
+        ax.set_xlabel("P(FIP) of the locality's practices")
+        ax.set_ylabel("number of localities")
+        what = "histogram over the localities"
+    if national is not None and math.isfinite(national):
+        if len(localities) <= LOCALITY_BARS_MAX:
+            ax.axhline(national, color=OBSERVED_COLOUR, lw=1.5, ls="--", label="all practices")
+        else:
+            ax.axvline(national, color=OBSERVED_COLOUR, lw=1.5, ls="--", label="all practices")
+        ax.legend(loc="upper right")
+    title = "Probability that a practice fully integrates, by locality"
+    ax.set_title(title)
+    fig.tight_layout()
+    caption = ("Mean share of each locality's practices that were fully integrated (FIP) at the end, over "
+               f"the simulated evaluations ({what}); the dashed line is the share over all practices.")
+    return Figure("locality_p_fip", fig, title, caption)
+
+
+def programme_panels(f):
+    """The panels of the programme figure the file has data for."""
+    panels = []
+    if "/summary/clp_posts" in f:
+        panels.append("posts")
+    if "/summary/cost" in f or "/summary/cost_per_fip" in f:
+        panels.append("cost")
+    if "/locality/vacancy_clp_weeks" in f or "/summary/vacancy_clp_weeks" in f:
+        panels.append("vacancy")
+    if "/locality/refused_share" in f and "/locality/saturation" in f:
+        panels.append("community")
+    return panels
+
+
+def annotate_bars(ax, x, values, text):
+    top = max([v for v in values if math.isfinite(v)] + [0.0])
+    for xi, v in zip(x, values):
+        ax.text(xi, (v if math.isfinite(v) else 0) + 0.02 * (top or 1), text(v), ha="center", va="bottom",
+                fontsize=8.5)
+    ax.set_ylim(0, (top or 1) * 1.2)
+
+
+def money(value):
+    if not math.isfinite(value):
+        return "n/a"
+    if abs(value) >= 1e6:
+        return f"£{value / 1e6:,.1f}m"
+    if abs(value) >= 1e3:
+        return f"£{value / 1e3:,.0f}k"
+    return f"£{value:,.0f}"
+
+
+def programme_figure(f):
+    panels = programme_panels(f)
+    fig, axes = panel_grid(len(panels), columns=2, width=4.6, height=3.3)
+    n = practice_count(f)
+    for ax, panel in zip(axes, panels):
+        if panel == "posts":
+            dataset = f["/summary/clp_posts"]
+            posts = dataset[0]
+            periods = [str(p).replace("_", " ") for p in lr.scale_values(dataset, 1)]
+            x = np.arange(len(posts))
+            ax.bar(x, posts, color=[SIMULATED_COLOUR, OBSERVED_COLOUR][: len(posts)] or SIMULATED_COLOUR, width=0.6)
+            annotate_bars(ax, x, [float(v) for v in posts], lambda v: f"{v:,.0f}")
+            ax.set_xticks(x)
+            ax.set_xticklabels(periods)
+            ax.set_ylabel("CLP posts")
+            ax.set_title("CLP posts before and after a cut" if len(posts) > 1 and posts[0] != posts[1]
+                         else "CLP posts (no cut of posts)")
+        elif panel == "cost":
+            labels, values = [], []
+            if "/summary/cost" in f and n:
+                labels.append("per practice")
+                values.append(float(f["/summary/cost"][0]) / n)
+            if "/summary/cost_per_fip" in f:
+                labels.append("per fully integrated\npractice (FIP)")
+                values.append(float(f["/summary/cost_per_fip"][0]))
+            x = np.arange(len(values))
+            ax.bar(x, np.nan_to_num(values, nan=0.0), color=["0.55", SIMULATED_COLOUR][: len(values)], width=0.6)
+            annotate_bars(ax, x, values, money)
+            ax.set_xticks(x)
+            ax.set_xticklabels(labels)
+            ax.set_ylabel("GBP over the horizon")
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: money(v)))
+            ax.set_title("Programme cost (mean over replicates)")
+        elif panel == "vacancy":
+            title = "Weeks CLP posts were vacant"
+            if "/summary/vacancy_clp_weeks" in f:
+                total = float(f["/summary/vacancy_clp_weeks"][0])
+                if math.isfinite(total):
+                    title += f"\n(all posts: {total:,.0f} CLP-weeks)"
+            if "/locality/vacancy_clp_weeks" in f:
+                dataset = f["/locality/vacancy_clp_weeks"]
+                values = dataset[0]
+                localities = lr.scale_values(dataset, 1)
+                if len(localities) <= LOCALITY_CURVES_MAX:
+                    x = np.arange(len(localities))
+                    ax.bar(x, np.nan_to_num(values, nan=0.0), color=SIMULATED_COLOUR, width=0.6)
+                    ax.set_xticks(x)
+                    ax.set_xticklabels([str(n) for n in localities], rotation=30 if len(x) > 3 else 0,
+                                       ha="right" if len(x) > 3 else "center", fontsize=8)
+                    ax.set_ylabel("vacant CLP-weeks")
+                else:
+                    values = values[np.isfinite(values)]
+                    ax.hist(values, bins=min(30, max(5, int(math.sqrt(len(values))))), color=SIMULATED_COLOUR,
+                            edgecolor="white", lw=0.5)
+                    ax.set_xlabel("vacant CLP-weeks in the locality")
+                    ax.set_ylabel("number of localities")
+            else:
+                ax.set_axis_off()
+            ax.set_title(title, fontsize=10)
+        elif panel == "community":
+            dataset = f["/locality/refused_share"]
+            refused = dataset[0]
+            saturation = f["/locality/saturation"][0]
+            localities = lr.scale_values(dataset, 1)
+            ax.scatter(saturation, refused, s=18 if len(localities) <= 200 else 8, alpha=0.6,
+                       color=SIMULATED_COLOUR, lw=0)
+            if len(localities) <= LOCALITY_CURVES_MAX:
+                for name, xs, ys in zip(localities, saturation, refused):
+                    if math.isfinite(xs) and math.isfinite(ys):
+                        ax.annotate(str(name), (xs, ys), xytext=(3, 3), textcoords="offset points", fontsize=7)
+            top_x = float(np.nanmax(saturation)) if np.isfinite(saturation).any() else 0.0
+            top_y = float(np.nanmax(refused)) if np.isfinite(refused).any() else 0.0
+            ax.set_xlim(-0.005, max(0.05, top_x * 1.15))
+            ax.set_ylim(-0.005, max(0.05, top_y * 1.15))
+            ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+            ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+            ax.set_xlabel("saturation (share of organisation-weeks full)")
+            ax.set_ylabel("share of requests refused")
+            ax.set_title("Community capacity, one point per locality")
+    title = "The programme: posts, cost, vacancies and community capacity"
+    fig.suptitle(title)
+    fig.tight_layout()
+    caption = ("CLP posts before and after a cut of posts (equal without a cut); mean programme cost over "
+               "the horizon per practice and per fully integrated practice (mean cost / mean FIP count); "
+               "the weeks the localities' CLP posts were vacant; and, for each locality, the share of "
+               "requests for a place refused by a full community organisation against the share of "
+               "organisation-weeks in which requests exceeded the free places. Means over replicates; "
+               "the costs rest on assumed amounts (docs/model.md, section 7.9).")
+    return Figure("programme", fig, title, caption)
 
 
 def fip_count_figure(f):
@@ -337,7 +613,40 @@ def sweep_figures(f):
             figures.append(heatmap_figure(stem, label, values, design, parameters))
         else:
             figures.append(partial_dependence_figure(stem, label, values, design, parameters))
+    points = f["/status/completed"].shape[0] if "/status/completed" in f else 0
+    if "/national/normalised_by" in f and 2 <= points <= COMPARED_POINTS_MAX and (done is None or done.any()):
+        figures.append(compared_normalised_by_figure(f, parameters, done))
     return figures
+
+
+COMPARED_POINTS_MAX = 8   # a sweep of this few points compares scenarios (scenarios/scale_up/*_compare.toml)
+
+
+def compared_normalised_by_figure(f, parameters, done):
+    """The national share of practices normalised by week t at each point of a few-point sweep."""
+    series = f["/national/normalised_by"]                # [point, week]
+    weeks = np.asarray(lr.scale_values(series, 1), dtype=float)
+    values = series[()]
+    fig, ax = plt.subplots(figsize=(8.5, 4.6))
+    shade_phases(ax, f)
+    colours = plt.get_cmap("tab10")
+    for point in range(values.shape[0]):
+        if done is not None and not done[point]:
+            continue
+        label = ", ".join(f"{short_name(p)} = {tick_text(float(f[f'/design/{p}'][point]))}" for p in parameters
+                          if f"/design/{p}" in f) or f"point {point}"
+        ax.plot(weeks, values[point], color=colours(point % 10), lw=2, label=label)
+    week_axis(ax, weeks)
+    ax.set_ylabel("share of practices normalised by week t")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), title="design point")
+    title = "Share of all practices normalised by each week, at each design point"
+    fig.suptitle(title, y=0.995)
+    fig.tight_layout()
+    caption = ("Share of all the scenario's practices (mean over replicates) that had been normalised by "
+               "week t, one line per completed design point; the points share their random streams "
+               "(common random numbers), so the lines differ by the parameters only. Shaded: the "
+               "evaluation phases.")
+    return Figure("national_normalised_by", fig, title, caption)
 
 
 def grid_means(values, x, y):

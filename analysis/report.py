@@ -7,7 +7,9 @@ One HTML file, readable offline and by e-mail: a plain-language summary of what 
 main numbers, the comparison with what was observed, the figures of analysis/plots.py (embedded
 as base64 PNG) with captions, key tables, and the provenance (lwsim version, git commit, creation
 time, command line, seed, replicates, and the full resolved scenario). Works for every kind of
-lwsim file: run, sweep, calibration and sensitivity (the root attribute `kind`).
+lwsim file: run, sweep, calibration and sensitivity (the root attribute `kind`), of any size: a
+run of more than 40 practices gets a table of localities instead of practices, and every run a
+paragraph on the programme's CLP posts and costs when the file has them.
 
 Every number the report quotes is read from the HDF5 file and formatted by one helper
 (QuotedNumbers), which records its label, dataset path (or root attribute), index, style and
@@ -35,6 +37,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+PRACTICE_TABLE_MAX = plots.PRACTICE_BARS_MAX   # beyond, a table of localities instead of practices
+LOCALITY_TABLE_MAX = 40                        # beyond, the highest and lowest P(FIP) only
+LOCALITY_EXTREMES = 10
+COUNT_ROWS_MAX = 30                            # FIP-count table: beyond, only the likely counts
 BASE_SCENARIO_MARK = "\n# resolved base scenario"
 
 
@@ -262,8 +268,9 @@ def build_run(r):
     n = len(names)
     practices_text = q.shape("number of practices", "/practices/name")
     replicates_text = q.attribute("replicates", "replicates", "fixed", 0)
-    week_series = f["/timeseries/normalised_by"]
-    week_path = scale_path(week_series, 1)
+    week_series = next((f[path] for path in ("/national/normalised_by", "/timeseries/normalised_by")
+                        if path in f), None)
+    week_path = scale_path(week_series, 1) if week_series is not None else None
     horizon_text = (q.dataset("horizon (last week)", week_path, [week_series.shape[1] - 1], "int", 0)
                     if week_path else None)
 
@@ -317,12 +324,36 @@ def build_run(r):
     else:
         r.summary.append(paragraph("The file holds no observed data to compare with."))
 
-    p_fip = f["/summary/p_fip"][0]
-    lo, hi = int(np.argmin(p_fip)), int(np.argmax(p_fip))
-    r.summary.append(paragraph(
-        f"The chance that a given practice fully integrated ranged from "
-        f"{q.percent(f'P(FIP) {names[lo]}', '/summary/p_fip', [0, lo], replicates)} ({from_file(names[lo])}) to "
-        f"{q.percent(f'P(FIP) {names[hi]}', '/summary/p_fip', [0, hi], replicates)} ({from_file(names[hi])})."))
+    localities = (lr.scale_values(f["/locality/p_fip"], 1) if "/locality/p_fip" in f else [])
+    if n > PRACTICE_TABLE_MAX and len(localities) >= 2:
+        p_locality = f["/locality/p_fip"][0]
+        finite = np.flatnonzero(np.isfinite(p_locality))
+        if len(finite):
+            lo = int(finite[np.argmin(p_locality[finite])])
+            hi = int(finite[np.argmax(p_locality[finite])])
+            r.summary.append(paragraph(
+                f"The share of a locality's practices that fully integrated ranged from "
+                f"{q.percent(f'P(FIP) of locality {localities[lo]}', '/locality/p_fip', [0, lo])} "
+                f"({from_file(localities[lo])}) to "
+                f"{q.percent(f'P(FIP) of locality {localities[hi]}', '/locality/p_fip', [0, hi])} "
+                f"({from_file(localities[hi])}), over "
+                f"{q.shape('number of localities', '/locality/p_fip', 1)} localities."))
+    else:
+        p_fip = f["/summary/p_fip"][0]
+        lo, hi = int(np.argmin(p_fip)), int(np.argmax(p_fip))
+        r.summary.append(paragraph(
+            f"The chance that a given practice fully integrated ranged from "
+            f"{q.percent(f'P(FIP) {names[lo]}', '/summary/p_fip', [0, lo], replicates)} ({from_file(names[lo])}) to "
+            f"{q.percent(f'P(FIP) {names[hi]}', '/summary/p_fip', [0, hi], replicates)} ({from_file(names[hi])})."))
+    if "/national/normalised_by" in f and horizon_text:
+        last = f["/national/normalised_by"].shape[1] - 1
+        r.summary.append(paragraph(
+            f"By week {horizon_text}, "
+            f"{q.percent('share of practices normalised by the horizon', '/national/normalised_by', [0, last])} "
+            "of all practices had been normalised at some point (the share of practices whose C, CP and CA "
+            "had stayed above their thresholds for the required run of weeks), on average over the "
+            "simulated evaluations."))
+    programme_paragraph(r, horizon_text)
 
     if "/summary/phase_scores_by_outcome" in f:
         r.summary.append(construct_sentences(r))
@@ -331,6 +362,45 @@ def build_run(r):
 
     run_observation(r, names, distribution, counts, count_path, observed if has_observed else None)
     run_tables(r, names)
+
+
+def programme_paragraph(r, horizon_text):
+    """CLP posts before and after a cut, vacant CLP-weeks, the mean cost and the cost per fully
+    integrated practice (docs/model.md, section 7.9), in words."""
+    f, q = r.f, r.q
+    sentences = []
+    if "/summary/clp_posts" in f and f["/summary/clp_posts"].shape[1] >= 2:
+        posts = f["/summary/clp_posts"][0]
+        before = q.dataset("CLP posts before the cut", "/summary/clp_posts", [0, 0], "fixed", 0)
+        if np.isfinite(posts[:2]).all() and posts[0] != posts[1]:
+            after = q.dataset("CLP posts after the cut", "/summary/clp_posts", [0, 1], "fixed", 0)
+            cut = ""
+            if has_setting(f, "scenario", "parameters.programme.cut_week"):
+                cut = " in week " + q.setting("week of the cut of posts", "scenario", "parameters.programme.cut_week")
+            sentences.append(
+                f"The programme had {before} link-worker (CLP) posts until posts were cut{cut}, and {after} "
+                "after the cut (practices regrouped to share a CLP).")
+        else:
+            sentences.append(f"The programme had {before} link-worker (CLP) posts throughout (no cut of posts).")
+    if "/summary/vacancy_clp_weeks" in f:
+        sentences.append(
+            f"Posts stood vacant for "
+            f"{q.dataset('vacant CLP-weeks', '/summary/vacancy_clp_weeks', [0], 'fixed', 0)} CLP-weeks in all, "
+            "on average.")
+    if "/summary/cost" in f:
+        period = f" up to week {horizon_text}" if horizon_text else ""
+        sentence = f"The programme cost £{q.dataset('mean programme cost', '/summary/cost', [0], 'fixed', 0)}{period} on average"
+        if "/summary/cost_per_fip" in f:
+            if np.isfinite(f["/summary/cost_per_fip"][0]):
+                sentence += (", or £" + q.dataset("cost per fully integrated practice", "/summary/cost_per_fip", [0], "fixed", 0)
+                             + " per fully integrated practice (mean cost divided by the mean number of "
+                               "fully integrated practices)")
+            else:
+                sentence += "; no practice fully integrated, so there is no cost per fully integrated practice"
+        sentences.append(sentence + ". The amounts (salaries, development funds) are assumptions of the "
+                         "scenario, not published costs.")
+    if sentences:
+        r.summary.append(paragraph(*sentences))
 
 
 def construct_sentences(r):
@@ -382,13 +452,25 @@ def run_observation(r, names, distribution, counts, count_path, observed):
     f, q = r.f, r.q
     outcomes = lr.observed_outcomes(f)
     replicates = lr.int_attr(f, "replicates")
+    shown = list(range(len(counts)))
+    caption = "Simulated distribution of the number of fully integrated practices"
+    if len(counts) > COUNT_ROWS_MAX:
+        # Thousands of possible counts: only those that occurred (and the observed one); if still
+        # too many, the most likely ones.
+        shown = [k for k in shown if distribution[k] > 0 or (observed is not None and int(counts[k]) == observed)]
+        if len(shown) > COUNT_ROWS_MAX:
+            likely = sorted(shown, key=lambda k: -distribution[k])[:COUNT_ROWS_MAX]
+            shown = sorted(set(likely) | {k for k in shown if observed is not None and int(counts[k]) == observed})
+            caption += ": the most likely counts (the others are omitted)"
+        else:
+            caption += ": the counts that occurred (every other count has probability zero)"
     rows = []
-    for k, count in enumerate(counts):
+    for k in shown:
+        count = counts[k]
         count_text = q.dataset("FIP count", count_path, [k], "int", 0) if count_path else str(count)
         mark = "← observed" if observed is not None and int(count) == observed else ""
         rows.append([count_text, q.percent(f"P(FIP count = {count})", "/summary/fip_count_distribution", [0, k], replicates), mark])
-    r.observation.append(table(["FIP count", "simulated probability", ""], rows,
-                               "Simulated distribution of the number of fully integrated practices"))
+    r.observation.append(table(["FIP count", "simulated probability", ""], rows, caption))
     if observed is None:
         r.observation.insert(0, paragraph("The file has no observed data (the scenario names no observed-data file)."))
         return
@@ -429,6 +511,15 @@ def run_observation(r, names, distribution, counts, count_path, observed):
 
 
 def run_tables(r, names):
+    f = r.f
+    if len(names) <= PRACTICE_TABLE_MAX:
+        practice_table(r, names)
+    elif "/locality/p_fip" in f:
+        locality_table(r)
+    run_other_tables(r)
+
+
+def practice_table(r, names):
     f, q = r.f, r.q
     outcomes = lr.observed_outcomes(f)
     rows = []
@@ -448,6 +539,54 @@ def run_tables(r, names):
         headers.append("mean weeks without a CLP")
     r.tables.append(("Practices", table(headers, rows)))
 
+
+LOCALITY_COLUMNS = [  # (dataset, column heading, style, digits)
+    ("/locality/p_fip", "P(FIP)", "percent", None),
+    ("/locality/fip_count", "mean FIPs", "fixed", 2),
+    ("/locality/linked_share", "referred patients linked", "percent", 0),
+    ("/locality/refused_share", "requests refused", "percent", 1),
+    ("/locality/saturation", "saturated organisation-weeks", "percent", 1),
+    ("/locality/vacancy_clp_weeks", "vacant CLP-weeks", "fixed", 1),
+]
+
+
+def locality_table(r):
+    """One row per locality (at most LOCALITY_TABLE_MAX; beyond, the localities with the highest and
+    the lowest P(FIP))."""
+    f, q = r.f, r.q
+    dataset = f["/locality/p_fip"]
+    localities = lr.scale_values(dataset, 1)
+    p = dataset[0]
+    if len(localities) <= LOCALITY_TABLE_MAX:
+        shown = list(range(len(localities)))
+        heading = "Localities"
+        caption = None
+    else:
+        order = [int(k) for k in np.argsort(-np.nan_to_num(p, nan=-1.0), kind="stable")]
+        shown = order[:LOCALITY_EXTREMES] + order[-LOCALITY_EXTREMES:]
+        heading = "Localities with the highest and the lowest P(FIP)"
+        caption = (f"The {LOCALITY_EXTREMES} localities with the highest P(FIP), then the {LOCALITY_EXTREMES} "
+                   f"with the lowest, of {q.shape('number of localities', dataset.name, 1)}")
+    columns = [c for c in LOCALITY_COLUMNS if c[0] in f]
+    rows = []
+    for k in shown:
+        name = localities[k]
+        row = [from_file(name)]
+        for path, heading_text, style, digits in columns:
+            label = f"{heading_text} of locality {name}"
+            if style == "percent" and digits is None:
+                row.append(q.percent(label, path, [0, k]))
+            else:
+                row.append(q.dataset(label, path, [0, k], style, digits))
+        rows.append(row)
+        if caption and len(rows) == LOCALITY_EXTREMES:
+            rows.append(["…"] + [""] * len(columns))
+    headers = ["locality"] + [esc(c[1]) for c in columns]
+    r.tables.append((heading, table(headers, rows, caption)))
+
+
+def run_other_tables(r):
+    f, q = r.f, r.q
     if "/summary/phase_scores_by_outcome" in f:
         dataset = f["/summary/phase_scores_by_outcome"]
         outcomes_axis = lr.scale_values(dataset, 1)
@@ -491,8 +630,17 @@ def run_tables(r, names):
                 ("/summary/referrals", "referrals, summed over practices", "fixed", 0)]
     rows = [[esc(label), q.dataset(label, path, [0], style, digits)]
             for path, label, style, digits in delivery if path in f]
+    if "/summary/clp_posts" in f:
+        for j, period in enumerate(lr.scale_values(f["/summary/clp_posts"], 1)):
+            label = "CLP posts " + str(period).replace("_", " ")
+            rows.append([esc(label), q.dataset(label, "/summary/clp_posts", [0, j], "fixed", 0)])
+    for path, label, digits in (("/summary/vacancy_clp_weeks", "vacant CLP-weeks, summed over posts", 1),
+                                ("/summary/cost", "programme cost (GBP)", 0),
+                                ("/summary/cost_per_fip", "cost per fully integrated practice (GBP)", 0)):
+        if path in f:
+            rows.append([esc(label), q.dataset(label, path, [0], "fixed", digits)])
     if rows:
-        r.tables.append(("Programme delivery (mean over replicates)", table(["measure", "value"], rows)))
+        r.tables.append(("Programme delivery and cost (mean over replicates)", table(["measure", "value"], rows)))
 
 
 # ---- sweep ----------------------------------------------------------------------------------

@@ -2,7 +2,12 @@
 run with Debian's /usr/bin/python3 as subprocesses, on small real output files of every kind that
 the real lwsim binary writes here (a run with observed data and a simulated survey, a run without
 either, a grid and a Latin hypercube sweep, an interrupted sweep, an ABC calibration, a Sobol and
-a Morris sensitivity analysis).
+a Morris sensitivity analysis; and from the scale-up mechanisms a run of 1,080 synthetic practices
+in 152 localities, whose file has no per-practice weekly series, a run of 100 practices, and a
+two-point sweep comparing a cut of posts with none).
+
+Small runs get per-practice figures and tables; large ones get national and per-locality figures,
+a table of localities and a paragraph on the programme's posts and costs.
 
 plots.py writes, for each kind, the figures suited to it, each a real, non-blank PNG; report.py
 writes one self-contained HTML file whose every quoted number is listed in its embedded JSON
@@ -118,14 +123,104 @@ confidence = 0.95
 "development.engagement_effect" = {{ min = 0.0, max = 0.5 }}
 """
 
+SCALE_UP = """
+title = "Scale-up test: 1,080 synthetic practices in 152 localities"
+
+[run]
+replicates = 2
+seed = 11
+
+[evaluation]
+horizon_weeks = 104
+final_phase = "P4"
+
+[evaluation.phases]
+P1 = [0, 13]
+P2 = [30, 52]
+P3 = [61, 69]
+P4 = [83, 104]
+
+[parameters.programme]
+cut_week = 52
+practices_per_clp_after_cut = 2.0
+
+[[locality]]
+name = "A"
+copies = 150
+practices = 7
+list_size = { mean = 4000, sd = 1000, min = 1500, max = 12000 }
+training_share = 0.5
+organisations = 12
+capacity = 20
+
+[[locality]]
+name = "B"
+practices = 20
+list_size = { mean = 4000, sd = 1000, min = 1500, max = 12000 }
+training_share = 0.5
+organisations = 8
+capacity = 20
+start_week = 26
+
+[[locality]]
+name = "C"
+practices = 10
+list_size = { mean = 4000, sd = 1000, min = 1500, max = 12000 }
+training_share = 0.5
+"""
+
+HUNDRED = """
+title = "Scale-up test: 100 synthetic practices in two localities"
+
+[run]
+replicates = 20
+seed = 11
+
+[[locality]]
+name = "North"
+practices = 60
+list_size = { mean = 4000, sd = 1000, min = 1500, max = 12000 }
+training_share = 0.5
+organisations = 24
+capacity = 30
+
+[[locality]]
+name = "South"
+practices = 40
+list_size = { mean = 4000, sd = 1000, min = 1500, max = 12000 }
+training_share = 0.5
+organisations = 16
+capacity = 30
+"""
+
+SWEEP_COMPARE = """
+title = "Scale-up test: the cut of posts against no cut"
+question = "How many fully integrated practices does the cut of posts cost?"
+base = "scale.toml"
+
+[design]
+kind = "grid"
+replicates = 2
+seed = 12
+
+[parameters]
+"programme.cut_week" = [52, 1041]
+"""
+
 # The figures each file must get (file-name suffixes after "<stem>-"); the survey figure is added
 # for files with /survey (checked separately).
 EXPECTED_FIGURES = {
     "run": {"normalised_by", "fip_count", "constructs", "p_fip", "phase_scores"},
     "run_plain": {"normalised_by", "fip_count", "constructs", "p_fip", "phase_scores"},
+    # No /timeseries: national and locality figures, no per-practice ones, no constructs.
+    "run_scale": {"national_normalised_by", "fip_count", "locality_p_fip", "programme", "phase_scores"},
+    # /timeseries present but 100 practices: constructs, and no per-practice figures.
+    "run_hundred": {"national_normalised_by", "fip_count", "constructs", "locality_p_fip", "programme",
+                    "phase_scores"},
     "sweep_grid": {"heatmap_mean_p_fip", "heatmap_p_observed"},
     "sweep_lhs": {"partial_dependence_mean_p_fip", "partial_dependence_p_observed"},
     "sweep_partial": {"heatmap_mean_p_fip", "heatmap_p_observed"},
+    "sweep_compare": {"partial_dependence_mean_p_fip", "national_normalised_by"},
     "calibration": {"posterior_marginals", "posterior_pairs", "abc_progress", "posterior_predictive"},
     "sobol": {"sobol_p_fip", "sobol_mean_fip_count"},
     "morris": {"morris_p_fip", "morris_mean_fip_count"},
@@ -160,6 +255,9 @@ def setUpModule():
     e2e.write_text(TMP.path("calibration.toml"), CALIBRATION)
     e2e.write_text(TMP.path("sobol.toml"), SENSITIVITY.format(method="sobol", samples=16))
     e2e.write_text(TMP.path("morris.toml"), SENSITIVITY.format(method="morris", samples=8))
+    e2e.write_text(TMP.path("scale.toml"), SCALE_UP)
+    e2e.write_text(TMP.path("hundred.toml"), HUNDRED)
+    e2e.write_text(TMP.path("compare.toml"), SWEEP_COMPARE)
     FILES = {name: TMP.path(f"{name}.h5") for name in EXPECTED_FIGURES}
     commands = [
         ("run", scenario, "-o", FILES["run"], "--replicates", 300, "--seed", 5, "--quiet"),
@@ -169,6 +267,9 @@ def setUpModule():
         ("calibrate", "calibration.toml", "-o", FILES["calibration"]),
         ("sensitivity", "sobol.toml", "-o", FILES["sobol"]),
         ("sensitivity", "morris.toml", "-o", FILES["morris"]),
+        ("run", "scale.toml", "--replicates", 2, "-o", FILES["run_scale"], "--quiet"),
+        ("run", "hundred.toml", "-o", FILES["run_hundred"], "--quiet"),
+        ("sweep", "compare.toml", "-o", FILES["sweep_compare"], "--quiet"),
     ]
     for args in commands:
         e2e.run_checked(*args, cwd=d)
@@ -488,6 +589,143 @@ class ReportTest(unittest.TestCase):
             with self.subTest(file=name):
                 self.assertLess(PLOTTED[name][3], 60)
                 self.assertLess(REPORTED[name][3], 60)
+
+
+def table_rows(text, heading):
+    """The rows (lists of cell HTML) of the table under <h3>heading</h3>, or None."""
+    match = re.search(rf"<h3>{re.escape(heading)}</h3>\s*<table[^>]*>(.*?)</table>", text, flags=re.S)
+    if match is None:
+        return None
+    body = re.search(r"<tbody>(.*?)</tbody>", match.group(1), flags=re.S).group(1)
+    return [re.findall(r"<td>(.*?)</td>", row, flags=re.S) for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)]
+
+
+def cell_record(records, cell):
+    """The quoted-number record of the number in a table cell."""
+    match = re.search(r'data-q="(\d+)"', cell)
+    if match is None:
+        raise AssertionError(f"no quoted number in the cell {cell!r}")
+    return records[int(match.group(1))]
+
+
+class ScaleUpTest(unittest.TestCase):
+    """Files of many practices: national and locality figures, a table of localities, the programme."""
+
+    def test_the_test_files_are_what_they_claim(self):
+        """The scale-up file has more than 1,000 practices in more than 30 localities (so a histogram
+        and a table of the extremes) and no per-practice weekly series; the 100-practice file has
+        them, in 2 localities; the small runs have at most 20 practices."""
+        with h5py.File(FILES["run_scale"], "r") as f:
+            self.assertGreater(f["/practices/name"].shape[0], 1000)
+            self.assertGreater(f["/locality/p_fip"].shape[1], 40)
+            self.assertNotIn("timeseries", f)
+            self.assertIn("/national/normalised_by", f)
+            posts = f["/summary/clp_posts"][0]
+            self.assertGreater(posts[0], posts[1])            # the cut of posts happened
+        with h5py.File(FILES["run_hundred"], "r") as f:
+            self.assertEqual(f["/practices/name"].shape[0], 100)
+            self.assertEqual(f["/locality/p_fip"].shape[1], 2)
+            self.assertIn("/timeseries/normalised_by", f)
+        for name in ("run", "run_plain"):
+            with h5py.File(FILES[name], "r") as f:
+                self.assertLessEqual(f["/practices/name"].shape[0], 20)
+                self.assertIn("/timeseries/normalised_by", f)
+
+    def test_large_runs_get_no_per_practice_figure(self):
+        """plots.py exits 0 on the scale-up files and draws neither the per-practice P(normalised by
+        week t) nor the per-practice P(FIP) figure; the constructs figure only with /timeseries."""
+        for name in ("run_scale", "run_hundred"):
+            with self.subTest(file=name):
+                self.assertEqual(PLOTTED[name][0], 0, PLOTTED[name][2])
+                self.assertEqual(PLOTTED[name][2], "")
+                figures = [os.path.basename(p) for p in written_pngs(name)]
+                self.assertFalse(any(p.endswith(("-normalised_by.png", "-p_fip.png")) for p in figures), figures)
+                self.assertIn(f"{name}-national_normalised_by.png", figures)
+                self.assertIn(f"{name}-locality_p_fip.png", figures)
+                self.assertIn(f"{name}-programme.png", figures)
+                self.assertEqual(f"{name}-constructs.png" in figures, name == "run_hundred")
+
+    def test_large_run_reports_have_a_locality_table_and_no_practice_table(self):
+        """No per-practice table (and no practice's P(FIP) quoted); a table of localities: every
+        locality when few, else the 10 highest and 10 lowest P(FIP), in that order, with each
+        column's number from the right dataset and locality."""
+        for name, expected_rows in (("run_scale", 21), ("run_hundred", 2)):
+            with self.subTest(file=name):
+                self.assertEqual(REPORTED[name][0], 0, REPORTED[name][2])
+                text = report_html(name)
+                records = quoted_numbers(text)
+                self.assertIsNone(table_rows(text, "Practices"))
+                self.assertFalse(has_number(records, "/summary/p_fip"))
+                heading = "Localities" if name == "run_hundred" else "Localities with the highest and the lowest P(FIP)"
+                rows = table_rows(text, heading)
+                self.assertIsNotNone(rows, heading)
+                self.assertEqual(len(rows), expected_rows)
+                with h5py.File(FILES[name], "r") as f:
+                    p = f["/locality/p_fip"][0]
+                    localities = list(f["/dims/locality"].asstr()[()])
+                rows = [row for row in rows if row[0] != "…"]
+                indices = []
+                for row in rows:
+                    locality = html.unescape(re.sub(r"<[^>]+>", "", row[0]))
+                    k = localities.index(locality)
+                    indices.append(k)
+                    paths = [cell_record(records, cell)["path"] for cell in row[1:]]
+                    self.assertEqual(paths, ["/locality/p_fip", "/locality/fip_count", "/locality/linked_share",
+                                             "/locality/refused_share", "/locality/saturation",
+                                             "/locality/vacancy_clp_weeks"])
+                    for cell in row[1:]:
+                        self.assertEqual(cell_record(records, cell)["index"], [0, k])
+                if name == "run_hundred":
+                    self.assertEqual(indices, list(range(len(localities))))
+                else:
+                    ranked = sorted(p, reverse=True)
+                    self.assertEqual(sorted(p[indices[:10]], reverse=True), ranked[:10])
+                    self.assertEqual(sorted(p[indices[10:]], reverse=True), ranked[-10:])
+        self.assertIsNotNone(table_rows(report_html("run"), "Practices"))
+
+    def test_the_programme_paragraph_quotes_posts_and_costs(self):
+        """The summary of the scale-up run quotes the CLP posts before and after the cut, the week of
+        the cut, the vacant CLP-weeks, the mean cost and the cost per FIP, and the national share
+        normalised at the horizon (each checked against the file by the test above)."""
+        text = report_html("run_scale")
+        summary = section(text, "summary")
+        records = quoted_numbers(text)
+        with h5py.File(FILES["run_scale"], "r") as f:
+            last_week = f["/national/normalised_by"].shape[1] - 1
+        wanted = [("/summary/clp_posts", [0, 0]), ("/summary/clp_posts", [0, 1]),
+                  ("/summary/vacancy_clp_weeks", [0]), ("/summary/cost", [0]), ("/summary/cost_per_fip", [0]),
+                  ("/national/normalised_by", [0, last_week])]
+        for path, index in wanted:
+            with self.subTest(path=path, index=index):
+                ids = [r["id"] for r in records if r.get("path") == path and r.get("index") == index]
+                self.assertTrue(any(f'data-q="{i}"' in summary for i in ids), (path, index))
+        cut = [r for r in records if r.get("toml_key") == "parameters.programme.cut_week"]
+        self.assertEqual([r["text"] for r in cut], ["52"])
+        self.assertIn(f'data-q="{cut[0]["id"]}"', summary)
+        self.assertIn("cut", re.sub(r"<[^>]+>", "", summary))
+
+    def test_the_fip_count_table_of_a_large_run_lists_the_counts_that_occurred(self):
+        """With 1,081 possible counts the table lists only those with a probability above zero."""
+        text = report_html("run_scale")
+        records = quoted_numbers(text)
+        with h5py.File(FILES["run_scale"], "r") as f:
+            distribution = f["/summary/fip_count_distribution"][0]
+        observation = section(text, "observation")
+        listed = sorted(r["index"][1] for r in records if r.get("path") == "/summary/fip_count_distribution"
+                        and f'data-q="{r["id"]}"' in observation)
+        self.assertEqual(listed, [int(k) for k in np.flatnonzero(distribution > 0)])
+        self.assertLessEqual(len(listed), 2)
+
+    def test_a_few_point_sweep_compares_its_points(self):
+        """The two-point sweep of the scale-up scenario gets the national curves of its points and
+        the side-by-side table quoting the cost per FIP of both points."""
+        self.assertIn("sweep_compare-national_normalised_by.png",
+                      [os.path.basename(p) for p in written_pngs("sweep_compare")])
+        text = report_html("sweep_compare")
+        self.assertIn("<h3>The points side by side</h3>", text)
+        records = quoted_numbers(text)
+        for point in (0, 1):
+            self.assertTrue(has_number(records, "/summary/cost_per_fip", [point]), point)
 
 
 class BadInputTest(e2e.TempDirTestCase):
