@@ -25,7 +25,9 @@ class LwpModel final : public sim::Model {
     return "Integration of a link-worker (social prescribing) programme in general practices "
            "(Chng et al., BJGP 2021)";
   }
-  [[nodiscard]] std::string_view results_version() const override { return "lwp-1"; }
+  [[nodiscard]] std::string_view results_version() const override {
+    return "lwp-2";
+  }  // lwp-2: scale-up outputs (docs/model.md section 7.9)
   [[nodiscard]] const sim::ParamTable& parameters() const override { return parameter_table(); }
   [[nodiscard]] std::vector<std::string> scenario_sections() const override {
     return lwp::scenario_sections();

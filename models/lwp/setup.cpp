@@ -185,6 +185,7 @@ void read_localities(const Value& list, Setup& setup, int horizon_weeks) {
 std::shared_ptr<const Setup> read_setup(const Value& scenario) {
   auto setup = std::make_shared<Setup>();
   setup->phases = default_phases();
+  setup->final_phase = setup->phases.size() - 1;  // P4, also when the scenario has no [evaluation]
   if (const Value* evaluation = scenario.find("evaluation")) read_evaluation(*evaluation, *setup);
   for (const Phase& p : setup->phases) {
     if (p.last_week > setup->horizon_weeks) {

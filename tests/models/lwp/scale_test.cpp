@@ -283,3 +283,14 @@ TEST_CASE("a multi-locality replicate stepped in parallel is bitwise identical f
   const sim::PointSummary two_many = lwsim_test::run_point(scenario, 6, 21, 2);
   CHECK(lwsim_test::identical(one_many, two_many));
 }
+
+TEST_CASE("a scenario without [evaluation] classifies its practices in the last default phase, P4") {
+  // Regression: the final phase was the first (P1) when [evaluation] was absent, so no practice
+  // could be a FIP.
+  const sim::Scenario scenario =
+      lwsim_test::scenario_from("[[practice]]\nname = \"one\"\nlist_size = 4000\n");
+  const auto& setup = static_cast<const lwp::Setup&>(*scenario.setup);
+  REQUIRE(setup.phases.size() == 4);
+  CHECK(setup.final_phase == 3);
+  CHECK(setup.phases[setup.final_phase].name == "P4");
+}
