@@ -16,10 +16,12 @@ case "$mode" in
 esac
 
 # Every dependency is a Debian 12 package (DESIGN §7). Open MPI makes the MPI build (on when
-# found); the tests also start a real single-node Slurm cluster (slurm-wlm, munge).
+# found); the tests also start a real single-node Slurm cluster (slurm-wlm, munge). Google
+# Benchmark (libbenchmark-dev) is for the optional micro-benchmarks (-DLWSIM_BENCHMARKS=ON).
 packages=(
   cmake make g++ git pkg-config
   libboost-dev libtbb-dev libhdf5-dev catch2 librandom123-dev libtoml11-dev libcli11-dev libfmt-dev
+  libbenchmark-dev
   libopenmpi-dev openmpi-bin
   python3 python3-h5py python3-numpy python3-matplotlib
 )

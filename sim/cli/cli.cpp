@@ -36,8 +36,8 @@ int cli_error(const CLI::Error& e) {
   if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::RequiredError) &&
       message.find("subcommand") != std::string::npos) {
     message =
-        "a command is required: run, sweep, merge, calibrate, sensitivity, validate, params, report or "
-        "export (see lwsim --help)";
+        "a command is required: run, sweep, merge, calibrate, sensitivity, validate, params, report, "
+        "export or bench (see lwsim --help)";
   }
   return report_error("command line: " + message, kExitBadInput);
 }
@@ -146,6 +146,17 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   export_cmd->add_option("--csv", export_dir, "directory for points.csv and points_practice.csv")->required();
   export_cmd->add_flag("--overwrite", export_overwrite, "replace existing CSV files");
 
+  BenchArgs bench;
+  CLI::App* bench_cmd = app.add_subcommand(
+      "bench",
+      "Measure throughput (practice-weeks/s on 1 and all threads, Philox calls per practice-week and their "
+      "cost, the floor ratio), the HDF5 share of a 1,000-point sweep and peak memory (DESIGN §8)");
+  bench_cmd->add_flag("--json", bench.json, "print one JSON object instead of a table");
+  bench_cmd
+      ->add_option("--threads", bench.threads, "threads of the all-threads figures (default or 0: all cores)")
+      ->check(CLI::Range(0U, 4096U));
+  bench_cmd->add_flag("--quick", bench.quick, "short runs (under about 30 s): indicative figures only");
+
   // CLI11 reports an unknown command as a missing one; name it.
   if (argc > 1 && argv[1][0] != '-') {
     const std::string word = argv[1];
@@ -154,7 +165,7 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
     if (!known) {
       return report_error(
           fmt::format("command line: unknown command '{}'; the commands are run, sweep, merge, calibrate, "
-                      "sensitivity, validate, params, report and export (see lwsim --help)",
+                      "sensitivity, validate, params, report, export and bench (see lwsim --help)",
                       word),
           kExitBadInput);
     }
@@ -186,6 +197,13 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
     if (*calibrate_cmd) return calibrate_command(calibrate, registry, std::cout, *session);
     if (*sensitivity_cmd) return sensitivity_command(sensitivity, registry, std::cout, *session);
     if (*merge_cmd) return on_root([&] { return merge_command(merge, registry, std::cout); });
+    if (*bench_cmd) {
+      if (session->distributed()) {
+        throw InputError("command line", 0, "bench",
+                         "lwsim bench measures one process: run it without mpirun or srun");
+      }
+      return bench_command(bench, registry, std::cout);
+    }
     if (*export_cmd) {
       return on_root(
           [&] { return export_command(export_file, export_dir, export_overwrite, registry, std::cout); });

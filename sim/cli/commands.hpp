@@ -62,6 +62,12 @@ struct MergeArgs {
   std::string command_line;
 };
 
+struct BenchArgs {
+  bool json = false;
+  unsigned threads = 0;
+  bool quick = false;  // short runs (a test uses it): indicative figures only
+};
+
 /// A deterministic slice of a design for job arrays: the points p with p mod count == index.
 struct Shard {
   std::uint32_t index = 0;
@@ -85,6 +91,10 @@ int validate_command(const std::string& file, const ModelRegistry& registry, std
 int params_command(bool markdown, const ModelRegistry& registry, std::ostream& out);
 /// One file: its summary. Several: each file's summary, then their scalar summaries side by side.
 int report_command(const std::vector<std::string>& files, const ModelRegistry& registry, std::ostream& out);
+/// Measures throughput on the registry's default scenario and the share of the built-in
+/// benchmark sweep (bench/sweep_1000_points.toml, or bench/sweep_100_points.toml with --quick)
+/// spent writing HDF5; runs this executable as child processes to measure peak memory.
+int bench_command(const BenchArgs& args, const ModelRegistry& registry, std::ostream& out);
 
 /// Parses the command line and runs the command; returns the process exit code.
 int main(int argc, char** argv, const ModelRegistry& registry);

@@ -18,6 +18,26 @@ namespace {
 constexpr std::size_t kChunkTargetBytes = std::size_t{1} << 20;
 constexpr std::size_t kCopySlabBytes = std::size_t{1} << 20;
 
+/// Adds the lifetime of a scope to a WriteClock, when there is one.
+class TimedScope {
+ public:
+  explicit TimedScope(WriteClock* clock) noexcept
+      : clock_(clock),
+        start_(clock != nullptr ? std::chrono::steady_clock::now()
+                                : std::chrono::steady_clock::time_point{}) {}
+  TimedScope(const TimedScope&) = delete;
+  TimedScope& operator=(const TimedScope&) = delete;
+  ~TimedScope() {
+    if (clock_ == nullptr) return;
+    clock_->spent += std::chrono::steady_clock::now() - start_;
+    ++clock_->calls;
+  }
+
+ private:
+  WriteClock* clock_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 Handle string_type(const std::string& file) {
   Handle type(check_id(H5Tcopy(H5T_C_S1), file, "string type"));
   check_ok(H5Tset_size(type.get(), H5T_VARIABLE), file, "string type");
@@ -272,6 +292,7 @@ Handle select(hid_t ds, const std::vector<hsize_t>& shape, hsize_t point, hsize_
 
 void ResultFile::write_block(const std::string& path, DType type, hsize_t point, hsize_t first, hsize_t count,
                              const void* data) {
+  const TimedScope timed(clock_);
   const hid_t ds = dataset(path);
   const auto shape = h5::dataset_shape(ds, path_);
   std::vector<hsize_t> mem_shape;
@@ -283,6 +304,7 @@ void ResultFile::write_block(const std::string& path, DType type, hsize_t point,
 }
 
 void ResultFile::write_point(const std::string& path, DType type, hsize_t point, const void* data) {
+  const TimedScope timed(clock_);
   const hid_t ds = dataset(path);
   const auto shape = h5::dataset_shape(ds, path_);
   std::vector<hsize_t> mem_shape;
@@ -352,6 +374,7 @@ std::vector<std::uint8_t> ResultFile::read_status() const {
 }
 
 void ResultFile::flush_to_disk() {
+  const TimedScope timed(clock_);
   check_ok(H5Fflush(file_.get(), H5F_SCOPE_LOCAL), path_, "flushing");
   void* handle = nullptr;
   if (H5Fget_vfd_handle(file_.get(), H5P_DEFAULT, &handle) >= 0 && handle != nullptr) {

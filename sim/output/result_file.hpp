@@ -5,6 +5,7 @@
 // are whole. A finished file is rewritten chunked and compressed into a temporary file that
 // replaces it atomically (DESIGN §4: streaming, resumable, never unreadable).
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -16,6 +17,13 @@
 namespace sim::output {
 
 enum class Storage { streaming, compressed };
+
+/// Wall time spent inside a file's writes and flushes, for `lwsim bench` (the share of a sweep
+/// spent writing HDF5). Only the thread that writes the file updates it.
+struct WriteClock {
+  std::chrono::steady_clock::duration spent{};
+  std::uint64_t calls = 0;
+};
 
 using AttributeValue = std::variant<std::string, std::int64_t, double>;
 using Attributes = std::vector<std::pair<std::string, AttributeValue>>;
@@ -55,6 +63,9 @@ class ResultFile {
 
   /// Pushes everything written so far to the operating system and the disk.
   void flush_to_disk();
+  /// Adds the time of every later write_block, write_point and flush_to_disk to `clock`
+  /// (nullptr: stop timing). The clock must outlive the file or be detached first.
+  void time_writes(WriteClock* clock) noexcept { clock_ = clock; }
   /// Closes, reporting any failure (the destructor closes silently).
   void close();
 
@@ -65,6 +76,7 @@ class ResultFile {
   std::string path_;
   h5::Handle file_;
   mutable std::map<std::string, h5::Handle> datasets_;
+  WriteClock* clock_ = nullptr;
 };
 
 /// Copies every result (fields, summaries, status) of a file into a new file at `destination`
