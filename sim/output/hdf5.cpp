@@ -14,6 +14,10 @@ OutputError::OutputError(const std::string& file, const std::string& what)
 void quiet_errors() {
   static std::once_flag once;
   std::call_once(once, [] {
+    // HDF5 1.10 crashes at exit (in H5_term_library) when a file failed to close, which is what a
+    // full disk makes of the last flush; lwsim closes every file itself and reports the failure, so
+    // HDF5's own clean-up at exit is not needed. Must precede the library's initialisation.
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     // HDF5 keeps freed blocks on free lists that otherwise grow with the number of writes (and so
     // with the number of design points); cap them so a sweep's memory does not grow with its size.
@@ -32,9 +36,18 @@ herr_t innermost(unsigned n, const H5E_error2_t* err, void* client) {
 std::string last_error() {
   std::string message;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, &message);
-  // The sec2 driver puts "errno = 28, error message = 'No space left on device'" in its text.
+  // The sec2 driver's text is long ("file write failed: time = ..., filename = '...', file
+  // descriptor = 5, errno = 28, error message = 'No space left on device', buf = 0x..., ...");
+  // the operating system's message is what the user needs.
+  const std::string os_marker = "error message = '";
   const int saved = errno;
-  if (message.find("errno") == std::string::npos && saved != 0 && saved != ENOENT) {
+  if (const auto at = message.find(os_marker); at != std::string::npos) {
+    const auto start = at + os_marker.size();
+    const auto end = message.find('\'', start);
+    const std::string what = message.substr(0, message.find(':'));
+    message =
+        fmt::format("{}: {}", what, message.substr(start, end == std::string::npos ? end : end - start));
+  } else if (saved != 0 && saved != ENOENT) {
     message += fmt::format(" ({})", std::strerror(saved));
   }
   H5Eclear2(H5E_DEFAULT);

@@ -6,7 +6,9 @@
 // replaces it atomically (DESIGN §4: streaming, resumable, never unreadable).
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -55,6 +57,9 @@ class ResultFile {
 
   /// Pushes everything written so far to the operating system and the disk.
   void flush_to_disk();
+  /// Throws OutputError when the file has been deleted (or its directory removed) while open:
+  /// whatever is written to it from then on is lost.
+  void check_not_deleted() const;
   /// Closes, reporting any failure (the destructor closes silently).
   void close();
 
@@ -67,11 +72,19 @@ class ResultFile {
   mutable std::map<std::string, h5::Handle> datasets_;
 };
 
+/// Thrown by write_copy when `stop` asks it to stop (the destination is left incomplete: the
+/// caller removes it).
+class CopyInterrupted : public std::runtime_error {
+ public:
+  CopyInterrupted() : std::runtime_error("interrupted while copying") {}
+};
+
 /// Copies every result (fields, summaries, status) of a file into a new file at `destination`
 /// with the same layout, the given attributes and the given storage (compressed for finished
-/// files, streaming to continue an unfinished one).
+/// files, streaming to continue an unfinished one). `stop`, when given, is asked between slabs
+/// (about 1 MiB each) whether to give up (CopyInterrupted).
 void write_copy(const ResultFile& source, const FileLayout& layout, const Attributes& attributes,
-                const std::string& destination, Storage storage);
+                const std::string& destination, Storage storage, const std::function<bool()>& stop = {});
 
 /// Reads the root attributes written by lwsim.
 Attributes read_root_attributes(const ResultFile& file);
