@@ -274,9 +274,13 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
   // A design too large to hold or to run is refused before it is generated, with what it would need.
   const auto check_size = [&](const Value& where, double n, std::size_t axes) {
     const double values = n * static_cast<double>(axes);
-    if (n <= static_cast<double>(kMaxPoints) && values <= kMaxDesignValues) return;
     const JobEstimate e = estimate_job(sweep.scenario.model->schema(*sweep.scenario.setup), n, axes,
                                        static_cast<double>(sweep.replicates), 1);
+    if (e.cpu_seconds > kMaxCpuSeconds) {
+      where.fail(fmt::format("the design has {:.0f} points of {} replicates: {}", n, sweep.replicates,
+                             beyond_limits(e)));
+    }
+    if (n <= static_cast<double>(kMaxPoints) && values <= kMaxDesignValues) return;
     where.fail(
         fmt::format("the design has {:.0f} points x {} parameters; at most {} points and {:.0f} values "
                     "(points x parameters) are allowed: at {} replicates per point it would need {}",

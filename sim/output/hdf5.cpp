@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/util/text.hpp"
+
 namespace sim::h5 {
 
 OutputError::OutputError(const std::string& file, const std::string& what)
@@ -115,7 +117,10 @@ void write_attribute(hid_t object, const std::string& name, const std::string& v
   Handle space(check_id(H5Screate(H5S_SCALAR), file, "attribute space"));
   Handle attr(check_id(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
                        file, "creating attribute " + name));
-  const char* text = value.c_str();
+  // Declared UTF-8, so it must be: readers (h5py) fail on anything else. Paths and command lines
+  // can hold any bytes; they are stored with U+FFFD in place of invalid ones.
+  const std::string utf8 = text::valid_utf8(value);
+  const char* text = utf8.c_str();
   check_ok(H5Awrite(attr.get(), type.get(), &text), file, "writing attribute " + name);
 }
 

@@ -53,8 +53,9 @@ std::vector<hsize_t> chunk_shape(const DatasetPlan& plan) {
 }
 
 void write_attributes(hid_t object, const Attributes& attributes, const std::string& file) {
-  for (const auto& [name, value] : attributes) {
-    std::visit([&](const auto& v) { h5::write_attribute(object, name, v, file); }, value);
+  for (const auto& attribute : attributes) {
+    const std::string& name = attribute.first;  // (clang 14 cannot capture structured bindings)
+    std::visit([&](const auto& v) { h5::write_attribute(object, name, v, file); }, attribute.second);
   }
 }
 
