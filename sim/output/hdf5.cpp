@@ -157,7 +157,10 @@ std::string read_string_attribute(hid_t object, const std::string& name, const s
   if (H5Tis_variable_str(stored.get()) > 0) {
     Handle type = vlen_string_type(file);
     char* text = nullptr;
-    check_ok(H5Aread(attr.get(), type.get(), &text), file, "reading attribute " + name);
+    if (H5Aread(attr.get(), type.get(), &text) < 0) {
+      H5free_memory(text);  // null unless a damaged file failed part way
+      throw OutputError(file, "reading attribute " + name + ": " + last_error());
+    }
     std::string out = text != nullptr ? text : "";
     H5free_memory(text);
     return out;

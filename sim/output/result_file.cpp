@@ -333,8 +333,10 @@ std::vector<std::string> ResultFile::read_strings(const std::string& path) const
   }
   Handle type = string_type(path_);
   std::vector<char*> raw(n, nullptr);
-  if (n > 0) {
-    check_ok(H5Dread(ds, type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), path_, "reading " + path);
+  if (n > 0 && H5Dread(ds, type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0) {
+    // A read that fails part way (a damaged file) may have allocated some of the strings.
+    for (char* s : raw) H5free_memory(s);
+    throw OutputError(path_, "reading " + path + ": " + h5::last_error());
   }
   std::vector<std::string> out;
   out.reserve(n);
