@@ -2,7 +2,8 @@
 # lwsim's two commands (README):
 #   ./setup.sh run    install what is missing, build in Release, run the Deep End scenario
 #   ./setup.sh test   install what is missing, build in Release, pass the whole test suite (ctest)
-# Optional second argument: a CMake preset (release, debug, asan); default release.
+# Optional second argument: a CMake preset (release, debug, asan, tsan); default release. The tsan
+# preset's tests are the subset that exercises the parallel paths (CMakePresets.json).
 # As root, missing Debian packages are installed with apt-get; otherwise the exact apt-get line
 # is printed and the script stops.
 set -euo pipefail
@@ -12,12 +13,12 @@ mode="${1:-run}"
 preset="${2:-release}"
 case "$mode" in
   run|test) ;;
-  *) echo "usage: ./setup.sh run|test [release|debug|asan]" >&2; exit 2 ;;
+  *) echo "usage: ./setup.sh run|test [release|debug|asan|tsan]" >&2; exit 2 ;;
 esac
 
 # Every dependency is a Debian 12 package (DESIGN §7). Open MPI makes the MPI build (on when
-# found); the tests also start a real single-node Slurm cluster (slurm-wlm, munge). Google
-# Benchmark (libbenchmark-dev) is for the optional micro-benchmarks (-DLWSIM_BENCHMARKS=ON).
+# found). Google Benchmark (libbenchmark-dev) is for the optional micro-benchmarks
+# (-DLWSIM_BENCHMARKS=ON).
 packages=(
   cmake make g++ git pkg-config
   libboost-dev libtbb-dev libhdf5-dev catch2 librandom123-dev libtoml11-dev libcli11-dev libfmt-dev
@@ -25,8 +26,11 @@ packages=(
   libopenmpi-dev openmpi-bin
   python3 python3-h5py python3-numpy python3-matplotlib
 )
+# The tests also start a real single-node Slurm cluster (slurm-wlm, munge); CI fuzzes with
+# libFuzzer from clang 16 (fuzz/run.sh: clang 14 rejects lambdas that capture structured bindings,
+# which the sources use). ThreadSanitizer comes with g++ (libtsan).
 if [ "$mode" = test ]; then
-  packages+=(slurm-wlm munge)
+  packages+=(slurm-wlm munge clang-16 libclang-rt-16-dev)
 fi
 
 missing=()

@@ -4,14 +4,15 @@
 
 #include <fmt/format.h>
 
+#include "sim/util/text.hpp"
+
 namespace sim {
 namespace {
 
-std::string one_line(std::string text) {
-  for (char& c : text) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
-  return text;
+// One line a terminal shows as it is: file names and values from the input may hold control
+// characters, invalid UTF-8 or megabytes of text.
+std::string one_line(const std::string& text) {
+  return text::printable(text);
 }
 
 std::string format_input_error(const std::string& file, int line, const std::string& key,

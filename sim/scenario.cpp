@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sim/error.hpp"
+#include "sim/run/estimate.hpp"
 
 namespace sim {
 namespace fs = std::filesystem;
@@ -58,6 +59,7 @@ config::Value load_with_bases(const std::string& path, const ModelRegistry& regi
   const config::Value* base_value = doc.root.find("base");
   if (base_value == nullptr) return std::move(doc.root);
   const std::string base_path = resolve_relative(normal, base_value->as_string());
+  check_named_file(*base_value, base_path, "base scenario");
   {
     const std::string next = lexically_normal(base_path);
     std::error_code ec2;
@@ -103,18 +105,21 @@ void read_parameters(const config::Value& table, const std::string& prefix, Para
   }
 }
 
-void read_run_section(const config::Value& run, Scenario& scenario) {
+// Returns the `replicates` value when it is above the limit (refused once the model's output is
+// known, with an estimate of what it would need).
+const config::Value* read_run_section(const config::Value& run, Scenario& scenario) {
   run.expect_keys({"replicates", "seed", "observed"});
+  const config::Value* too_many = nullptr;
   if (const auto* r = run.find("replicates")) {
     const std::int64_t n = r->as_integer();
-    if (n < 1 || static_cast<std::uint64_t>(n) > kMaxReplicates) {
-      r->fail(fmt::format("replicates must be between 1 and {}", kMaxReplicates));
-    }
+    if (n < 1) r->fail(fmt::format("replicates must be between 1 and {}", kMaxReplicates));
+    if (static_cast<std::uint64_t>(n) > kMaxReplicates) too_many = r;
     scenario.replicates = static_cast<std::uint64_t>(n);
   }
   if (const auto* s = run.find("seed")) {
     scenario.seed = checked_seed(s->as_integer(), s->file(), s->line(), s->path());
   }
+  return too_many;
 }
 
 }  // namespace
@@ -146,16 +151,20 @@ Document read_document(const std::string& path, const ModelRegistry& registry) {
     doc.root = config::parse_toml(doc.text, path);
     return doc;
   }
-  doc.root = config::read_toml_file(path);
-  // read_toml_file checked the size; read the text again for provenance.
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f != nullptr) {
-    char buffer[65536];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) doc.text.append(buffer, n);
-    std::fclose(f);
-  }
+  // Read once: the text kept for provenance is the text parsed (a second read could see a file
+  // that changed, or grew without bound).
+  doc.text = config::read_text_file(path);
+  doc.root = config::parse_toml(doc.text, path);
   return doc;
+}
+
+void check_named_file(const config::Value& where, const std::string& path, std::string_view what) {
+  if (is_builtin(path)) return;
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::exists(status) && !fs::is_regular_file(status)) {
+    where.fail(fmt::format("the {} {} is not a regular file", what, path));
+  }
 }
 
 namespace {
@@ -185,15 +194,21 @@ Scenario scenario_from_root(config::Value root, const std::string& file, const M
     read_parameters(*p, "", *scenario.parameters);
   }
   const config::Value* observed_path = nullptr;
+  const config::Value* too_many_replicates = nullptr;
   if (const auto* run = root.find("run")) {
     if (!run->is_table()) run->fail("expected a table");
-    read_run_section(*run, scenario);
+    too_many_replicates = read_run_section(*run, scenario);
     observed_path = run->find("observed");
   }
   scenario.setup = model->configure(root);
   model->check(*scenario.setup, *scenario.parameters);
+  if (too_many_replicates != nullptr) {
+    too_many_replicates->fail(
+        replicates_limit_message(scenario, 1.0, static_cast<double>(scenario.replicates)));
+  }
   if (observed_path != nullptr) {
     const std::string path = resolve_relative(observed_path->file(), observed_path->as_string());
+    if (observed_text == nullptr) check_named_file(*observed_path, path, "observed-data file");
     Document doc;
     try {
       if (observed_text != nullptr) {
@@ -233,11 +248,22 @@ Scenario scenario_from_text(const std::string& text, const std::string& name, co
   return scenario_from_root(std::move(root), name, registry, observed_text);
 }
 
+std::string replicates_limit_message(const Scenario& scenario, double points, double replicates) {
+  const JobEstimate e = estimate_job(scenario.model->schema(*scenario.setup), points, 0, replicates, 1);
+  return fmt::format(
+      "must be between 1 and {} per point: {:.0f} replicates{} would need {}", kMaxReplicates, replicates,
+      points > 1.0 ? fmt::format(" at each of {:.0f} points", points) : std::string(), e.describe());
+}
+
 void apply_overrides(Scenario& scenario, const ScenarioOverrides& overrides) {
   if (overrides.replicates) {
-    if (*overrides.replicates < 1 || *overrides.replicates > kMaxReplicates) {
+    if (*overrides.replicates < 1) {
       throw InputError("command line", 0, "--replicates",
                        fmt::format("must be between 1 and {}", kMaxReplicates));
+    }
+    if (*overrides.replicates > kMaxReplicates) {
+      throw InputError("command line", 0, "--replicates",
+                       replicates_limit_message(scenario, 1.0, static_cast<double>(*overrides.replicates)));
     }
     scenario.replicates = *overrides.replicates;
   }

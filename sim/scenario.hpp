@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/config/value.hpp"
@@ -26,6 +27,10 @@ struct Document {
 };
 
 Document read_document(const std::string& path, const ModelRegistry& registry);
+
+/// A file named inside another (a base scenario, observed data, a points file) must be a regular
+/// file: a device or a pipe named there could be read forever. InputError at `where` otherwise.
+void check_named_file(const config::Value& where, const std::string& path, std::string_view what);
 
 /// Resolves `relative` against the directory of the file `from` (works for built-in files).
 std::string resolve_relative(const std::string& from, const std::string& relative);
@@ -57,6 +62,10 @@ Scenario load_scenario(const std::string& path, const ModelRegistry& registry);
 /// names (which may not exist where the output file is read).
 Scenario scenario_from_text(const std::string& text, const std::string& name, const ModelRegistry& registry,
                             const std::string* observed_text = nullptr);
+
+/// "must be between 1 and 100000000 per point: N replicates would need <estimate>", the
+/// estimate from the scenario's output schema (sim/run/estimate.hpp).
+std::string replicates_limit_message(const Scenario& scenario, double points, double replicates);
 
 /// Command-line changes to a scenario: `--replicates`, `--seed`, `--set name=value`.
 struct ScenarioOverrides {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "sim/error.hpp"
+#include "sim/run/estimate.hpp"
 
 namespace sim {
 namespace {
@@ -114,6 +115,25 @@ std::vector<std::string> split_csv_line(const std::string& line) {
   return cells;
 }
 
+constexpr std::size_t kMaxCsvLineBytes = std::size_t{1} << 20;
+
+// std::getline with a bound: a file without newlines (or /dev/zero) must not take all the memory.
+bool read_line(std::istream& in, std::string& line, const std::string& path, int line_number) {
+  line.clear();
+  char c = 0;
+  bool any = false;
+  while (in.get(c)) {
+    any = true;
+    if (c == '\n') return true;
+    line += c;
+    if (line.size() > kMaxCsvLineBytes) {
+      throw InputError(path, line_number + 1, "",
+                       fmt::format("a line longer than {} bytes; is this a CSV file?", kMaxCsvLineBytes));
+    }
+  }
+  return any;
+}
+
 // An explicit list of points: a header of parameter names, then one row of values per point.
 void read_csv_points(const std::string& path, const Value& where, const ParamTable& table, Sweep& sweep,
                      std::vector<AxisSource>& axes) {
@@ -121,7 +141,7 @@ void read_csv_points(const std::string& path, const Value& where, const ParamTab
   if (!in) where.fail(fmt::format("cannot read the points file {}", path));
   std::string line;
   int line_number = 0;
-  while (std::getline(in, line)) {
+  while (read_line(in, line, path, line_number)) {
     ++line_number;
     if (line.find_first_not_of(" \t\r") != std::string::npos) break;
   }
@@ -142,7 +162,7 @@ void read_csv_points(const std::string& path, const Value& where, const ParamTab
     a.value = &where;
     axes.push_back(a);
   }
-  while (std::getline(in, line)) {
+  while (read_line(in, line, path, line_number)) {
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const auto cells = split_csv_line(line);
@@ -169,8 +189,11 @@ void read_csv_points(const std::string& path, const Value& where, const ParamTab
       point.push_back(x);
     }
     sweep.points.push_back(std::move(point));
-    if (sweep.points.size() > kMaxPoints) {
-      throw InputError(path, line_number, "", fmt::format("more than {} points", kMaxPoints));
+    if (sweep.points.size() > kMaxPoints ||
+        static_cast<double>(sweep.points.size() * axes.size()) > kMaxDesignValues) {
+      throw InputError(path, line_number, "",
+                       fmt::format("more than {} points or {:.0f} values (points x parameters)", kMaxPoints,
+                                   kMaxDesignValues));
     }
   }
   if (sweep.points.empty()) throw InputError(path, line_number, "", "the points file has no points");
@@ -207,6 +230,7 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
 
   const Value& base = root.at("base");
   const std::string base_path = resolve_relative(path, base.as_string());
+  check_named_file(base, base_path, "base scenario");
   try {
     sweep.scenario = load_scenario(base_path, registry);
   } catch (const InputError& e) {
@@ -231,11 +255,10 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
     kind.fail("kind must be one of grid, lhs, sobol, random, csv");
   }
   sweep.replicates = sweep.scenario.replicates;
-  if (const Value* r = design.find("replicates")) {
-    const std::int64_t n = r->as_integer();
-    if (n < 1 || static_cast<std::uint64_t>(n) > kMaxReplicates) {
-      r->fail(fmt::format("replicates must be between 1 and {}", kMaxReplicates));
-    }
+  const Value* replicates_value = design.find("replicates");
+  if (replicates_value != nullptr) {
+    const std::int64_t n = replicates_value->as_integer();
+    if (n < 1) replicates_value->fail(fmt::format("replicates must be between 1 and {}", kMaxReplicates));
     sweep.replicates = static_cast<std::uint64_t>(n);
   }
   sweep.seed = sweep.scenario.seed;
@@ -248,13 +271,36 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
   sweep.scenario.replicates = sweep.replicates;
   sweep.scenario.seed = sweep.seed;
 
+  // A design too large to hold or to run is refused before it is generated, with what it would need.
+  const auto check_size = [&](const Value& where, double n, std::size_t axes) {
+    const double values = n * static_cast<double>(axes);
+    const JobEstimate e = estimate_job(sweep.scenario.model->schema(*sweep.scenario.setup), n, axes,
+                                       static_cast<double>(sweep.replicates), 1);
+    if (e.cpu_seconds > kMaxCpuSeconds) {
+      where.fail(fmt::format("the design has {:.0f} points of {} replicates: {}", n, sweep.replicates,
+                             beyond_limits(e)));
+    }
+    if (n <= static_cast<double>(kMaxPoints) && values <= kMaxDesignValues) return;
+    where.fail(
+        fmt::format("the design has {:.0f} points x {} parameters; at most {} points and {:.0f} values "
+                    "(points x parameters) are allowed: at {} replicates per point it would need {}",
+                    n, axes, kMaxPoints, kMaxDesignValues, sweep.replicates, e.describe()));
+  };
+  if (replicates_value != nullptr && sweep.replicates > kMaxReplicates) {
+    double n = 1.0;
+    if (const Value* p = design.find("points"); p != nullptr && p->kind() == Value::Kind::integer) {
+      n = std::max(1.0, static_cast<double>(p->as_integer()));
+    }
+    replicates_value->fail(
+        replicates_limit_message(sweep.scenario, n, static_cast<double>(sweep.replicates)));
+  }
+
   std::size_t points = 0;
   const Value* points_value = design.find("points");
   if (points_value != nullptr) {
     const std::int64_t n = points_value->as_integer();
     if (n < 1) points_value->fail("the number of points must be at least 1");
-    if (static_cast<std::uint64_t>(n) > kMaxPoints)
-      points_value->fail(fmt::format("at most {} points", kMaxPoints));
+    check_size(*points_value, static_cast<double>(n), 1);
     points = static_cast<std::size_t>(n);
   }
 
@@ -265,7 +311,9 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
     }
     if (points_value != nullptr) points_value->fail("a csv design takes its points from the file");
     const Value& file = design.at("file");
-    read_csv_points(resolve_relative(path, file.as_string()), file, table, sweep, axes);
+    const std::string csv_path = resolve_relative(path, file.as_string());
+    check_named_file(file, csv_path, "points file");
+    read_csv_points(csv_path, file, table, sweep, axes);
   } else {
     if (design.find("file") != nullptr) design.at("file").fail("`file` is only for kind = \"csv\"");
     const Value& parameters = root.at("parameters");
@@ -275,17 +323,17 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
     std::vector<design::Axis> plain;
     for (const AxisSource& a : axes) plain.push_back(a.axis);
     if (sweep.kind == "grid") {
-      std::uint64_t n = 1;
-      for (const auto& a : plain) {
-        n *= a.levels.size();
-        if (n > kMaxPoints) parameters.fail(fmt::format("the grid has more than {} points", kMaxPoints));
-      }
+      double product = 1.0;
+      for (const auto& a : plain) product *= static_cast<double>(a.levels.size());
+      check_size(parameters, product, plain.size());
+      const auto n = static_cast<std::uint64_t>(product);
       if (points_value != nullptr && points != n) {
         points_value->fail(fmt::format("the grid has {} points (the product of the numbers of levels)", n));
       }
       sweep.points = design::grid(plain);
     } else {
       if (points_value == nullptr) (void)design.at("points");  // throws: missing required key
+      check_size(*points_value, static_cast<double>(points), plain.size());
       design::Points unit;
       if (sweep.kind == "lhs") {
         unit = design::latin_hypercube_unit(points, plain.size(), sweep.design_seed);

@@ -64,6 +64,7 @@ CalibrationFile load_calibration(const std::string& path, const ModelRegistry& r
   if (const auto* d = root.find("description")) (void)d->as_string();
   const Value& base = root.at("base");
   const std::string base_path = resolve_relative(path, base.as_string());
+  check_named_file(base, base_path, "base scenario");
   try {
     out.scenario = load_scenario(base_path, registry);
   } catch (const InputError& e) {
@@ -73,6 +74,7 @@ CalibrationFile load_calibration(const std::string& path, const ModelRegistry& r
   }
   if (const auto* observed = root.find("observed")) {
     const std::string observed_path = resolve_relative(path, observed->as_string());
+    check_named_file(*observed, observed_path, "observed-data file");
     Document obs;
     try {
       obs = read_document(observed_path, registry);

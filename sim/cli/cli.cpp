@@ -14,6 +14,8 @@
 #include "sim/error.hpp"
 #include "sim/output/hdf5.hpp"
 #include "sim/output/provenance.hpp"
+#include "sim/util/interrupt.hpp"
+#include "sim/util/text.hpp"
 #include "sim/version.hpp"
 
 namespace sim::cli {
@@ -22,8 +24,16 @@ namespace {
 
 int report_error(const std::string& message, int code) {
   std::cout.flush();
-  fmt::print(std::cerr, "lwsim: error: {}\n", message);
+  fmt::print(std::cerr, "lwsim: error: {}\n", text::printable(message));
   return code;
+}
+
+// A command that writes nothing, or writes its files only at the end, runs to its end after a
+// first SIGINT or SIGTERM (a second one exits at once); its exit code then says it was stopped.
+int unless_interrupted(int code) {
+  if (code != kExitSuccess || !stop_requested()) return code;
+  fmt::print(std::cerr, "lwsim: interrupted by signal {}\n", stop_signal());
+  return 128 + (stop_signal() > 0 ? stop_signal() : 2);
 }
 
 // CLI11's own errors (unknown option, missing argument...) are bad input too.
@@ -52,6 +62,9 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   } catch (const std::exception& e) {
     return report_error(e.what(), kExitFailure);
   }
+  // From here on SIGINT and SIGTERM ask for a clean stop (a second one exits at once): every
+  // command stops at a point where what it leaves behind is whole (docs/reliability.md).
+  install_interrupt_handlers();
   const bool root = session->rank() == 0;
   CLI::App app{"lwsim: agent-based simulation of link-worker programme integration in general practice",
                "lwsim"};
@@ -191,9 +204,14 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   try {
     if (*run_cmd) return run_command(run, registry, std::cout, *session);
     if (*sweep_cmd) return sweep_command(sweep, registry, std::cout, *session);
-    if (*validate_cmd) return on_root([&] { return validate_command(validate_file, registry, std::cout); });
+    if (*validate_cmd) {
+      return unless_interrupted(
+          on_root([&] { return validate_command(validate_file, registry, std::cout); }));
+    }
     if (*params_cmd) return on_root([&] { return params_command(markdown, registry, std::cout); });
-    if (*report_cmd) return on_root([&] { return report_command(report_files, registry, std::cout); });
+    if (*report_cmd) {
+      return unless_interrupted(on_root([&] { return report_command(report_files, registry, std::cout); }));
+    }
     if (*calibrate_cmd) return calibrate_command(calibrate, registry, std::cout, *session);
     if (*sensitivity_cmd) return sensitivity_command(sensitivity, registry, std::cout, *session);
     if (*merge_cmd) return on_root([&] { return merge_command(merge, registry, std::cout); });

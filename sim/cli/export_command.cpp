@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 #include "sim/cli/output_path.hpp"
 #include "sim/cli/stored_results.hpp"
 #include "sim/error.hpp"
+#include "sim/util/interrupt.hpp"
 
 namespace sim::cli {
 namespace fs = std::filesystem;
@@ -95,8 +97,19 @@ void write_table(const Table& table, const std::string& path) {
 
 }  // namespace
 
+namespace {
+int export_file(const std::string& file_path, const std::string& directory, bool overwrite,
+                const ModelRegistry& registry, std::ostream& out);
+}  // namespace
+
 int export_command(const std::string& file_path, const std::string& directory, bool overwrite,
                    const ModelRegistry& registry, std::ostream& out) {
+  return reading(file_path, [&] { return export_file(file_path, directory, overwrite, registry, out); });
+}
+
+namespace {
+int export_file(const std::string& file_path, const std::string& directory, bool overwrite,
+                const ModelRegistry& registry, std::ostream& out) {
   const output::ResultFile file = open_input_file(file_path);
   const StoredResults stored = read_stored_results(file, registry);
   const OutputSchema& schema = stored.schema;
@@ -186,6 +199,11 @@ int export_command(const std::string& file_path, const std::string& directory, b
       entity_table.rows.push_back(std::move(erow));
     }
   }
+  // Stopped (SIGINT, SIGTERM) before writing: nothing is written.
+  if (stop_requested()) {
+    fmt::print(std::cerr, "lwsim: interrupted by signal {}; nothing written\n", stop_signal());
+    return 128 + (stop_signal() > 0 ? stop_signal() : 2);
+  }
   write_table(point_table, points_csv);
   write_table(entity_table, entity_csv);
   fmt::print(out, "Wrote {} ({} rows, {} columns) and {} ({} rows, {} columns)\n", points_csv,
@@ -193,5 +211,7 @@ int export_command(const std::string& file_path, const std::string& directory, b
              entity_table.header.size());
   return kExitSuccess;
 }
+
+}  // namespace
 
 }  // namespace sim::cli

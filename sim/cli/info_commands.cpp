@@ -8,6 +8,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/error.hpp"
+#include "sim/run/estimate.hpp"
 #include "sim/scenario.hpp"
 #include "sim/sweep.hpp"
 
@@ -19,6 +20,10 @@ void describe_sweep(const Sweep& sweep, std::ostream& out) {
   fmt::print(out, "# {}: a valid {} sweep of {} points x {} replicates (seed {}) over base scenario {}\n",
              sweep.file, sweep.kind, sweep.points.size(), sweep.replicates, sweep.seed, sweep.scenario.file);
   if (!sweep.question.empty()) fmt::print(out, "# question: {}\n", sweep.question);
+  const JobEstimate estimate = estimate_job(sweep.scenario.model->schema(*sweep.scenario.setup),
+                                            static_cast<double>(sweep.points.size()), sweep.axes.size(),
+                                            static_cast<double>(sweep.replicates), 1);
+  fmt::print(out, "# it needs {} (output_bytes = {:.0f})\n", estimate.describe(), estimate.output_bytes);
   for (std::size_t k = 0; k < sweep.axes.size(); ++k) {
     double lo = sweep.points.front()[k];
     double hi = lo;
@@ -52,6 +57,10 @@ int validate_command(const std::string& file, const ModelRegistry& registry, std
   const Scenario scenario = load_scenario(file, registry);
   fmt::print(out, "# {}: a valid scenario for model {}; resolved values follow.\n", file,
              scenario.model->name());
+  const JobEstimate estimate = estimate_job(scenario.model->schema(*scenario.setup), 1.0, 0,
+                                            static_cast<double>(scenario.replicates), 1);
+  fmt::print(out, "# run with -o, it needs {} (output_bytes = {:.0f})\n", estimate.describe(),
+             estimate.output_bytes);
   out << scenario.resolved_toml();
   return kExitSuccess;
 }

@@ -4,6 +4,7 @@
 // them. Missing or duplicated points are reported by number, and an incomplete file is produced
 // only when asked (its missing points stay marked incomplete, for `lwsim sweep --resume`).
 
+#include <iostream>
 #include <map>
 #include <ostream>
 
@@ -15,6 +16,8 @@
 #include "sim/cli/stored_results.hpp"
 #include "sim/error.hpp"
 #include "sim/output/provenance.hpp"
+#include "sim/util/interrupt.hpp"
+#include "sim/util/text.hpp"
 
 namespace sim::cli {
 
@@ -50,13 +53,16 @@ int merge_command(const MergeArgs& args, const ModelRegistry& registry, std::ost
   };
   std::vector<ShardFile> shards;
   for (const std::string& path : args.shards) {
-    output::ResultFile file = open_input_file(path);
-    StoredResults stored = read_stored_results(file, registry);
-    if (attribute_text(file, "kind") != "sweep") {
-      throw InputError(path, 0, "",
-                       fmt::format("holds a '{}', not a sweep shard", attribute_text(file, "kind")));
-    }
-    shards.push_back({path, std::move(file), std::move(stored)});
+    reading(path, [&] {
+      output::ResultFile file = open_input_file(path);
+      StoredResults stored = read_stored_results(file, registry);
+      if (attribute_text(file, "kind") != "sweep") {
+        throw InputError(
+            path, 0, "",
+            fmt::format("holds a '{}', not a sweep shard", text::printable(attribute_text(file, "kind"))));
+      }
+      shards.push_back({path, std::move(file), std::move(stored)});
+    });
   }
   // Every shard must come from the same sweep, seed and lwsim.
   const ShardFile& first = shards.front();
@@ -151,23 +157,30 @@ int merge_command(const MergeArgs& args, const ModelRegistry& registry, std::ost
       std::vector<std::byte> row;
       for (std::size_t p = 0; p < points; ++p) {
         if (owner[p] < 0) continue;
-        const output::ResultFile& source = shards[static_cast<std::size_t>(owner[p])].file;
+        if (stop_requested()) throw output::CopyInterrupted();
+        const ShardFile& shard = shards[static_cast<std::size_t>(owner[p])];
         for (const output::DatasetPlan& plan : layout.datasets) {
           if (plan.role != output::Role::field && plan.role != output::Role::summary &&
               plan.role != output::Role::status) {
             continue;
           }
           row.resize(plan.elements() / plan.shape[0] * dtype_size(plan.type));
-          source.read_points(plan.path, plan.type, p, 1, row.data());
+          reading(shard.path, [&] { shard.file.read_points(plan.path, plan.type, p, 1, row.data()); });
           merged.write_point(plan.path, plan.type, p, row.data());
         }
       }
       set("storage", std::string("compressed"));
-      output::write_copy(merged, layout, attributes, temporary, output::Storage::compressed);
+      output::write_copy(merged, layout, attributes, temporary, output::Storage::compressed,
+                         [] { return stop_requested(); });
       merged.close();
     }
     replace_file(temporary, args.output);
     remove_quietly(streaming);
+  } catch (const output::CopyInterrupted&) {
+    remove_quietly(streaming);
+    remove_quietly(temporary);
+    fmt::print(std::cerr, "lwsim: interrupted by signal {}; nothing written\n", stop_signal());
+    return 128 + (stop_signal() > 0 ? stop_signal() : 2);
   } catch (...) {
     remove_quietly(streaming);
     remove_quietly(temporary);

@@ -15,6 +15,7 @@
 #include "sim/cli/report_stats.hpp"
 #include "sim/cli/stored_results.hpp"
 #include "sim/error.hpp"
+#include "sim/util/text.hpp"
 
 namespace sim::cli {
 
@@ -72,7 +73,7 @@ void report_sweep(const output::ResultFile& file, const StoredResults& stored, s
   const std::size_t points = stored.status.size();
   const auto& names = stored.design.parameters;
   if (file.has_attribute("question") && !file.attribute_string("question").empty()) {
-    fmt::print(out, "question: {}\n", file.attribute_string("question"));
+    fmt::print(out, "question: {}\n", text::printable(file.attribute_string("question")));
   }
   fmt::print(out,
              "design: {} over {} parameter{}, {} points ({} complete), {} replicates per point, seed {}\n",
@@ -80,11 +81,11 @@ void report_sweep(const output::ResultFile& file, const StoredResults& stored, s
              stored.scenario.replicates, stored.scenario.seed);
   for (std::size_t k = 0; k < names.size(); ++k) {
     const auto& v = stored.design.values[k];
-    fmt::print(out, "  {:<40} from {:g} to {:g}\n", names[k], *std::min_element(v.begin(), v.end()),
-               *std::max_element(v.begin(), v.end()));
+    fmt::print(out, "  {:<40} from {:g} to {:g}\n", text::printable(names[k]),
+               *std::min_element(v.begin(), v.end()), *std::max_element(v.begin(), v.end()));
   }
   if (file.has_attribute("shard") && file.attribute_string("shard") != "0/1") {
-    fmt::print(out, "shard {} of the design\n", file.attribute_string("shard"));
+    fmt::print(out, "shard {} of the design\n", text::printable(file.attribute_string("shard")));
   }
 
   std::vector<std::size_t> done;
@@ -185,11 +186,13 @@ int report_one(const std::string& path, const ModelRegistry& registry, std::ostr
   const output::ResultFile file = open_input_file(path);
   const StoredResults stored = read_stored_results(file, registry);
   const std::string kind = file.attribute_string("kind");
+  // Attributes are printed as text a terminal shows as it is, whatever bytes a file holds.
   const std::string title =
-      file.has_attribute("title") ? file.attribute_string("title") : stored.scenario.title;
-  fmt::print(out, "{}: {} \"{}\", model {}, lwsim {}, created {}\n", path, kind, title,
-             stored.scenario.model->name(), file.attribute_string("lwsim_version"),
-             file.attribute_string("created_utc"));
+      text::printable(file.has_attribute("title") ? file.attribute_string("title") : stored.scenario.title);
+  fmt::print(out, "{}: {} \"{}\", model {}, lwsim {}, created {}\n", text::printable(path),
+             text::printable(kind), title, stored.scenario.model->name(),
+             text::printable(file.attribute_string("lwsim_version")),
+             text::printable(file.attribute_string("created_utc")));
   if (stored.completed() < stored.status.size()) {
     fmt::print(out, "INCOMPLETE: {} of {} points complete{}\n", stored.completed(), stored.status.size(),
                kind == "sweep" ? " (continue with `lwsim sweep ... --resume`)" : "");
@@ -208,7 +211,7 @@ int report_one(const std::string& path, const ModelRegistry& registry, std::ostr
       const std::size_t slash = path.rfind('/');
       std::vector<std::string> scalars = scalar_summaries(stored.schema, summary);
       columns->push_back(
-          {slash == std::string::npos ? path : path.substr(slash + 1), summary, std::move(scalars)});
+          {text::printable(slash == std::string::npos ? path : path.substr(slash + 1)), summary, std::move(scalars)});
     }
   }
   return kExitSuccess;
@@ -217,11 +220,13 @@ int report_one(const std::string& path, const ModelRegistry& registry, std::ostr
 }  // namespace
 
 int report_command(const std::vector<std::string>& files, const ModelRegistry& registry, std::ostream& out) {
-  if (files.size() == 1) return report_one(files.front(), registry, out, nullptr);
+  if (files.size() == 1) {
+    return reading(files.front(), [&] { return report_one(files.front(), registry, out, nullptr); });
+  }
   std::vector<Column> columns;
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (i > 0) fmt::print(out, "\n");
-    report_one(files[i], registry, out, &columns);
+    reading(files[i], [&] { return report_one(files[i], registry, out, &columns); });
   }
   print_side_by_side(columns, out);
   return kExitSuccess;

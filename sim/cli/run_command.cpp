@@ -16,6 +16,7 @@
 #include "sim/output/provenance.hpp"
 #include "sim/output/result_file.hpp"
 #include "sim/output/writer.hpp"
+#include "sim/run/estimate.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/scenario.hpp"
 #include "sim/util/interrupt.hpp"
@@ -41,6 +42,20 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
   const output::Attributes attributes =
       output::provenance_attributes(scenario, {"run", args.command_line, threads, session.size(), resolved});
 
+  // Refuse up front what cannot fit: the CPU time, the memory, and with -o the disk.
+  double attribute_bytes = 0.0;
+  for (const auto& [key, value] : attributes) {
+    attribute_bytes +=
+        static_cast<double>(key.size()) +
+        std::visit([](const auto& v) { return static_cast<double>(fmt::format("{}", v).size()); }, value);
+  }
+  const JobEstimate estimate =
+      estimate_job(job.schema, 1.0, 0, static_cast<double>(job.replicates), threads, attribute_bytes);
+  if (const std::string why = beyond_limits(estimate); !why.empty()) {
+    throw InputError(args.replicates ? "command line" : scenario.file, 0,
+                     args.replicates ? "--replicates" : "", "the run cannot be done: " + why);
+  }
+
   std::optional<output::ResultFile> file;
   const std::string partial = args.output ? *args.output + ".part" : std::string();
   // Before the output file exists: a signal while it is being created stops the run cleanly.
@@ -48,6 +63,9 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
   const std::int64_t verdict = root_prepares(session, [&]() -> std::int64_t {
     if (!args.output) return kProceed;
     check_output_path(*args.output, "-o", !args.overwrite, "use --overwrite to replace it");
+    if (const std::string why = beyond_disk(estimate, *args.output); !why.empty()) {
+      throw InputError(*args.output, 0, "-o", why);
+    }
     remove_quietly(partial);
     try {
       file = output::ResultFile::create(partial, layout, attributes, output::Storage::streaming);
@@ -96,11 +114,20 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
             const std::string temporary = *args.output + ".tmp";
             remove_quietly(temporary);
             try {
-              output::write_copy(*file, layout, attributes, temporary, output::Storage::compressed);
+              output::write_copy(*file, layout, attributes, temporary, output::Storage::compressed,
+                                 [] { return stop_requested(); });
               file->close();
               file.reset();
               replace_file(temporary, *args.output);
               remove_quietly(partial);
+            } catch (const output::CopyInterrupted&) {
+              remove_quietly(temporary);
+              discard_output();
+              fmt::print(std::cerr,
+                         "lwsim: interrupted by signal {}; no output written (a run is not resumable: use "
+                         "`lwsim sweep` for long jobs)\n",
+                         stop_signal());
+              return 128 + (stop_signal() > 0 ? stop_signal() : 2);
             } catch (...) {
               remove_quietly(temporary);
               throw;

@@ -18,9 +18,11 @@
 #include "sim/output/layout.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/output/result_file.hpp"
+#include "sim/run/estimate.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/sensitivity/indices.hpp"
 #include "sim/sensitivity/sensitivity_file.hpp"
+#include "sim/util/interrupt.hpp"
 #include "sim/version.hpp"
 
 namespace sim::cli {
@@ -52,6 +54,12 @@ int sensitivity_command(const SensitivityArgs& args, const ModelRegistry& regist
   int code = kExitFailure;
   try {
     check_output_path(args.output, "-o", !args.overwrite, "use --overwrite to replace it");
+    // Refuse up front a design that cannot fit in the CPU time or memory.
+    const JobEstimate estimate = estimate_job(base.schema, static_cast<double>(s.points()), d,
+                                              static_cast<double>(s.replicates), threads);
+    if (const std::string why = beyond_limits(estimate); !why.empty()) {
+      throw InputError(args.file, 0, "", "the sensitivity analysis cannot run: " + why);
+    }
 
     // The design on the unit cube, then on the parameters' ranges.
     std::vector<std::vector<sensitivity::MorrisStep>> steps;
@@ -65,7 +73,18 @@ int sensitivity_command(const SensitivityArgs& args, const ModelRegistry& regist
       fmt::print(std::cerr, "lwsim: {} design of {} points x {} replicates...\n", s.method, values.size(),
                  s.replicates);
     }
-    const auto summaries = evaluator.evaluate(values, {}, s.replicates, keep);
+    std::vector<PointSummary> summaries;
+    try {
+      summaries = evaluator.evaluate(values, {}, s.replicates, keep);
+    } catch (const BatchInterrupted&) {
+      evaluator.finish();
+      fmt::print(
+          std::cerr,
+          "lwsim: interrupted by signal {}; nothing written (a sensitivity analysis is not resumable)\n",
+          stop_signal());
+      code = 128 + (stop_signal() > 0 ? stop_signal() : 2);
+      return static_cast<int>(session.broadcast(std::int64_t{code}));
+    }
     evaluator.finish();
 
     // Each output at each point: the mean of its summary dataset's values.

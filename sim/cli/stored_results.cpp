@@ -24,6 +24,14 @@ PointSummary StoredResults::point_summary(const output::ResultFile& file, std::s
   return summary;
 }
 
+InputError damaged_file(const std::string& path, const h5::OutputError& error) {
+  const std::string what = error.what();
+  const std::string prefix = path + ": ";
+  return InputError(path, 0, "",
+                    "damaged or not an lwsim result file: " +
+                        (what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : what));
+}
+
 output::ResultFile open_input_file(const std::string& path, bool writable) {
   try {
     return output::ResultFile::open(path, writable);
@@ -41,6 +49,14 @@ StoredResults read_stored_results(const output::ResultFile& file, const ModelReg
       if (!file.has_attribute(required)) {
         throw InputError(path, 0, "", fmt::format("not an lwsim result file (no '{}' attribute)", required));
       }
+    }
+    const std::string kind = file.attribute_string("kind");
+    if (kind != "run" && kind != "sweep") {
+      throw InputError(
+          path, 0, "",
+          kind == "calibration" || kind == "sensitivity"
+              ? fmt::format("holds a {}, not a run or sweep: see analysis/report.py for its summary", kind)
+              : std::string("damaged: unknown kind of file"));
     }
     const std::string scenario_text = file.attribute_string("scenario");
     const std::string observed_text = file.attribute_string("observed");
@@ -64,6 +80,9 @@ StoredResults read_stored_results(const output::ResultFile& file, const ModelReg
         start = end + 1;
       }
       for (const std::string& name : stored.design.parameters) {
+        if (!stored.scenario.params().table().find(name)) {
+          throw InputError(path, 0, "", "damaged: its design names an unknown parameter");
+        }
         stored.design.values.push_back(file.read_doubles("/design/" + name));
         if (stored.design.values.back().size() != stored.design.points) {
           throw InputError(path, 0, "", fmt::format("/design/{} does not have one value per point", name));
@@ -82,7 +101,7 @@ StoredResults read_stored_results(const output::ResultFile& file, const ModelReg
     }
     return stored;
   } catch (const h5::OutputError& e) {
-    throw InputError(path, 0, "", fmt::format("damaged or not an lwsim result file: {}", e.what()));
+    throw damaged_file(path, e);
   } catch (const InputError& e) {
     if (e.file() == path) throw;
     // An error in the stored scenario: the file is not one this lwsim can read.

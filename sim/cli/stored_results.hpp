@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/error.hpp"
+#include "sim/output/hdf5.hpp"
 #include "sim/output/layout.hpp"
 #include "sim/output/result_file.hpp"
 #include "sim/registry.hpp"
@@ -34,5 +36,21 @@ output::ResultFile open_input_file(const std::string& path, bool writable = fals
 /// Reads the scenario, design and layout of an lwsim result file (InputError naming the file
 /// when it is not one, or is damaged).
 StoredResults read_stored_results(const output::ResultFile& file, const ModelRegistry& registry);
+
+/// The InputError for a failure reading the result file `path` given on the command line: a
+/// damaged file is bad input (exit 2) naming the file, not a failure of lwsim.
+InputError damaged_file(const std::string& path, const h5::OutputError& error);
+
+/// Runs `read`; a failure reading the file `path` (and only that file: writing elsewhere may fail
+/// for other reasons) becomes damaged_file(path, ...).
+template <class Read>
+auto reading(const std::string& path, Read&& read) -> decltype(read()) {
+  try {
+    return read();
+  } catch (const h5::OutputError& e) {
+    if (e.file() != path) throw;
+    throw damaged_file(path, e);
+  }
+}
 
 }  // namespace sim::cli

@@ -17,6 +17,7 @@
 #include "sim/output/provenance.hpp"
 #include "sim/output/result_file.hpp"
 #include "sim/output/writer.hpp"
+#include "sim/run/estimate.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/sweep.hpp"
 #include "sim/util/interrupt.hpp"
@@ -147,16 +148,36 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
   attributes.emplace_back("shard", fmt::format("{}/{}", shard.index, shard.count));
   attributes.emplace_back("storage", std::string("streaming"));
 
+  const std::vector<std::uint32_t> mine = shard_points(design.points, shard);
+  // Refuse up front what cannot fit: the CPU time, the memory, and for a new file the disk.
+  double attribute_bytes = 0.0;
+  for (const auto& [key, value] : attributes) {
+    attribute_bytes +=
+        static_cast<double>(key.size()) +
+        std::visit([](const auto& v) { return static_cast<double>(fmt::format("{}", v).size()); }, value);
+  }
+  const JobEstimate estimate = estimate_job(job.schema, static_cast<double>(mine.size()), sweep.axes.size(),
+                                            static_cast<double>(job.replicates), threads, attribute_bytes);
+  if (const std::string why = beyond_limits(estimate); !why.empty()) {
+    throw InputError(args.file, 0, "", "the sweep cannot run: " + why);
+  }
+  if (stop_requested()) {
+    fmt::print(std::cerr, "lwsim: interrupted by signal {} before the sweep started; nothing written\n",
+               stop_signal());
+    return 128 + (stop_signal() > 0 ? stop_signal() : 2);
+  }
+
   // Rank 0 creates or reopens the output and finds the points still to do.
   const std::string temporary = path + ".tmp";
   std::optional<output::ResultFile> file;
-  const std::vector<std::uint32_t> mine = shard_points(design.points, shard);
   std::vector<std::uint32_t> todo;
   // Before the output file exists: a signal while it is being created stops the sweep cleanly.
   install_interrupt_handlers();
   const std::int64_t verdict = root_prepares(session, [&]() -> std::int64_t {
     if (!args.resume) {
       check_output_path(path, "-o", true, "use --resume to continue it, or choose another name");
+      if (const std::string why = beyond_disk(estimate, path); !why.empty())
+        throw InputError(path, 0, "-o", why);
       remove_quietly(temporary);
       try {
         output::ResultFile created =
@@ -176,35 +197,47 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
         throw InputError(path, 0, "--resume",
                          "no such file to resume; run without --resume to start the sweep");
       }
-      output::ResultFile existing = open_input_file(path, false);
-      check_resumable(existing, attributes, path);
-      const StoredResults stored = read_stored_results(existing, registry);
-      const bool compressed =
-          existing.has_attribute("storage") && existing.attribute_string("storage") == "compressed";
-      if (compressed) {
-        bool shard_complete = true;
-        for (std::uint32_t p : mine) shard_complete = shard_complete && stored.status[p] != 0;
-        if (shard_complete) {
-          fmt::print(out, "{} is already complete: {} points of {} replicates. See `lwsim report {}`.\n",
-                     path, stored.completed(), job.replicates, path);
-          return kExitSuccess;
+      // A file that cannot be read (damaged, truncated) is bad input naming it.
+      const std::optional<std::int64_t> done = reading(path, [&]() -> std::optional<std::int64_t> {
+        output::ResultFile existing = open_input_file(path, false);
+        check_resumable(existing, attributes, path);
+        const StoredResults stored = read_stored_results(existing, registry);
+        const bool compressed =
+            existing.has_attribute("storage") && existing.attribute_string("storage") == "compressed";
+        if (compressed) {
+          bool shard_complete = true;
+          for (std::uint32_t p : mine) shard_complete = shard_complete && stored.status[p] != 0;
+          if (shard_complete) {
+            fmt::print(out, "{} is already complete: {} points of {} replicates. See `lwsim report {}`.\n",
+                       path, stored.completed(), job.replicates, path);
+            return kExitSuccess;
+          }
+          // An incomplete compressed file (from `lwsim merge --allow-incomplete`) is turned back into
+          // a streaming one, so that finishing it changes no metadata.
+          remove_quietly(temporary);
+          try {
+            output::write_copy(existing, layout,
+                               with_storage(output::read_root_attributes(existing), "streaming"), temporary,
+                               output::Storage::streaming, [] { return stop_requested(); });
+          } catch (...) {
+            remove_quietly(temporary);
+            throw;
+          }
+          existing.close();
+          replace_file(temporary, path);
         }
-        // An incomplete compressed file (from `lwsim merge --allow-incomplete`) is turned back into
-        // a streaming one, so that finishing it changes no metadata.
-        remove_quietly(temporary);
-        output::write_copy(existing, layout,
-                           with_storage(output::read_root_attributes(existing), "streaming"), temporary,
-                           output::Storage::streaming);
-        existing.close();
-        replace_file(temporary, path);
-      }
+        return std::nullopt;
+      });
+      if (done) return *done;
     }
     try {
       file = output::ResultFile::open(path, true);
     } catch (const h5::OutputError& e) {
       throw InputError(path, 0, "-o", e.what());
     }
-    const std::vector<std::uint8_t> status = file->read_status();
+    const std::vector<std::uint8_t> status = reading(path, [&] { return file->read_status(); });
+    if (status.size() != design.points)
+      throw InputError(path, 0, "--resume", "damaged: the wrong number of points");
     for (std::uint32_t p : mine) {
       if (status[p] == 0) todo.push_back(p);
     }
@@ -240,17 +273,39 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
                      args.shard ? " --shard " + *args.shard : std::string());
           return 128 + (stop_signal() > 0 ? stop_signal() : 2);
         }
-        // Finished: replace the streaming file by a compressed copy, atomically.
+        // Finished: replace the streaming file by a compressed copy, atomically. If that fails (a
+        // full disk) or is interrupted, the streaming file keeps every point and --resume finishes.
+        const std::string resume_command =
+            fmt::format("lwsim sweep {} -o {}{} --resume", args.file, path,
+                        args.shard ? " --shard " + *args.shard : std::string());
         remove_quietly(temporary);
         try {
           output::write_copy(*file, layout, with_storage(output::read_root_attributes(*file), "compressed"),
-                             temporary, output::Storage::compressed);
+                             temporary, output::Storage::compressed, [] { return stop_requested(); });
           file->close();
           file.reset();
           replace_file(temporary, path);
-        } catch (...) {
+        } catch (const output::CopyInterrupted&) {
           remove_quietly(temporary);
-          throw;
+          file->close();
+          fmt::print(std::cerr,
+                     "lwsim: interrupted by signal {} while compressing: all {} points are complete in {} "
+                     "(uncompressed).\nlwsim: resume with: {}\n",
+                     stop_signal(), mine.size(), path, resume_command);
+          return 128 + (stop_signal() > 0 ? stop_signal() : 2);
+        } catch (const std::exception& e) {
+          remove_quietly(temporary);
+          try {
+            if (file) file->close();
+          } catch (const h5::OutputError&) {
+            // Already failing; the streaming file's results were flushed at the last checkpoint.
+          }
+          std::string why = e.what();
+          if (why.rfind(temporary + ": ", 0) == 0) why.erase(0, temporary.size() + 2);
+          throw std::runtime_error(fmt::format(
+              "{}: cannot write the compressed copy ({}); {} keeps all {} points, uncompressed: make room "
+              "and finish with `{}`",
+              temporary, why, path, mine.size(), resume_command));
         }
         fmt::print(out, "lwsim {} | sweep {} | {}\n", lwsim_version(), args.file, sweep.title);
         if (!sweep.question.empty()) fmt::print(out, "question: {}\n", sweep.question);

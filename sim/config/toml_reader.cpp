@@ -12,9 +12,16 @@
 
 #include "sim/config/value.hpp"
 #include "sim/error.hpp"
+#include "sim/util/text.hpp"
 
 namespace sim::config {
 namespace {
+
+int line_at(std::string_view text, std::size_t offset) {
+  std::size_t lines = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) lines += text[i] == '\n' ? 1U : 0U;
+  return static_cast<int>(std::min<std::size_t>(lines, 1'000'000'000));
+}
 
 // toml11 recurses once per nesting level and overflows the stack on deeply nested input (about
 // 4,000 levels under ASan), so the nesting depth is bounded before it sees the text. The scan
@@ -117,9 +124,26 @@ Origin origin_of(const toml::value& v, const std::shared_ptr<const std::string>&
   return Origin{file, static_cast<int>(v.location().line())};
 }
 
+// A string value or key as lwsim can keep it: no control characters but tab, newline and
+// carriage return (TOML's escapes can write any, \u0000 included), and a bounded length.
+void check_string(const std::string& s, const std::string& file, int line, const std::string& path,
+                  std::size_t max_bytes, const char* what) {
+  if (s.size() > max_bytes) {
+    throw InputError(
+        file, line, path,
+        fmt::format("{} of {} bytes is longer than the limit of {} bytes", what, s.size(), max_bytes));
+  }
+  if (const auto at = text::first_control_character(s)) {
+    throw InputError(file, line, path,
+                     fmt::format("{} contains the control character U+{:04X} (at byte {}); remove it", what,
+                                 static_cast<unsigned char>(s[*at]), *at));
+  }
+}
+
 Value convert(const toml::value& v, const std::string& path, const std::shared_ptr<const std::string>& file,
-              int depth, int max_nesting) {
+              int depth, const ReadLimits& limits) {
   const Origin origin = origin_of(v, file);
+  const int max_nesting = limits.max_nesting;
   // Dotted keys and headers (a.b.c) nest tables without brackets; bound the depth here too.
   const bool container = v.type() == toml::value_t::table || v.type() == toml::value_t::array;
   if (container && depth > max_nesting) {
@@ -129,13 +153,15 @@ Value convert(const toml::value& v, const std::string& path, const std::shared_p
     case toml::value_t::boolean: return Value::make_boolean(origin, path, v.as_boolean());
     case toml::value_t::integer: return Value::make_integer(origin, path, v.as_integer());
     case toml::value_t::floating: return Value::make_real(origin, path, v.as_floating());
-    case toml::value_t::string: return Value::make_string(origin, path, v.as_string().str);
+    case toml::value_t::string:
+      check_string(v.as_string().str, *file, origin.line, path, limits.max_string_bytes, "the string");
+      return Value::make_string(origin, path, v.as_string().str);
     case toml::value_t::array: {
       Value out = Value::make_array(origin, path);
       std::size_t index = 0;
       for (const auto& item : v.as_array()) {
         out.mutable_items().push_back(
-            convert(item, fmt::format("{}[{}]", path, index++), file, depth + 1, max_nesting));
+            convert(item, fmt::format("{}[{}]", path, index++), file, depth + 1, limits));
       }
       return out;
     }
@@ -152,8 +178,10 @@ Value convert(const toml::value& v, const std::string& path, const std::shared_p
         return *a.first < *b.first;
       });
       for (const auto& [key, child] : entries) {
-        out.mutable_entries().emplace_back(
-            *key, convert(*child, child_path(path, *key), file, depth + 1, max_nesting));
+        check_string(*key, *file, static_cast<int>(child->location().line()), path, limits.max_key_bytes,
+                     "a key");
+        out.mutable_entries().emplace_back(*key,
+                                           convert(*child, child_path(path, *key), file, depth + 1, limits));
       }
       return out;
     }
@@ -175,8 +203,13 @@ Value parse_toml(std::string_view text, const std::string& file_name, ReadLimits
         file_name, 0, "",
         fmt::format("file is {} bytes, more than the limit of {} bytes", text.size(), limits.max_bytes));
   }
-  if (text.find('\0') != std::string_view::npos) {
-    throw InputError(file_name, 0, "", "file contains a NUL byte; is it a text file?");
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    throw InputError(file_name, line_at(text, nul), "", "file contains a NUL byte; is it a text file?");
+  }
+  if (const auto bad = text::first_invalid_utf8(text)) {
+    throw InputError(file_name, line_at(text, *bad), "",
+                     fmt::format("the file is not valid UTF-8 (byte 0x{:02x}); TOML files are UTF-8 text",
+                                 static_cast<unsigned char>(text[*bad])));
   }
   check_nesting(text, file_name, limits.max_nesting);
   auto file = std::make_shared<const std::string>(file_name);
@@ -189,15 +222,25 @@ Value parse_toml(std::string_view text, const std::string& file_name, ReadLimits
   } catch (const std::exception& e) {
     throw InputError(file_name, 0, "", std::string("TOML syntax error: ") + e.what());
   }
-  Value out = convert(root, "", file, 0, limits.max_nesting);
+  Value out = convert(root, "", file, 0, limits);
   return out;
 }
 
-Value read_toml_file(const std::filesystem::path& path, ReadLimits limits) {
+std::string read_text_file(const std::filesystem::path& path, ReadLimits limits) {
+  namespace fs = std::filesystem;
   const std::string name = path.string();
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw InputError(name, 0, "", "no such file");
-  if (std::filesystem::is_directory(path, ec)) throw InputError(name, 0, "", "is a directory, not a file");
+  const fs::file_status status = fs::status(path, ec);
+  if (!fs::exists(status)) {
+    throw InputError(name, 0, "",
+                     ec && ec != std::errc::no_such_file_or_directory
+                         ? fmt::format("cannot read: {}", ec.message())
+                         : std::string("no such file"));
+  }
+  if (fs::is_directory(status)) throw InputError(name, 0, "", "is a directory, not a file");
+  if (!fs::is_regular_file(status) && !fs::is_fifo(status)) {
+    throw InputError(name, 0, "", "is a device or socket, not a file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(name, 0, "", fmt::format("cannot open: {}", std::strerror(errno)));
   std::string text;
@@ -210,7 +253,11 @@ Value read_toml_file(const std::filesystem::path& path, ReadLimits limits) {
     }
   }
   if (in.bad()) throw InputError(name, 0, "", "read error");
-  return parse_toml(text, name, limits);
+  return text;
+}
+
+Value read_toml_file(const std::filesystem::path& path, ReadLimits limits) {
+  return parse_toml(read_text_file(path, limits), path.string(), limits);
 }
 
 }  // namespace sim::config

@@ -96,11 +96,19 @@ std::string child_path(std::string_view parent, std::string_view key);
 struct ReadLimits {
   std::size_t max_bytes = std::size_t{16} << 20;
   int max_nesting = 48;
+  std::size_t max_string_bytes = std::size_t{1} << 20;  // one string value
+  std::size_t max_key_bytes = 1024;                     // one key
 };
 
-/// Parses TOML text. Syntax errors are InputErrors naming `file_name` and the line.
+/// Parses TOML text. Syntax errors are InputErrors naming `file_name` and the line; so are text
+/// that is not UTF-8 (TOML requires it), control characters other than tab, newline and carriage
+/// return in strings and keys (a NUL would cut a name short in the output file, an escape sequence
+/// would drive the terminal), and strings or keys longer than the limits.
 Value parse_toml(std::string_view text, const std::string& file_name, ReadLimits limits = {});
-/// Reads and parses a TOML file (missing or unreadable files are InputErrors).
+/// Reads a text file of at most limits.max_bytes. Missing or unreadable files, directories and
+/// devices are InputErrors (a pipe is read: `lwsim validate <(...)`).
+std::string read_text_file(const std::filesystem::path& path, ReadLimits limits = {});
+/// Reads and parses a TOML file (read_text_file, then parse_toml).
 Value read_toml_file(const std::filesystem::path& path, ReadLimits limits = {});
 
 /// Writes a tree back as TOML (tables as [headers], arrays of tables as [[headers]]); reals are

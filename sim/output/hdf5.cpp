@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/util/text.hpp"
+
 namespace sim::h5 {
 
 OutputError::OutputError(const std::string& file, const std::string& what)
@@ -14,6 +16,10 @@ OutputError::OutputError(const std::string& file, const std::string& what)
 void quiet_errors() {
   static std::once_flag once;
   std::call_once(once, [] {
+    // HDF5 1.10 crashes at exit (in H5_term_library) when a file failed to close, which is what a
+    // full disk makes of the last flush; lwsim closes every file itself and reports the failure, so
+    // HDF5's own clean-up at exit is not needed. Must precede the library's initialisation.
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     // HDF5 keeps freed blocks on free lists that otherwise grow with the number of writes (and so
     // with the number of design points); cap them so a sweep's memory does not grow with its size.
@@ -32,9 +38,18 @@ herr_t innermost(unsigned n, const H5E_error2_t* err, void* client) {
 std::string last_error() {
   std::string message;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost, &message);
-  // The sec2 driver puts "errno = 28, error message = 'No space left on device'" in its text.
+  // The sec2 driver's text is long ("file write failed: time = ..., filename = '...', file
+  // descriptor = 5, errno = 28, error message = 'No space left on device', buf = 0x..., ...");
+  // the operating system's message is what the user needs.
+  const std::string os_marker = "error message = '";
   const int saved = errno;
-  if (message.find("errno") == std::string::npos && saved != 0 && saved != ENOENT) {
+  if (const auto at = message.find(os_marker); at != std::string::npos) {
+    const auto start = at + os_marker.size();
+    const auto end = message.find('\'', start);
+    const std::string what = message.substr(0, message.find(':'));
+    message =
+        fmt::format("{}: {}", what, message.substr(start, end == std::string::npos ? end : end - start));
+  } else if (saved != 0 && saved != ENOENT) {
     message += fmt::format(" ({})", std::strerror(saved));
   }
   H5Eclear2(H5E_DEFAULT);
@@ -102,7 +117,10 @@ void write_attribute(hid_t object, const std::string& name, const std::string& v
   Handle space(check_id(H5Screate(H5S_SCALAR), file, "attribute space"));
   Handle attr(check_id(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
                        file, "creating attribute " + name));
-  const char* text = value.c_str();
+  // Declared UTF-8, so it must be: readers (h5py) fail on anything else. Paths and command lines
+  // can hold any bytes; they are stored with U+FFFD in place of invalid ones.
+  const std::string utf8 = text::valid_utf8(value);
+  const char* text = utf8.c_str();
   check_ok(H5Awrite(attr.get(), type.get(), &text), file, "writing attribute " + name);
 }
 
@@ -139,7 +157,10 @@ std::string read_string_attribute(hid_t object, const std::string& name, const s
   if (H5Tis_variable_str(stored.get()) > 0) {
     Handle type = vlen_string_type(file);
     char* text = nullptr;
-    check_ok(H5Aread(attr.get(), type.get(), &text), file, "reading attribute " + name);
+    if (H5Aread(attr.get(), type.get(), &text) < 0) {
+      H5free_memory(text);  // null unless a damaged file failed part way
+      throw OutputError(file, "reading attribute " + name + ": " + last_error());
+    }
     std::string out = text != nullptr ? text : "";
     H5free_memory(text);
     return out;

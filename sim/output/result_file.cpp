@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -72,8 +73,9 @@ std::vector<hsize_t> chunk_shape(const DatasetPlan& plan) {
 }
 
 void write_attributes(hid_t object, const Attributes& attributes, const std::string& file) {
-  for (const auto& [name, value] : attributes) {
-    std::visit([&](const auto& v) { h5::write_attribute(object, name, v, file); }, value);
+  for (const auto& attribute : attributes) {
+    const std::string& name = attribute.first;  // (clang 14 cannot capture structured bindings)
+    std::visit([&](const auto& v) { h5::write_attribute(object, name, v, file); }, attribute.second);
   }
 }
 
@@ -353,8 +355,10 @@ std::vector<std::string> ResultFile::read_strings(const std::string& path) const
   }
   Handle type = string_type(path_);
   std::vector<char*> raw(n, nullptr);
-  if (n > 0) {
-    check_ok(H5Dread(ds, type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), path_, "reading " + path);
+  if (n > 0 && H5Dread(ds, type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0) {
+    // A read that fails part way (a damaged file) may have allocated some of the strings.
+    for (char* s : raw) H5free_memory(s);
+    throw OutputError(path_, "reading " + path + ": " + h5::last_error());
   }
   std::vector<std::string> out;
   out.reserve(n);
@@ -381,6 +385,21 @@ void ResultFile::flush_to_disk() {
     const int fd = *static_cast<int*>(handle);
     if (fsync(fd) != 0) throw OutputError(path_, fmt::format("fsync failed: {}", std::strerror(errno)));
   }
+  H5Eclear2(H5E_DEFAULT);
+}
+
+void ResultFile::check_not_deleted() const {
+  void* handle = nullptr;
+  if (H5Fget_vfd_handle(file_.get(), H5P_DEFAULT, &handle) < 0 || handle == nullptr) {
+    H5Eclear2(H5E_DEFAULT);
+    return;
+  }
+  struct stat info {};
+  if (fstat(*static_cast<int*>(handle), &info) == 0 && info.st_nlink == 0) {
+    throw OutputError(path_,
+                      "the file was deleted (or its directory removed) while lwsim was writing it; what "
+                      "it held is lost");
+  }
 }
 
 void ResultFile::close() {
@@ -389,8 +408,12 @@ void ResultFile::close() {
 }
 
 void write_copy(const ResultFile& source, const FileLayout& layout, const Attributes& attributes,
-                const std::string& destination, Storage storage) {
+                const std::string& destination, Storage storage, const std::function<bool()>& stop) {
   ResultFile out = ResultFile::create(destination, layout, attributes, storage);
+  // Whole chunks are written at once, so HDF5's chunk cache would only delay the writes to the
+  // dataset's close, where a failure (a full disk) leaves the dataset half-closed in the library.
+  Handle dapl(check_id(H5Pcreate(H5P_DATASET_ACCESS), destination, "dataset access properties"));
+  check_ok(H5Pset_chunk_cache(dapl.get(), 0, 0, H5D_CHUNK_CACHE_W0_DEFAULT), destination, "chunk cache");
   std::vector<std::byte> buffer;
   for (const DatasetPlan& plan : layout.datasets) {
     if (plan.role != Role::field && plan.role != Role::summary && plan.role != Role::status) continue;
@@ -402,13 +425,14 @@ void write_copy(const ResultFile& source, const FileLayout& layout, const Attrib
     const hsize_t rows_per_slab =
         std::max<hsize_t>(1, kCopySlabBytes / std::max<std::size_t>(row_bytes, 1) / chunk_rows) * chunk_rows;
     for (hsize_t first = 0; first < plan.shape[0]; first += rows_per_slab) {
+      if (stop && stop()) throw CopyInterrupted();
       const hsize_t count = std::min(rows_per_slab, plan.shape[0] - first);
       if (buffer.capacity() < static_cast<std::size_t>(count) * row_bytes) {
         buffer.reserve(static_cast<std::size_t>(std::min<hsize_t>(plan.shape[0], rows_per_slab)) * row_bytes);
       }
       buffer.resize(static_cast<std::size_t>(count) * row_bytes);
       source.read_points(plan.path, plan.type, first, count, buffer.data());
-      const hid_t ds = H5Dopen2(out.id(), plan.path.c_str(), H5P_DEFAULT);
+      const hid_t ds = H5Dopen2(out.id(), plan.path.c_str(), dapl.get());
       Handle dataset(check_id(ds, destination, "opening " + plan.path));
       auto shape = plan.shape;
       std::vector<hsize_t> start(shape.size(), 0);

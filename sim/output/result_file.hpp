@@ -7,7 +7,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -66,6 +68,9 @@ class ResultFile {
   /// Adds the time of every later write_block, write_point and flush_to_disk to `clock`
   /// (nullptr: stop timing). The clock must outlive the file or be detached first.
   void time_writes(WriteClock* clock) noexcept { clock_ = clock; }
+  /// Throws OutputError when the file has been deleted (or its directory removed) while open:
+  /// whatever is written to it from then on is lost.
+  void check_not_deleted() const;
   /// Closes, reporting any failure (the destructor closes silently).
   void close();
 
@@ -79,11 +84,19 @@ class ResultFile {
   WriteClock* clock_ = nullptr;
 };
 
+/// Thrown by write_copy when `stop` asks it to stop (the destination is left incomplete: the
+/// caller removes it).
+class CopyInterrupted : public std::runtime_error {
+ public:
+  CopyInterrupted() : std::runtime_error("interrupted while copying") {}
+};
+
 /// Copies every result (fields, summaries, status) of a file into a new file at `destination`
 /// with the same layout, the given attributes and the given storage (compressed for finished
-/// files, streaming to continue an unfinished one).
+/// files, streaming to continue an unfinished one). `stop`, when given, is asked between slabs
+/// (about 1 MiB each) whether to give up (CopyInterrupted).
 void write_copy(const ResultFile& source, const FileLayout& layout, const Attributes& attributes,
-                const std::string& destination, Storage storage);
+                const std::string& destination, Storage storage, const std::function<bool()>& stop = {});
 
 /// Reads the root attributes written by lwsim.
 Attributes read_root_attributes(const ResultFile& file);

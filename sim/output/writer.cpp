@@ -127,6 +127,9 @@ void ResultWriter::consume(const BlockResult& block) {
 }
 
 void ResultWriter::checkpoint() {
+  // A file deleted under a running job (its directory removed) would swallow every result from
+  // now on: stop instead of computing for nothing.
+  if (file_ != nullptr) file_->check_not_deleted();
   if (file_ != nullptr && !pending_status_.empty()) {
     // Data first, to the disk; only then the marks that say it is complete.
     file_->flush_to_disk();

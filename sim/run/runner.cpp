@@ -7,12 +7,9 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include <oneapi/tbb/concurrent_queue.h>
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/task_arena.h>
-#include <oneapi/tbb/task_group.h>
 
 #include "sim/util/interrupt.hpp"
 
@@ -89,21 +86,18 @@ struct ThreadState {
 
 namespace {
 
-/// Runs `threads` TBB worker threads, each calling `work(worker, state)` once.
+/// Runs `threads` worker threads, each calling `work(worker, state)` once, and waits for them.
+/// Each worker runs one long loop over a shared task counter, so a task scheduler would add
+/// nothing; plain threads also let ThreadSanitizer see every hand-off (it cannot see inside
+/// Debian's uninstrumented libtbb, whose task hand-off it reports as races). `work` must not
+/// throw: both callers catch everything and pass it on.
 template <class Work>
 void run_threads(unsigned threads, Work&& work) {
-  // TBB's default pool has one worker fewer than cores (the calling thread is expected to join);
-  // allow exactly `threads` compute threads here.
-  tbb::global_control control(tbb::global_control::max_allowed_parallelism, threads);
-  tbb::task_arena arena(static_cast<int>(threads));
-  tbb::enumerable_thread_specific<ThreadState> state;
-  arena.execute([&] {
-    tbb::task_group group;
-    for (unsigned w = 0; w < threads; ++w) {
-      group.run([&, w] { work(w, state.local()); });
-    }
-    group.wait();
-  });
+  std::vector<ThreadState> state(threads);
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  for (unsigned w = 0; w < threads; ++w) pool.emplace_back([&, w] { work(w, state[w]); });
+  for (std::thread& t : pool) t.join();
 }
 
 void prepare_point(const Job& job, const Task& task, ThreadState& local) {

@@ -1,6 +1,6 @@
 #pragma once
-// Runs a job's (point, replicate block) tasks on TBB threads. Workers take tasks in order from a
-// shared counter and pass each finished block through a bounded queue to one writer thread, so
+// Runs a job's (point, replicate block) tasks on worker threads. Workers take tasks in order from
+// a shared counter and pass each finished block through a bounded TBB queue to one writer thread, so
 // workers never wait on I/O for long and memory stays bounded whatever the number of points and
 // replicates (FLAME GPU's one-writer design). Results do not depend on the number of threads:
 // every replicate's draws depend only on (seed, replicate) and its own counters, and every

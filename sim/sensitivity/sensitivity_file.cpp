@@ -38,6 +38,7 @@ SensitivityFile load_sensitivity(const std::string& path, const ModelRegistry& r
   if (const auto* d = root.find("description")) (void)d->as_string();
   const Value& base = root.at("base");
   const std::string base_path = resolve_relative(path, base.as_string());
+  check_named_file(base, base_path, "base scenario");
   try {
     s.scenario = load_scenario(base_path, registry);
   } catch (const InputError& e) {

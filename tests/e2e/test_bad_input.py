@@ -6,8 +6,11 @@ Scenario variants are made by copying scenarios/deep_end_glasgow.toml (with obse
 so that its relative `observed` path resolves) into a temporary directory and editing the copy.
 """
 
+import json
 import os
 import re
+import subprocess
+import sys
 import unittest
 
 import lwsim_e2e as e2e
@@ -367,6 +370,158 @@ class OutputPathErrors(BadInputCase):
         with open(self.path(OUT), "rb") as f:
             self.assertEqual(f.read(8), b"\x89HDF\r\n\x1a\n")
         self.assertEqual(sorted(os.listdir(self.tmp)), sorted(["observed", "scenario.toml", OUT]))
+
+
+def peak_rss_bytes(*args, cwd=None, timeout=120):
+    """Runs lwsim in a fresh Python process and returns (Result, the peak resident memory of lwsim in
+    bytes), from getrusage(RUSAGE_CHILDREN) of a process whose only child is this lwsim."""
+    script = (
+        "import json, resource, subprocess, sys\n"
+        "p = subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, capture_output=True)\n"
+        "print(json.dumps([p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace'),\n"
+        "                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024]))\n")
+    out = subprocess.run([sys.executable, "-c", script, e2e.LWSIM, *map(str, args)], cwd=cwd, capture_output=True,
+                         text=True, timeout=timeout, check=True).stdout
+    code, stdout, stderr, rss = json.loads(out)
+    return e2e.Result(code, stdout, stderr), rss
+
+
+def memory_bound(input_bytes):
+    """A generous bound on lwsim's peak memory for reading `input_bytes` of input: a base for the
+    program and its libraries, plus 16 bytes per input byte read (lwsim reads at most 16 MiB of a
+    TOML file); sanitizer builds add their shadow memory and ASan's quarantine of freed memory."""
+    read = min(input_bytes, 16 << 20)
+    bound = (96 << 20) + 16 * read
+    if os.environ.get("LWSIM_SANITIZE"):
+        bound = 3 * bound + (256 << 20)
+    return bound
+
+
+class UntrustedTextTest(BadInputCase):
+    """Odd bytes, huge values, deep nesting, bases that are not files, and huge files: refused in
+    one clear line, in bounded memory."""
+
+    def test_a_nul_byte_in_a_file_is_refused_at_its_line(self):
+        name = self.edited("nul.toml", 'name = "Cyan"', 'name = "Cy\0an"')
+        line = e2e.line_of(self.original, 'name = "Cyan"')
+        self.assert_scenario_refused(name, file=name, line=line, mentions=("NUL",))
+
+    def test_invalid_utf8_in_a_practice_name_is_refused_at_its_line(self):
+        with open(self.path("latin1.toml"), "wb") as f:
+            f.write(self.original.replace('name = "Cyan"', 'name = "Cy\xe4n"').encode("utf-8").replace(
+                "Cy\xe4n".encode("utf-8"), b"Cy\xe4n"))
+        line = e2e.line_of(self.original, 'name = "Cyan"')
+        self.assert_scenario_refused("latin1.toml", file="latin1.toml", line=line, mentions=("UTF-8",))
+
+    def test_control_characters_in_a_practice_name_are_refused_naming_the_key(self):
+        for escape in ("\\u001b[2J", "\\u0000", "\\u0007", "\\b"):
+            with self.subTest(escape=escape):
+                name = self.edited("control.toml", 'name = "Cyan"', f'name = "Cy{escape}an"')
+                line = e2e.line_of(self.original, 'name = "Cyan"')
+                message = self.assert_scenario_refused(name, file=name, line=line, key="practice[2].name",
+                                                       mentions=("control character",))
+                self.assertNotIn("\x1b", message)
+
+    def test_odd_bytes_in_paths_are_shown_escaped_and_stored_as_valid_utf8(self):
+        """A scenario path with an escape sequence and an invalid UTF-8 byte: an error naming it shows
+        them escaped (the terminal is not driven), the file runs, and the output's path attributes are
+        valid UTF-8 that h5py reads as text."""
+        odd = b"sc\x1b[31mred\xff.toml"
+        missing = e2e.run("validate", os.fsdecode(b"no" + odd), cwd=self.tmp)
+        self.assertEqual(missing.code, e2e.EXIT_BAD_INPUT)
+        self.assertNotIn("\x1b", missing.stderr)
+        self.assertIn("\\x1b[31mred\\xff.toml", missing.stderr)
+        os.rename(self.scenario, os.path.join(os.fsencode(self.tmp), odd))
+        out = os.fsdecode(b"out\x01\xfe.h5")
+        # stdout names the output as given (bytes and all), so read it as bytes.
+        ran = subprocess.run([e2e.LWSIM, "run", os.fsdecode(odd), "--replicates", "5", "-o", out, "--quiet"],
+                             cwd=self.tmp, stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+        self.assertEqual(ran.returncode, e2e.EXIT_OK, ran.stderr)
+        import h5py
+        with h5py.File(os.path.join(self.tmp, out), "r") as f:
+            for attribute in ("scenario_file", "command_line"):
+                value = f.attrs[attribute]
+                self.assertIsInstance(value, str, attribute)
+                self.assertIn("\ufffd", value)
+
+    def test_a_ten_megabyte_string_is_refused_in_one_short_line_and_bounded_memory(self):
+        big = "x" * (10 << 20)
+        name = self.appended("long.toml", f'description = "{big}"\n'.replace("description", "title", 0))
+        text = self.original.replace('title = "', f'title = "{big}', 1)
+        e2e.write_text(self.path(name), text)
+        line = e2e.line_of(self.original, 'title = "')
+        result, rss = peak_rss_bytes("validate", name, cwd=self.tmp)
+        self.assertEqual(result.code, e2e.EXIT_BAD_INPUT, result.stderr[:2000])
+        lines = e2e.stderr_lines(result)
+        self.assertEqual(len(lines), 1)
+        self.assertIn(f"{name}:{line}: title:", lines[0])
+        self.assertIn("longer than the limit", lines[0])
+        self.assertLess(len(lines[0]), 1000)
+        self.assertLess(rss, memory_bound(len(text)), f"peak memory {rss} bytes")
+
+    def test_deeply_nested_tables_and_keys_are_refused_in_bounded_memory(self):
+        cases = {
+            "arrays.toml": "a = " + "[" * 100000 + "]" * 100000 + "\n",
+            "inline.toml": "a = " + "{b = " * 50000 + "1" + "}" * 50000 + "\n",
+            "dotted.toml": ".".join(["k"] * 50000) + " = 1\n",
+            "headers.toml": "[" + ".".join(["t"] * 50000) + "]\nx = 1\n",
+        }
+        for name, text in cases.items():
+            with self.subTest(name):
+                e2e.write_text(self.path(name), text)
+                result, rss = peak_rss_bytes("validate", name, cwd=self.tmp)
+                self.assertEqual(result.code, e2e.EXIT_BAD_INPUT, result.stderr[:2000])
+                self.assertEqual(len(e2e.stderr_lines(result)), 1)
+                self.assertIn(f"{name}:1:", result.stderr)
+                self.assertIn("nesting deeper than", result.stderr)
+                self.assertLess(rss, memory_bound(len(text)), f"peak memory {rss} bytes")
+
+    def test_bases_that_are_not_files_are_refused_without_reading_them(self):
+        """A base that is a device, a pipe (which would never end) or a symbolic link to itself is
+        refused at the `base` line; none is read."""
+        os.mkfifo(self.path("pipe.toml"))
+        os.symlink("loop.toml", self.path("loop.toml"))
+        for base, words in (("/dev/zero", ("not a regular file",)), ("/dev/tty", ()),
+                            ("pipe.toml", ("not a regular file",)), ("loop.toml", ())):
+            with self.subTest(base=base):
+                name = self.variant("child.toml", f'title = "child"\nbase = "{base}"\n')
+                result = e2e.run("validate", name, cwd=self.tmp, timeout=30)
+                self.assertEqual(result.code, e2e.EXIT_BAD_INPUT, result.stderr)
+                lines = e2e.stderr_lines(result)
+                self.assertEqual(len(lines), 1, result.stderr)
+                self.assertIn("child.toml:2: base:", lines[0])
+                for word in words:
+                    self.assertIn(word, lines[0])
+
+    def test_a_huge_file_is_refused_at_the_size_limit_in_bounded_memory(self):
+        """A 1 GB scenario file (sparse: it takes no disk) and a 100 MB one of valid TOML comments are
+        refused after reading at most the 16 MiB limit."""
+        with open(self.path("sparse.toml"), "wb") as f:
+            f.truncate(1 << 30)
+        with open(self.path("comments.toml"), "w") as f:
+            line = "# " + "c" * 97 + "\n"
+            for _ in range(1 << 20):
+                f.write(line)
+        for name, size in (("sparse.toml", 1 << 30), ("comments.toml", 100 << 20)):
+            with self.subTest(name):
+                result, rss = peak_rss_bytes("validate", name, cwd=self.tmp)
+                self.assertEqual(result.code, e2e.EXIT_BAD_INPUT, result.stderr)
+                self.assertEqual(len(e2e.stderr_lines(result)), 1)
+                self.assertIn(f"{name}: file is larger than the limit of 16777216 bytes", result.stderr)
+                self.assertLess(rss, memory_bound(size), f"peak memory {rss} bytes")
+
+    def test_points_files_that_are_devices_or_one_endless_line_are_refused_in_bounded_memory(self):
+        e2e.write_text(self.path("endless.csv"), "clp.departure_hazard" + "x" * (50 << 20))
+        for points, words in (("/dev/zero", ("not a regular file",)), ("endless.csv", ("longer than",))):
+            with self.subTest(points=points):
+                e2e.write_text(self.path("csv.toml"),
+                               f'base = "scenario.toml"\n[design]\nkind = "csv"\nfile = "{points}"\n')
+                result, rss = peak_rss_bytes("validate", "csv.toml", cwd=self.tmp)
+                self.assertEqual(result.code, e2e.EXIT_BAD_INPUT, result.stderr)
+                self.assertEqual(len(e2e.stderr_lines(result)), 1)
+                for word in words:
+                    self.assertIn(word, result.stderr)
+                self.assertLess(rss, memory_bound(1 << 20), f"peak memory {rss} bytes")
 
 
 if __name__ == "__main__":

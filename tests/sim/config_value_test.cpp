@@ -473,7 +473,7 @@ TEST_CASE("write_toml round-trips the smallest subnormal double") {
   check_round_trip(root);
 }
 
-TEST_CASE("write_toml round-trips strings with quotes, escapes, control characters and unicode") {
+TEST_CASE("write_toml round-trips strings with quotes, escapes, tabs, newlines and unicode") {
   const std::vector<std::string> strings = {"",
                                             "plain",
                                             "with \"double\" quotes",
@@ -481,7 +481,6 @@ TEST_CASE("write_toml round-trips strings with quotes, escapes, control characte
                                             "back\\slash \\n not a newline",
                                             "line one\nline two\n",
                                             "tab\there, carriage\rreturn",
-                                            "bell \x07 escape \x1b del \x7f",
                                             "Glasgow – Ünïcödé 😀 日本語",
                                             "\"\"\" triple quotes ''' too",
                                             "# not a comment",
@@ -491,6 +490,64 @@ TEST_CASE("write_toml round-trips strings with quotes, escapes, control characte
     root.set("s" + std::to_string(i), Value::make_string({}, "", strings[i]));
   }
   check_round_trip(root);
+}
+
+TEST_CASE("write_toml escapes other control characters, which the reader refuses") {
+  // They cannot come from a file lwsim has read (see the next test), but written they stay visible.
+  Value root = Value::make_table({}, "");
+  root.set("s", Value::make_string({}, "", "bell \x07 escape \x1b del \x7f"));
+  const std::string written = sim::config::write_toml(root);
+  CHECK(written.find('\x07') == std::string::npos);
+  CHECK(written.find('\x1b') == std::string::npos);
+  const auto e = input_error([&] { (void)parse(written); });
+  CHECK(e.key() == "s");
+  CHECK_THAT(e.detail(), Catch::Contains("control character U+0007"));
+}
+
+TEST_CASE("control characters in strings and keys are refused at their line; tab and newline are not") {
+  for (const std::string escape : {"\\u0000", "\\u001b", "\\u007f", "\\b", "\\f"}) {
+    INFO(escape);
+    const auto e = input_error([&] { (void)parse("a = 1\n[practice]\nname = \"x" + escape + "y\"\n"); });
+    CHECK(e.line() == 3);
+    CHECK(e.key() == "practice.name");
+    CHECK_THAT(e.detail(), Catch::Contains("control character"));
+    CHECK(std::string(e.what()).find('\x1b') == std::string::npos);
+  }
+  const auto key = input_error([&] { (void)parse("a = 1\n\"k\\u0000ey\" = 2\n"); });
+  CHECK(key.line() == 2);
+  CHECK_THAT(key.detail(), Catch::Contains("a key contains the control character U+0000"));
+  CHECK(parse("s = \"tab\\there\\nnewline\"\n").at("s").as_string() == "tab\there\nnewline");
+}
+
+TEST_CASE("text that is not UTF-8 is refused at the line of the first bad byte") {
+  for (const std::string bad : {"\xff", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82"}) {
+    const auto e = input_error([&] { (void)parse("a = 1\n# ok\ntitle = \"x" + bad + "\"\n"); });
+    CHECK(e.line() == 3);
+    CHECK_THAT(e.detail(), Catch::Contains("not valid UTF-8"));
+  }
+  CHECK(parse("t = \"Glasgow – Ünïcödé 😀\"\n").at("t").as_string() == "Glasgow – Ünïcödé 😀");
+}
+
+TEST_CASE("strings and keys longer than the limits are refused, naming their length") {
+  sim::config::ReadLimits limits;
+  limits.max_string_bytes = 100;
+  limits.max_key_bytes = 10;
+  CHECK(parse("s = \"" + std::string(100, 'x') + "\"\n", limits).at("s").as_string().size() == 100);
+  const auto e = input_error([&] { (void)parse("a = 1\ns = \"" + std::string(101, 'x') + "\"\n", limits); });
+  CHECK(e.line() == 2);
+  CHECK_THAT(e.detail(), Catch::Contains("101 bytes is longer than the limit of 100"));
+  const auto k = input_error([&] { (void)parse(std::string(11, 'k') + " = 1\n", limits); });
+  CHECK_THAT(k.detail(), Catch::Contains("a key of 11 bytes"));
+  // The default allows a long description but not a 10 MB name.
+  const auto big = input_error([&] { (void)parse("name = \"" + std::string(10'000'000, 'n') + "\"\n"); });
+  CHECK_THAT(big.detail(), Catch::Contains("10000000 bytes"));
+  CHECK(std::string(big.what()).size() < 1000);
+}
+
+TEST_CASE("a device is not read as a scenario file") {
+  const auto e = input_error([] { (void)sim::config::read_toml_file("/dev/zero"); });
+  CHECK(e.file() == "/dev/zero");
+  CHECK_THAT(e.detail(), Catch::Contains("device"));
 }
 
 TEST_CASE("write_toml round-trips keys that need quoting") {
