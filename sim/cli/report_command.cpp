@@ -210,8 +210,8 @@ int report_one(const std::string& path, const ModelRegistry& registry, std::ostr
     if (columns != nullptr) {
       const std::size_t slash = path.rfind('/');
       std::vector<std::string> scalars = scalar_summaries(stored.schema, summary);
-      columns->push_back(
-          {text::printable(slash == std::string::npos ? path : path.substr(slash + 1)), summary, std::move(scalars)});
+      columns->push_back({text::printable(slash == std::string::npos ? path : path.substr(slash + 1)),
+                          summary, std::move(scalars)});
     }
   }
   return kExitSuccess;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <exception>
 #include <mutex>
+#include <tbb/global_control.h>
 #include <thread>
 #include <vector>
 
@@ -93,6 +94,9 @@ namespace {
 /// throw: both callers catch everything and pass it on.
 template <class Work>
 void run_threads(unsigned threads, Work&& work) {
+  // A model may step one large replicate in parallel (TBB, inside a worker): at most `threads`
+  // threads in all take part in it.
+  tbb::global_control control(tbb::global_control::max_allowed_parallelism, threads);
   std::vector<ThreadState> state(threads);
   std::vector<std::thread> pool;
   pool.reserve(threads);

@@ -32,7 +32,7 @@ SEED = 20141101
 THREADS = 2
 
 # The model's results_version when the pins were computed.
-RESULTS_VERSION = "lwp-1"
+RESULTS_VERSION = "lwp-2"
 
 # SHA-256 of (dtype, shape, bytes) of every dataset of the file; see checksum().
 PINS = {
@@ -46,8 +46,12 @@ PINS = {
         "16d4622e720dde418eeae8efe03f20d28e905de33035c0c462f90ab90341b7a5",
     "/dims/item":
         "94b92e8f94fa1f27a908f6d36ce517d60e22af845164c0a32e9e389155f41a68",
+    "/dims/locality":
+        "241c8d2e87e3d6650478a2d339fe1e7016856e4b975870afc192c8f65bdc6541",
     "/dims/outcome":
         "32760cac40f9adb7dae89d6b24c84c194701ccf7177722dc0fab545148bc8fde",
+    "/dims/period":
+        "c0869a5b699b7a3c6c11ef13d5802523e2a94ca880d3a4f1b76979cd395d9d64",
     "/dims/phase":
         "18334edf32df1d236e89066c216ffc3034106d002a5f8930c71bd4f8603df799",
     "/dims/point":
@@ -72,6 +76,30 @@ PINS = {
         "8f64ad25f8c02bf99458905170e3c31fdc685b183b779edfaada185b8f20926a",
     "/evaluation/survey_sent":
         "453b0d9fe72f6f09b77a1eaaadad235ca10587843a7021368fad54d837915487",
+    "/locality/fip_count":
+        "209a4bf3a5776cd63861c2db3c0e6b56545055643a768ade77aec9e089f3afa2",
+    "/locality/link_requests":
+        "4b76384f9ffa42c074d6f7f0ebc030a501b7555c10a740915096b0fd6033f30e",
+    "/locality/linked_share":
+        "bafa8da3b1d20798fa6bad449134b3e2cb57962b628b6527a4a75a798e00cfa2",
+    "/locality/normalised_by":
+        "3f87777de9f0906afb631d403b54524c887a93bf39ac0ce2334e75d28744c5b3",
+    "/locality/p_fip":
+        "84cbb4b93e3fb7d989bf27c665ed0b20d1a2e4ddd096502aa03ad92335fdb309",
+    "/locality/referrals":
+        "bff2501abf08079be131671cd11eda6fcf1ce3bd9b1d89a9d290fd9a7fffcc0d",
+    "/locality/refused_share":
+        "b616f93ec0904f1b71db7da61037cda273ba9b3e90b96892a450d92b40dd514f",
+    "/locality/saturation":
+        "b616f93ec0904f1b71db7da61037cda273ba9b3e90b96892a450d92b40dd514f",
+    "/locality/vacancy_clp_weeks":
+        "bfc21f135073bcbc7e3c96e1f69a1d444289d34eae4b3dc2634324063a9ae16b",
+    "/national/normalised":
+        "b84ff37721eec6b298e2f45b489dc301b9841e1793584dbf2cbf91607ef4503d",
+    "/national/normalised_by":
+        "9f8e9a0e2c52b594e840cbdf3492031123770ba3bc9ea1f1ec7c5abfc427a872",
+    "/practices/drawn_list_size":
+        "030a5c2fe5e7b24aa740c8845c42e32daf404c590cf9128db3e04ecd958cad03",
     "/practices/gp_buy_in":
         "cdc1b75cff968ddebcc91543d03ce1e85a7198a2051455dcc2d43ccf27841e17",
     "/practices/innovation_rate":
@@ -82,6 +110,8 @@ PINS = {
         "7c2523614127599bcbbbe28502009933fd0a462981e88d0e613aa39e6d6d40f3",
     "/practices/name":
         "3266f120997ccef77912c0925cfc3bc49226085eba9ece197d9fe6370cf67c7d",
+    "/practices/start_week":
+        "3313744a2bcf5513267db978d34c680bf027e6677347f6e37cfb5c1910773513",
     "/practices/team_quality":
         "d1c6ac8ac0eb3975daeca48964ac471d7655e4789778fb59eb717ee93fbbd6bd",
     "/practices/training":
@@ -92,10 +122,14 @@ PINS = {
         "aa8b5ccef1d4fe8113b9f718cf41fa1782535fc4121a952dfdb7fd56960917c1",
     "/results/contacts_histogram":
         "c49869437651deb2b5a8ee9133c31042f300078c8def43658ddc779ea8de3d40",
+    "/results/cost":
+        "b24e6902b92bbce912ed1e9f57022dce86482788f217a52e609e60bc4e919e23",
     "/results/engagement_gain":
         "20121f6ab6fe62d973347a6f6b5e00aa77d04516f1b41479f0df90f7768dcc0a",
     "/results/events/appraisals":
         "1131b3bda10c6d60c247cc2aff0e2d26198b523c6b900d57feab11e379eb7187",
+    "/results/events/clp_changes":
+        "12710d5c473ab04f395a82ca0ded624e6d21cb7d2c3f766db74cae54e2d426ea",
     "/results/events/clp_departures":
         "52155ab964dbb0d8bd021d90ae77fc1245336b7b6e0ea8c706a06062135a0011",
     "/results/events/innovations":
@@ -114,10 +148,14 @@ PINS = {
         "5cd8d722c0af34453b383e6dac99feac38998b2737ebc962ba2c4e00a929f1c9",
     "/results/linked":
         "b239e40b8f72b7300b440073ccb06934228519957496c376d294e916d4fe04a1",
+    "/results/locality_fip_count":
+        "bb2d31dd9fbeb25f7b9b297bd63f2308eaece64aa5a6a9adbffe06cf14e976e3",
     "/results/phase_scores":
         "d8d4cbe4454218d510e4101cbaa11ed369e501780a9ea66784e500b1c6c8c74d",
     "/results/referrals":
         "dd4a02a4210467e1067dbd29ef33e4fb733dd58d74dd5a495928145eb4140d03",
+    "/results/refused":
+        "3533040ce53afb6f836ec41cbb1037b2df55434aaf4613eb226ab68c77ce7dc6",
     "/results/weeks_normalised":
         "e8b0dee8c28e0a8cd80ad06d6f0baa2ccde8bfdf59957896fe16e60787c6f374",
     "/status/completed":
@@ -126,10 +164,16 @@ PINS = {
         "436f61df08ee8c8cfa066460c7b5ac7a8f00ee943a5c9f3789a5fc5b436606ea",
     "/summary/clp_hours_share_by_outcome":
         "fbafede925463ed557e4eab597c8facd1f972ab1206f064cdc6eb5e3143c4001",
+    "/summary/clp_posts":
+        "08dcbcfd4e8bf607f3e7f12d5cc10a2e2f3d38d055d6e1284971d825d5b11eea",
     "/summary/clp_years":
         "a94f9f85898169121cf5870b184e3651b25465228f7fddbb4eeeb2418ae129d4",
     "/summary/contacts_share":
         "8154e11446659c4504dc789151d4b7a2a6e6607bad603fbee40bd4d4b2679ae8",
+    "/summary/cost":
+        "3cf1ea346527f0be2e1ecd108aec5a32c36dca80328686d416abdf05ef09cf80",
+    "/summary/cost_per_fip":
+        "6b665c8c10f203613a4287fb7e6bf22a9743a09dcfd651a49cfd420a93dd2765",
     "/summary/engagement_gain_by_outcome":
         "17adfe50702a93d7c569d3345bdf76a0ce966c924e28c2513b480683f508eac1",
     "/summary/fip_count_distribution":
@@ -154,6 +198,8 @@ PINS = {
         "7da823da4e635115137524ee74e2732e094998c423ac49b97bc0a0aa1dd56974",
     "/summary/referrals_per_clp_year":
         "7a0754a44f1d8a4cd1eaa413c2a76daeef34fdcf3831d0089f8b6d2e6e7c96da",
+    "/summary/vacancy_clp_weeks":
+        "10c4958aa63fb55e36b5e10997285d8a89a688f98c5a3afc62025380a87781a7",
     "/summary/vacancy_weeks":
         "d4d7e8d3afa53bb63474b381acc23f6f750d543d061e3d3e87de7e4eb5fad4b3",
     "/survey/answered_items":
