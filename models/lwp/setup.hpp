@@ -85,9 +85,6 @@ class Setup final : public sim::ModelSetup {
   /// Weekly series per practice (/timeseries/*, [week, practice]); off for large populations,
   /// whose per-locality and national series are always written ([outputs] practice_timeseries).
   bool practice_timeseries = true;
-  [[nodiscard]] bool has_synthetic() const noexcept {
-    return std::any_of(practices.begin(), practices.end(), [](const PracticeSpec& p) { return p.synthetic; });
-  }
 
   [[nodiscard]] int weeks() const noexcept { return horizon_weeks + 1; }
   [[nodiscard]] std::size_t practice_count() const noexcept { return practices.size(); }
