@@ -25,6 +25,18 @@ void philox_call(benchmark::State& state) {
 }
 BENCHMARK(philox_call);
 
+/// The same with the call counter the model's streams increment (as `lwsim bench` measures it).
+void philox_call_counted(benchmark::State& state) {
+  std::uint64_t calls = 0;
+  sim::Stream s = make_stream(&calls);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(s.next_u32() ^ s.next_u32() ^ s.next_u32() ^ s.next_u32());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["calls"] = static_cast<double>(calls);
+}
+BENCHMARK(philox_call_counted);
+
 /// The raw generator, without sim::Stream's buffering: r123::Philox4x32 on a moving counter.
 void philox_raw(benchmark::State& state) {
   const r123::Philox4x32::key_type key{{20141101U, 3U}};
