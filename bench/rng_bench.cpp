@@ -25,6 +25,18 @@ void philox_call(benchmark::State& state) {
 }
 BENCHMARK(philox_call);
 
+/// The same with the call counter the model's streams increment (as `lwsim bench` measures it).
+void philox_call_counted(benchmark::State& state) {
+  std::uint64_t calls = 0;
+  sim::Stream s = make_stream(&calls);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(s.next_u32() ^ s.next_u32() ^ s.next_u32() ^ s.next_u32());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["calls"] = static_cast<double>(calls);
+}
+BENCHMARK(philox_call_counted);
+
 /// The raw generator, without sim::Stream's buffering: r123::Philox4x32 on a moving counter.
 void philox_raw(benchmark::State& state) {
   const r123::Philox4x32::key_type key{{20141101U, 3U}};
@@ -38,6 +50,26 @@ void philox_raw(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(philox_raw);
+
+/// 64 independent calls per iteration, folded, with nothing between them: the compiler may
+/// vectorise across calls, as code that drew its random words in batches could.
+void philox_batch(benchmark::State& state) {
+  constexpr std::uint32_t kBatch = 64;
+  const r123::Philox4x32::key_type key{{20141101U, 3U}};
+  r123::Philox4x32::ctr_type counter{{5U, 17U, 9U, 0U}};
+  const r123::Philox4x32 philox;
+  for (auto _ : state) {
+    std::uint32_t folded = 0;
+    for (std::uint32_t i = 0; i < kBatch; ++i) {
+      const r123::Philox4x32::ctr_type out = philox(counter, key);
+      ++counter.v[3];
+      folded ^= out.v[0] ^ out.v[1] ^ out.v[2] ^ out.v[3];
+    }
+    benchmark::DoNotOptimize(folded + 0U);
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+BENCHMARK(philox_batch);
 
 /// Opening a stream and drawing one word: the pattern of a mechanism's weekly draw.
 void stream_open_and_draw(benchmark::State& state) {

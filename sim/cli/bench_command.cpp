@@ -6,7 +6,8 @@
 //                               T threads (median of repetitions), as `lwsim run` without -o
 //   Philox calls per entity-week counted by the workspaces over a fixed number of replicates
 //                               (deterministic: independent of threads and timing)
-//   ns per Philox call          a tight loop over sim::Stream, in this process
+//   ns per Philox call          a tight loop over sim::Stream's generator, one call at a time,
+//                               in this process
 //   floor ratio                 ns per entity-week on 1 thread / (calls per entity-week x ns per
 //                               call): how far the model is above the cost of its random numbers
 //   HDF5 write share            a standard 1,000-point sweep written as `lwsim sweep` writes it:
@@ -144,20 +145,35 @@ Throughput measure_throughput(const Job& job, const Observation* observed, const
   return t;
 }
 
-/// Nanoseconds per Philox4x32-10 call through sim::Stream (as the model draws, counting calls),
-/// the words folded into a value the compiler must compute.
-double philox_ns_per_call(std::uint32_t calls, std::uint32_t seed) {
-  std::uint64_t counted = 0;
-  Stream stream(StreamKey{seed, 1}, StreamId{7, 11, 13}, &counted);
+/// Nanoseconds per Philox4x32-10 call: the generator of sim::Stream (Random123's
+/// r123::Philox4x32) on a moving counter, as Stream::refill calls it, one call at a time as the
+/// model makes them: the four words of each call are folded into a value the compiler must
+/// compute before the next call (an empty asm statement hides it), so that it cannot vectorise
+/// across calls, which halves the time but is open only to code that draws in batches. This is
+/// what the random bits alone cost. (Not inlined, so that the loop compiles the same whatever
+/// surrounds it.)
+[[gnu::noinline]] double philox_ns_per_call(std::uint32_t calls, std::uint32_t seed) {
+  const Stream::Philox philox;
+  const Stream::Philox::key_type key{{seed, 1U}};
+  Stream::Philox::ctr_type counter{{7U, 11U, 13U, 0U}};
+  // The same generator as the model's streams: the first call gives a stream's first four words.
+  Stream stream(StreamKey{seed, 1U}, StreamId{7U, 11U, 13U});
+  const Stream::Philox::ctr_type first = philox(counter, key);
+  for (const std::uint32_t word : first.v) {
+    if (stream.next_u32() != word)
+      throw std::logic_error("lwsim bench: the timed generator is not sim::Stream's");
+  }
   std::uint32_t folded = 0;
   const auto start = Clock::now();
-  for (std::uint64_t w = 0; w < std::uint64_t{calls} * 4; ++w)
-    folded = (folded << 1 | folded >> 31) ^ stream.next_u32();
+  for (std::uint32_t c = 0; c < calls; ++c) {
+    const Stream::Philox::ctr_type block = philox(counter, key);
+    ++counter.v[3];
+    folded ^= block.v[0] ^ block.v[1] ^ block.v[2] ^ block.v[3];
+    asm volatile("" : "+r"(folded));
+  }
   const double seconds = seconds_since(start);
   volatile std::uint32_t keep = folded;
   (void)keep;
-  if (counted != calls)
-    throw std::logic_error("lwsim bench: the Philox loop made an unexpected number of calls");
   return seconds * 1e9 / calls;
 }
 
