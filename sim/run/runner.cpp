@@ -10,8 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include <oneapi/tbb/concurrent_queue.h>
-
+#include "sim/run/blocking_queue.hpp"
 #include "sim/util/interrupt.hpp"
 
 namespace sim {
@@ -89,9 +88,9 @@ namespace {
 
 /// Runs `threads` worker threads, each calling `work(worker, state)` once, and waits for them.
 /// Each worker runs one long loop over a shared task counter, so a task scheduler would add
-/// nothing; plain threads also let ThreadSanitizer see every hand-off (it cannot see inside
-/// Debian's uninstrumented libtbb, whose task hand-off it reports as races). `work` must not
-/// throw: both callers catch everything and pass it on.
+/// nothing; plain threads (and BlockingQueue) also let ThreadSanitizer check every hand-off,
+/// which it cannot do inside Debian's uninstrumented libtbb. `work` must not throw: both callers
+/// catch everything and pass it on.
 template <class Work>
 void run_threads(unsigned threads, Work&& work) {
   // A model may step one large replicate in parallel (TBB, inside a worker): at most `threads`
@@ -155,8 +154,8 @@ RunStats run_job(const Job& job, const std::vector<std::uint32_t>& points, Block
   const std::size_t capacity =
       2 * static_cast<std::size_t>(threads) + 2 + (options.remote != nullptr ? 4 : 0);
   std::vector<std::unique_ptr<BlockResult>> buffers;
-  tbb::concurrent_bounded_queue<BlockResult*> free_pool;
-  tbb::concurrent_bounded_queue<BlockResult*> to_writer;
+  BlockingQueue<BlockResult*> free_pool;
+  BlockingQueue<BlockResult*> to_writer;
   for (std::size_t i = 0; i < capacity; ++i) {
     buffers.push_back(std::make_unique<BlockResult>());
     free_pool.push(buffers.back().get());

@@ -1,6 +1,7 @@
 #pragma once
 // Runs a job's (point, replicate block) tasks on worker threads. Workers take tasks in order from
-// a shared counter and pass each finished block through a bounded TBB queue to one writer thread, so
+// a shared counter and pass each finished block through a queue to one writer thread (a fixed
+// pool of block buffers bounds memory and makes the workers wait when the writer is behind), so
 // workers never wait on I/O for long and memory stays bounded whatever the number of points and
 // replicates (FLAME GPU's one-writer design). Results do not depend on the number of threads:
 // every replicate's draws depend only on (seed, replicate) and its own counters, and every

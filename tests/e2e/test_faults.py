@@ -276,7 +276,7 @@ class DamagedFileTest(FaultCase):
         e2e.run_checked("sweep", cls.sweep, "-o", cls.complete, "--quiet")
         # A streaming (unfinished) file, as a sweep killed with SIGKILL leaves it.
         cls.streaming = cls.dir.path("streaming.h5")
-        slow = write_sweep(cls.dir.name, replicates=2000, hazards="[0.002, 0.02]", name="slow.toml")
+        slow = write_sweep(cls.dir.name, replicates=300, hazards="[0.002, 0.02]", name="slow.toml")
         proc = subprocess.Popen([e2e.LWSIM, "sweep", slow, "-o", cls.streaming, "--quiet"],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

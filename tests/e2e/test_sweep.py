@@ -243,6 +243,11 @@ class InterruptionTest(e2e.TempDirTestCase):
                 if os.path.exists(self.out):
                     os.remove(self.out)
                 proc = self.start(resume=False)
+                # Once the sweep writes its file (at once in a release build, seconds later under
+                # ThreadSanitizer), half a second more lands the signal mid-run.
+                deadline = time.monotonic() + 120
+                while not os.path.exists(self.out) and proc.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.01)
                 time.sleep(0.5)
                 proc.send_signal(sig)
                 _, err = proc.communicate(timeout=60)
