@@ -26,6 +26,14 @@ class InputError : public std::runtime_error {
   std::string detail_;
 };
 
+/// A state invariant that does not hold in a run checked with `--check` (a model defect, or a
+/// parameter combination that validation should have refused): exit 1. The model's message says
+/// where (entity, week, mechanism) and what; the engine adds the point and replicate.
+class InvariantError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// Exit codes of the command-line tool (DESIGN §4.1).
 enum ExitCode : int { kExitSuccess = 0, kExitFailure = 1, kExitBadInput = 2 };
 

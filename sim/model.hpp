@@ -34,6 +34,9 @@ class ModelSetup {
 class Workspace {
  public:
   virtual ~Workspace() = default;
+  /// Set by the engine for `--check` runs: the model verifies its state invariants as it steps
+  /// and throws InvariantError at the first that does not hold. Checking must not change results.
+  bool check_invariants = false;
   /// Philox calls made since the workspace was created (for `lwsim bench`).
   [[nodiscard]] virtual std::uint64_t philox_calls() const noexcept = 0;
 };

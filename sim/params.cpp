@@ -265,7 +265,7 @@ void ParamValues::set_from_text(std::size_t i, std::string_view text, const std:
   set(i, value, origin);
 }
 
-std::optional<std::size_t> ParamValues::last_set(std::initializer_list<std::size_t> indices) const {
+std::optional<std::size_t> ParamValues::last_set(std::span<const std::size_t> indices) const {
   std::optional<std::size_t> best;
   const auto rank = [&](std::size_t i) {
     const ParamOrigin& o = origins_[i];

@@ -90,7 +90,10 @@ class ParamValues {
   /// Of the given parameters, the one the user set last (command line first, then the latest
   /// line of a file), or nothing when all have their defaults: the one to name in an error
   /// about a constraint between them.
-  [[nodiscard]] std::optional<std::size_t> last_set(std::initializer_list<std::size_t> indices) const;
+  [[nodiscard]] std::optional<std::size_t> last_set(std::span<const std::size_t> indices) const;
+  [[nodiscard]] std::optional<std::size_t> last_set(std::initializer_list<std::size_t> indices) const {
+    return last_set(std::span<const std::size_t>(indices.begin(), indices.size()));
+  }
 
   /// Throws an InputError for parameter `i` located where its value came from.
   [[noreturn]] void fail(std::size_t i, const std::string& detail) const;

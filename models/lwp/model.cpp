@@ -18,6 +18,50 @@ extern const std::string_view kDeepEndObserved;
 
 namespace {
 
+std::size_t param_index(std::string_view name) {
+  return *parameter_table().find(name);
+}
+
+/// Combinations of parameters, each within its range, that would make a probability or a share
+/// leave [0, 1] (the model would otherwise have to cap it silently). Refused at the parameter of
+/// the combination set last, so the message names the line the user wrote.
+void check_probabilities(const Parameters& p, const sim::ParamValues& values) {
+  const auto fail = [&](std::initializer_list<std::string_view> names, const std::string& detail) {
+    std::vector<std::size_t> indices;
+    for (std::string_view name : names) indices.push_back(param_index(name));
+    values.fail(values.last_set(indices).value_or(indices.back()), detail);
+  };
+  // The CLP's weekly departure hazard at its highest: the base hazard, raised by the load on
+  // programme support and, before a funding renewal, by the funding multiplier.
+  const bool cycles = p.funding_cycle_weeks > 0 && p.funding_uncertainty_weeks > 0;
+  const double multiplier = cycles ? p.funding_departure_multiplier : 1.0;
+  const double hazard = p.clp_departure_hazard * support_factor(p) * multiplier;
+  if (hazard > 1.0) {
+    fail({"clp.departure_hazard", "support.clps_per_manager", "support.reference_clps_per_manager",
+          "support.departure_effect", "funding.departure_multiplier"},
+         fmt::format(
+             "the CLP's weekly departure hazard would reach {:.4g} (clp.departure_hazard {:.4g} x "
+             "support factor {:.4g}{}), but a weekly probability is at most 1",
+             hazard, p.clp_departure_hazard, support_factor(p),
+             cycles ? fmt::format(" x funding.departure_multiplier {:.4g}", multiplier) : std::string()));
+  }
+  // The weeks of uncertainty before a renewal lie within one funding cycle.
+  if (p.funding_cycle_weeks > 0 && p.funding_uncertainty_weeks >= p.funding_cycle_weeks) {
+    fail({"funding.cycle_weeks", "funding.uncertainty_weeks"},
+         fmt::format("funding.uncertainty_weeks ({:g}) must be shorter than funding.cycle_weeks ({:g}): the "
+                     "uncertain weeks are those before each renewal",
+                     p.funding_uncertainty_weeks, p.funding_cycle_weeks));
+  }
+  // One competing innovation takes between half and 1.5 times innovation.load_mean of attention:
+  // a share, so at most all of it.
+  if (1.5 * p.innovation_load_mean > 1.0) {
+    fail({"innovation.load_mean"},
+         fmt::format("innovation.load_mean ({:g}) must be at most 2/3: one innovation takes up to 1.5 times "
+                     "the mean share of attention, and a share is at most 1",
+                     p.innovation_load_mean));
+  }
+}
+
 class LwpModel final : public sim::Model {
  public:
   [[nodiscard]] std::string_view name() const override { return "lwp"; }
@@ -43,7 +87,7 @@ class LwpModel final : public sim::Model {
     const Parameters p = Parameters::from(values);
     const double shares = p.clp_target_share_patient_support + p.clp_target_share_practice_development +
                           p.clp_target_share_community_networking;
-    const auto index = [](std::string_view name) { return *parameter_table().find(name); };
+    const auto index = param_index;
     if (std::fabs(shares - 1.0) > 1e-9) {
       const std::size_t culprit = values
                                       .last_set({index("clp.target_share_patient_support"),
@@ -54,6 +98,7 @@ class LwpModel final : public sim::Model {
           culprit,
           fmt::format("the three clp.target_share_* parameters must sum to 1 (they sum to {})", shares));
     }
+    check_probabilities(p, values);
     const PracticeSpec* largest = &setup.practices.front();
     for (const PracticeSpec& practice : setup.practices) {
       if (practice.list_size > largest->list_size) largest = &practice;

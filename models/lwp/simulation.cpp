@@ -6,8 +6,12 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include <fmt/format.h>
+
+#include "models/lwp/invariants.hpp"
 #include "models/lwp/mechanisms.hpp"
 #include "models/lwp/outputs.hpp"
+#include "sim/error.hpp"
 
 namespace lwp {
 
@@ -29,8 +33,15 @@ void LwpSimulation::run_replicate(sim::StreamKey key, const sim::ReplicateOutput
 void LwpSimulation::simulate(sim::StreamKey key, LwpWorkspace& ws, const sim::ReplicateOutput* out) const {
   const Draws draws{key, &ws.philox};
   initialise_replicate(ws.state, *setup_, params_, draws, programme_);
+  const InvariantChecker checker{*setup_, params_, ws.baselines};
+  const InvariantChecker* check = ws.check_invariants ? &checker : nullptr;
+  if (check != nullptr) {
+    ws.baselines.clear();
+    for (const Practice& practice : ws.state.practices) ws.baselines.push_back({practice.staff.count});
+    check->all(ws.state, 0, "initialise_replicate");
+  }
   for (int week = 0; week < setup_->weeks(); ++week) {
-    run_week(ws, draws, week);
+    run_week(ws, draws, week, check);
     // The virtual evaluation observes the state at the end of a surveyed phase's last week.
     for (std::size_t s = 0; s < setup_->surveys.size(); ++s) {
       if (setup_->surveys[s].week == week) conduct_survey(ws.state, *setup_, params_, draws, s);
@@ -40,41 +51,90 @@ void LwpSimulation::simulate(sim::StreamKey key, LwpWorkspace& ws, const sim::Re
   if (out != nullptr) record_replicate(ws, *out);
 }
 
+void InvariantChecker::practice(const Practice& practice, std::uint32_t index, int week,
+                                const char* mechanism, bool hours_current) const {
+  const std::optional<std::string> violation =
+      practice_violation(practice, params, baselines[index], hours_current);
+  if (!violation) return;
+  throw sim::InvariantError(fmt::format("practice {} ({}), week {}, after {}: {}", index,
+                                        setup.practices[index].name, week, mechanism, *violation));
+}
+
+void InvariantChecker::locality(const Locality& locality, std::uint32_t index, int week,
+                                const char* mechanism) const {
+  const std::optional<std::string> violation = locality_violation(locality);
+  if (!violation) return;
+  throw sim::InvariantError(fmt::format("locality {} ({}), week {}, after {}: {}", index,
+                                        setup.localities[index], week, mechanism, *violation));
+}
+
+void InvariantChecker::all(const ReplicateState& state, int week, const char* mechanism) const {
+  for (std::uint32_t i = 0; i < state.practices.size(); ++i)
+    practice(state.practices[i], i, week, mechanism, false);
+  for (std::uint32_t l = 0; l < state.localities.size(); ++l)
+    locality(state.localities[l], l, week, mechanism);
+}
+
 // Pass A of a practice's week: events, leadership, team, collective action up to the requests
-// made of the community organisations.
+// made of the community organisations. With a checker, the invariants are verified after each
+// mechanism (the CLP's hours only once this week's are allocated).
 void LwpSimulation::step_practice(Practice& practice, std::uint32_t index, const Draws& draws, int week,
-                                  double open_share, std::span<double> scratch) const {
+                                  double open_share, std::span<double> scratch,
+                                  const InvariantChecker* check) const {
   const Parameters& p = params_;
   const WeekContext ctx{draws, index, week};
+  const auto after = [&](const char* mechanism, bool hours_current = false) {
+    if (check != nullptr) check->practice(practice, index, week, mechanism, hours_current);
+  };
   // 1. Events
   clp_events(practice, p, ctx, open_share);
+  after("clp_events");
   staff_turnover(practice, p, ctx);
+  after("staff_turnover");
   competing_innovations(practice, p, ctx);
+  after("competing_innovations");
   accrue_costs(practice, p, week);
+  after("accrue_costs");
   // 2. Leadership -> coherence
   leadership_meeting(practice, p, ctx);
+  after("leadership_meeting");
   practice.shared_understanding = shared_understanding(practice, p);
+  after("shared_understanding");
   // 3. Team relationships -> cognitive participation
   practice.formal_attendance = formal_session(practice, p, ctx);
+  after("formal_session");
   informal_contacts(practice, p, ctx, scratch);
+  after("informal_contacts");
   engagement_drift(practice, p);
+  after("engagement_drift");
   // 4. Collective action
   referrals(practice, p, ctx);
+  after("referrals");
   allocate_clp_hours(practice, p);
+  after("allocate_clp_hours", true);
   patient_contacts(practice, p, ctx);
+  after("patient_contacts", true);
   practice_development(practice, p);
+  after("practice_development", true);
   community_networking(practice, p);
+  after("community_networking", true);
 }
 
 // Pass C: the links granted, reflexive monitoring and the week's scores.
 void LwpSimulation::finish_practice_week(Practice& practice, std::uint32_t index, const Draws& draws,
-                                         int week) const {
+                                         int week, const InvariantChecker* check) const {
   const WeekContext ctx{draws, index, week};
+  const auto after = [&](const char* mechanism) {
+    if (check != nullptr) check->practice(practice, index, week, mechanism, true);
+  };
   apply_links(practice, params_);
+  after("apply_links");
   // 5. Reflexive monitoring
   reflexive_monitoring(practice, params_, ctx);
+  after("reflexive_monitoring");
   // 6. Scores and classification
   score_week(practice, params_, *setup_, week, practice.formal_attendance);
+  after("score_week");
 }
 
 // The weekly schedule (DESIGN §3.2). Every practice makes its requests of the community
@@ -83,20 +143,32 @@ void LwpSimulation::finish_practice_week(Practice& practice, std::uint32_t index
 // at the end of the previous week. In a large replicate each pass runs in parallel over practices
 // (or localities): a practice's pass reads and writes only that practice, a locality's only its
 // organisations and its practices' requests, so the result does not depend on the schedule.
-void LwpSimulation::run_week(LwpWorkspace& ws, const Draws& draws, int week) const {
+// A checked run steps serially, so that the violation it reports is the first in schedule order.
+void LwpSimulation::run_week(LwpWorkspace& ws, const Draws& draws, int week,
+                             const InvariantChecker* check) const {
   auto& practices = ws.state.practices;
-  if (week == programme_.cut_week) cut_posts(ws.state, programme_, params_);
+  if (week == programme_.cut_week) {
+    cut_posts(ws.state, programme_, params_);
+    if (check != nullptr) check->all(ws.state, week, "cut_posts");
+  }
   const double market = params_.labour_congestion > 0.0 ? open_share(ws.state, programme_, week) : 0.0;
   const auto n = static_cast<std::uint32_t>(practices.size());
 
-  if (n < kParallelPractices) {
-    for (std::uint32_t i = 0; i < n; ++i) step_practice(practices[i], i, draws, week, market, ws.scratch);
+  if (n < kParallelPractices || check != nullptr) {
+    for (std::uint32_t i = 0; i < n; ++i)
+      step_practice(practices[i], i, draws, week, market, ws.scratch, check);
     for (std::uint32_t l = 0; l < ws.state.localities.size(); ++l) {
       ws.members.clear();
       for (std::uint32_t i : setup_->locality_members[l]) ws.members.push_back(&practices[i]);
       resolve_locality(ws.state.localities[l], ws.members, params_, draws, l, week, ws.order);
+      if (check != nullptr) {
+        check->locality(ws.state.localities[l], l, week, "resolve_locality");
+        for (std::uint32_t i : setup_->locality_members[l]) {
+          check->practice(practices[i], i, week, "resolve_locality", true);
+        }
+      }
     }
-    for (std::uint32_t i = 0; i < n; ++i) finish_practice_week(practices[i], i, draws, week);
+    for (std::uint32_t i = 0; i < n; ++i) finish_practice_week(practices[i], i, draws, week, check);
     return;
   }
 
@@ -109,7 +181,7 @@ void LwpSimulation::run_week(LwpWorkspace& ws, const Draws& draws, int week) con
                       const Draws local{draws.key, &calls};
                       std::array<double, 2 * kMaxStaff> scratch;
                       for (std::uint32_t i = r.begin(); i != r.end(); ++i)
-                        step_practice(practices[i], i, local, week, market, scratch);
+                        step_practice(practices[i], i, local, week, market, scratch, nullptr);
                       philox.fetch_add(calls, std::memory_order_relaxed);
                     });
   const auto localities = static_cast<std::uint32_t>(ws.state.localities.size());
@@ -131,7 +203,7 @@ void LwpSimulation::run_week(LwpWorkspace& ws, const Draws& draws, int week) con
                       std::uint64_t calls = 0;
                       const Draws local{draws.key, &calls};
                       for (std::uint32_t i = r.begin(); i != r.end(); ++i)
-                        finish_practice_week(practices[i], i, local, week);
+                        finish_practice_week(practices[i], i, local, week, nullptr);
                       philox.fetch_add(calls, std::memory_order_relaxed);
                     });
 }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "models/lwp/invariants.hpp"
 #include "models/lwp/mechanisms.hpp"
 #include "models/lwp/parameters.hpp"
 #include "models/lwp/setup.hpp"
@@ -17,12 +18,27 @@ namespace lwp {
 class LwpWorkspace final : public sim::Workspace {
  public:
   ReplicateState state;
+  std::vector<PracticeBaseline> baselines;  // for checked runs: what each practice must keep
   std::vector<double> scratch = std::vector<double>(2 * kMaxStaff);
   std::vector<Practice*> members;
   std::vector<std::uint64_t> order;
   std::uint64_t philox = 0;
 
   [[nodiscard]] std::uint64_t philox_calls() const noexcept override { return philox; }
+};
+
+/// Verifies the state invariants (invariants.hpp) of a checked run; throws sim::InvariantError
+/// naming the practice or locality, the week and the mechanism after which one does not hold.
+struct InvariantChecker {
+  const Setup& setup;
+  const Parameters& params;
+  const std::vector<PracticeBaseline>& baselines;
+
+  void practice(const Practice& practice, std::uint32_t index, int week, const char* mechanism,
+                bool hours_current) const;
+  void locality(const Locality& locality, std::uint32_t index, int week, const char* mechanism) const;
+  /// Every practice and locality (after initialisation and after a cut of posts).
+  void all(const ReplicateState& state, int week, const char* mechanism) const;
 };
 
 class LwpSimulation final : public sim::Simulation {
@@ -45,10 +61,11 @@ class LwpSimulation final : public sim::Simulation {
   static constexpr std::size_t kParallelPractices = 64;
 
  private:
-  void run_week(LwpWorkspace& ws, const Draws& draws, int week) const;
+  void run_week(LwpWorkspace& ws, const Draws& draws, int week, const InvariantChecker* check) const;
   void step_practice(Practice& practice, std::uint32_t index, const Draws& draws, int week, double open_share,
-                     std::span<double> scratch) const;
-  void finish_practice_week(Practice& practice, std::uint32_t index, const Draws& draws, int week) const;
+                     std::span<double> scratch, const InvariantChecker* check) const;
+  void finish_practice_week(Practice& practice, std::uint32_t index, const Draws& draws, int week,
+                            const InvariantChecker* check) const;
   void record_scale(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const;
   void record_week(const LwpWorkspace& ws, const sim::ReplicateOutput& out, int week) const;
   void record_replicate(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const;

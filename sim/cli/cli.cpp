@@ -22,6 +22,11 @@ namespace sim::cli {
 
 namespace {
 
+constexpr const char* kCheckHelp =
+    "verify the model's state invariants (bounds, conservation of staff and patients) after every "
+    "mechanism of every week, at some cost in speed; stop at the first violation, naming the point, "
+    "replicate, practice, week and mechanism";
+
 int report_error(const std::string& message, int code) {
   std::cout.flush();
   fmt::print(std::cerr, "lwsim: error: {}\n", text::printable(message));
@@ -85,6 +90,7 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   run_cmd->add_option("--set", run.sets, "set a parameter, name=value (repeatable)")->allow_extra_args(false);
   run_cmd->add_flag("--quiet", run.quiet, "no progress display");
   run_cmd->add_flag("--overwrite", run.overwrite, "replace the output file if it exists");
+  run_cmd->add_flag("--check", run.check, kCheckHelp);
 
   SweepArgs sweep;
   sweep.command_line = run.command_line;
@@ -98,6 +104,7 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
                         "compute only shard I of N (points p with p mod N = I), e.g. 2/8");
   sweep_cmd->add_option("--threads", sweep.threads, "worker threads (default: all cores)");
   sweep_cmd->add_flag("--quiet", sweep.quiet, "no progress display");
+  sweep_cmd->add_flag("--check", sweep.check, kCheckHelp);
   sweep_cmd
       ->add_option("--checkpoint-interval", sweep.checkpoint_seconds,
                    "seconds between checkpoints that mark finished points complete (default 2)")

@@ -23,6 +23,7 @@ struct RunArgs {
   std::vector<std::string> sets;
   bool quiet = false;
   bool overwrite = false;
+  bool check = false;  // verify the model's state invariants every week
   std::string command_line;
 };
 
@@ -34,6 +35,7 @@ struct SweepArgs {
   unsigned threads = 0;
   bool quiet = false;
   double checkpoint_seconds = 2.0;
+  bool check = false;  // verify the model's state invariants every week
   std::string command_line;
 };
 

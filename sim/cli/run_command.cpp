@@ -33,7 +33,8 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
   const unsigned threads = resolve_threads(args.threads);
   const bool root = session.rank() == 0;
 
-  const Job job = job_for(scenario);
+  Job job = job_for(scenario);
+  job.check_invariants = args.check;
   const Observation* observed = scenario.observation ? &*scenario.observation : nullptr;
   const output::DesignInfo design;
   const output::FileLayout layout = output::make_layout(job.schema, design, job.replicates, observed);

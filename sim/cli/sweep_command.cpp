@@ -122,7 +122,8 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
   const std::string& path = args.output;
   const bool root = session.rank() == 0;
 
-  const Job job = job_for(sweep);
+  Job job = job_for(sweep);
+  job.check_invariants = args.check;
   const Observation* observed = sweep.scenario.observation ? &*sweep.scenario.observation : nullptr;
 
   output::DesignInfo design;

@@ -28,6 +28,8 @@ struct Job {
   /// Empty: common random numbers (replicate r of every point uses the streams of replicate r).
   /// Otherwise one offset per point added to the replicate number of the stream key (ABC).
   std::vector<std::uint32_t> key_offsets;
+  /// `--check`: every workspace verifies the model's state invariants as it steps.
+  bool check_invariants = false;
 
   [[nodiscard]] std::size_t points() const noexcept { return point_count; }
   /// The complete parameter values at point p (already validated when the design was built).

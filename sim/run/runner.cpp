@@ -10,6 +10,9 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "sim/error.hpp"
 #include "sim/run/blocking_queue.hpp"
 #include "sim/util/interrupt.hpp"
 
@@ -62,7 +65,13 @@ void run_block(const Simulation& simulation, const BlockLayout& layout, const Ta
   block.reset(layout, task.point, task.replicate_begin, task.replicate_count);
   for (std::uint32_t slot = 0; slot < task.replicate_count; ++slot) {
     const ReplicateOutput out(layout, block, slot);
-    simulation.run_replicate(StreamKey{seed, task.key_offset + task.replicate_begin + slot}, out, workspace);
+    try {
+      simulation.run_replicate(StreamKey{seed, task.key_offset + task.replicate_begin + slot}, out,
+                               workspace);
+    } catch (const InvariantError& e) {
+      throw InvariantError(fmt::format("--check: point {}, replicate {}: {}", task.point,
+                                       task.replicate_begin + slot, e.what()));
+    }
     for (std::size_t o = 0; o < layout.observable_count(); ++o) {
       const std::int64_t value =
           read_integer_field(layout, block, layout.observable_field(o), slot, layout.observable_element(o));
@@ -108,6 +117,7 @@ void prepare_point(const Job& job, const Task& task, ThreadState& local) {
     local.simulation = job.model->prepare(job.setup, job.point_params(task.point));
     local.point = task.point;
     if (!local.workspace) local.workspace = local.simulation->make_workspace();
+    local.workspace->check_invariants = job.check_invariants;
   }
 }
 

@@ -20,6 +20,7 @@
 #include <catch2/catch.hpp>
 
 #include "sim/block.hpp"
+#include "sim/error.hpp"
 #include "sim/model.hpp"
 #include "sim/output/layout.hpp"
 #include "sim/output/writer.hpp"
@@ -63,7 +64,8 @@ class ToyWorkspace final : public sim::Workspace {
   std::uint64_t calls = 0;
 };
 
-// Each replicate draws a value from its own stream; replicate `fail_at` throws.
+// Each replicate draws a value from its own stream; replicate `fail_at` throws (as a broken
+// invariant when the run is checked).
 class ToySimulation final : public sim::Simulation {
  public:
   ToySimulation(double offset, std::int64_t fail_at) : offset_(offset), fail_at_(fail_at) {}
@@ -71,8 +73,10 @@ class ToySimulation final : public sim::Simulation {
     return std::make_unique<ToyWorkspace>();
   }
   void run_replicate(sim::StreamKey key, const sim::ReplicateOutput& out, sim::Workspace& ws) const override {
-    if (static_cast<std::int64_t>(key.replicate) == fail_at_)
+    if (static_cast<std::int64_t>(key.replicate) == fail_at_) {
+      if (ws.check_invariants) throw sim::InvariantError("toy state broken on purpose");
       throw std::runtime_error("replicate failed on purpose");
+    }
     auto& toy = dynamic_cast<ToyWorkspace&>(ws);
     sim::Stream s(key, {0, 0, 0}, &toy.calls);
     *out.field<double>(0) = offset_ + sim::random::uniform(s);
@@ -287,6 +291,19 @@ TEST_CASE("an exception in a worker comes back to the caller after all threads s
   CHECK_THROWS_WITH(sim::run_job(job, {0, 1, 2}, sink, {3, 4, {}}), "replicate failed on purpose");
   // The replicate that failed was never delivered.
   CHECK(sink.seen.count({0, 13}) == 0);
+}
+
+TEST_CASE("a checked run's broken invariant comes back with its point and replicate") {
+  const ToyModel model;
+  sim::Job job = toy_job(model, 40, 13);
+  job.check_invariants = true;
+  const sim::BlockLayout layout(job.schema, 4);
+  CollectingSink sink(layout);
+  // One thread takes the tasks in order, so the first broken replicate is point 0's.
+  CHECK_THROWS_AS(sim::run_job(job, {0, 1, 2}, sink, {1, 4, {}}), sim::InvariantError);
+  CollectingSink again(layout);
+  CHECK_THROWS_WITH(sim::run_job(job, {1, 2}, again, {1, 4, {}}),
+                    "--check: point 1, replicate 13: toy state broken on purpose");
 }
 
 TEST_CASE("an exception in the sink comes back to the caller") {

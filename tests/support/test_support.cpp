@@ -45,8 +45,9 @@ void set(sim::Scenario& scenario, const std::vector<std::pair<std::string, doubl
 }
 
 sim::PointSummary run_point(const sim::Scenario& scenario, std::uint64_t replicates, std::uint32_t seed,
-                            unsigned threads) {
+                            unsigned threads, bool check) {
   sim::Job job = sim::job_for(scenario);
+  job.check_invariants = check;
   job.replicates = replicates;
   job.seed = seed;
   const std::uint32_t block = sim::choose_block_size(job.schema, replicates, 1, threads);

@@ -27,9 +27,9 @@ sim::Scenario scenario_from(const std::string& toml);
 void set(sim::Scenario& scenario, const std::vector<std::pair<std::string, double>>& values);
 
 /// Runs `replicates` replicates in-process and returns the point's summaries. Deterministic in
-/// (scenario, seed); independent of `threads`.
+/// (scenario, seed); independent of `threads`. `check`: verify the state invariants (--check).
 sim::PointSummary run_point(const sim::Scenario& scenario, std::uint64_t replicates, std::uint32_t seed,
-                            unsigned threads = 2);
+                            unsigned threads = 2, bool check = false);
 
 /// True when two summaries are identical bit for bit (NaN payloads included).
 bool identical(const sim::PointSummary& a, const sim::PointSummary& b);
