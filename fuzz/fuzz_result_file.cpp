@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const sim::ModelRegistry& registry = lwsim_fuzz::registry();
   std::ostringstream out;
 
-  expect_clear_outcome([&] { return sim::cli::report_command(input, registry, out); });
+  expect_clear_outcome([&] { return sim::cli::report_command({input}, registry, out); });
   expect_clear_outcome([&] { return sim::cli::export_command(input, csv, true, registry, out); });
   expect_clear_outcome([&] {
     sim::cli::MergeArgs args;
