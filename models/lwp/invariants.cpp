@@ -147,12 +147,13 @@ std::optional<std::string> patient_violation(const Practice& practice) {
   return std::nullopt;
 }
 
+struct Named {
+  const char* name;
+  double value;
+};
+
 std::optional<std::string> dynamics_violation(const Practice& practice) {
-  struct Share {
-    const char* name;
-    double value;
-  };
-  const Share shares[] = {
+  const Named shares[] = {
       {"GP buy-in", practice.gp_buy_in},
       {"team quality", practice.team_quality},
       {"attention load", practice.attention_load},
@@ -166,21 +167,17 @@ std::optional<std::string> dynamics_violation(const Practice& practice) {
       {"reflexive monitoring RM", practice.monitoring},
       {"CLP presence", practice.clp_presence},
   };
-  for (const Share& s : shares) {
+  for (const Named& s : shares) {
     if (!is_share(s.value)) return share_violation(s.name, s.value);
   }
-  struct Amount {
-    const char* name;
-    double value;
-  };
-  const Amount amounts[] = {
+  const Named amounts[] = {
       {"innovation rate", practice.innovation_rate},
       {"referral flow", practice.referral_flow},
       {"cost", practice.totals.cost},
       {"vacant CLP-weeks", practice.totals.vacancy_clp_weeks},
       {"CLP hours available", practice.totals.clp_hours_available},
   };
-  for (const Amount& a : amounts) {
+  for (const Named& a : amounts) {
     if (!is_amount(a.value)) return amount_violation(a.name, a.value);
   }
   if (practice.active_innovations < 0 || practice.active_innovations > kMaxInnovations) {

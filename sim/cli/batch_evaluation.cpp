@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "sim/cli/ranks.hpp"
+#include "sim/error.hpp"
 #include "sim/output/layout.hpp"
 #include "sim/output/writer.hpp"
 #include "sim/run/runner.hpp"
@@ -79,6 +80,23 @@ void BatchEvaluator::finish() {
   if (finished_) return;
   finished_ = true;
   (void)session_->broadcast(std::int64_t{0});
+}
+
+int BatchEvaluator::conclude(const std::function<int()>& body) {
+  std::int64_t code = kExitFailure;
+  try {
+    code = body();
+  } catch (const InputError&) {
+    finish();
+    (void)session_->broadcast(std::int64_t{kExitBadInput});
+    throw;
+  } catch (...) {
+    finish();
+    (void)session_->broadcast(std::int64_t{kExitFailure});
+    throw;
+  }
+  finish();
+  return static_cast<int>(session_->broadcast(code));
 }
 
 void BatchEvaluator::serve() {

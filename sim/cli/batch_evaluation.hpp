@@ -4,6 +4,7 @@
 // plain parallel run.
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ class BatchEvaluator {
                                      const std::vector<std::string>& keep);
   /// On rank 0: tells the other ranks that no batch follows.
   void finish();
+  /// On rank 0: runs `body` (the command's work, which returns its exit code), then finishes and
+  /// gives every rank the code. An exception finishes too, gives the other ranks 2 (bad input) or
+  /// 1, and is rethrown.
+  int conclude(const std::function<int()>& body);
   /// On the other ranks: computes every batch rank 0 evaluates, until it finishes.
   void serve();
 

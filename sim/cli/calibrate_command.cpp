@@ -237,8 +237,7 @@ int calibrate_command(const CalibrateArgs& args, const ModelRegistry& registry, 
   attributes.emplace_back("calibration", inputs);
   attributes.emplace_back("question", c.question);
 
-  int code = kExitFailure;
-  try {
+  return evaluator.conclude([&]() -> int {
     AbcState state;
     if (!args.resume) {
       check_output_path(args.output, "-o", true, "use --resume to continue it, or choose another name");
@@ -268,7 +267,7 @@ int calibrate_command(const CalibrateArgs& args, const ModelRegistry& registry, 
         fmt::print(out, "{} is already complete ({} generations). See `lwsim report {}`.\n", args.output,
                    state.generations.size(), args.output);
         evaluator.finish();
-        return static_cast<int>(session.broadcast(std::int64_t{kExitSuccess}));
+        return kExitSuccess;
       }
     }
 
@@ -333,8 +332,7 @@ int calibrate_command(const CalibrateArgs& args, const ModelRegistry& registry, 
                  "lwsim: interrupted by signal {}: {} generations are saved in {}.\n"
                  "lwsim: resume with: lwsim calibrate {} -o {} --resume\n",
                  stop_signal(), state.generations.size(), args.output, args.file, args.output);
-      code = 128 + (stop_signal() > 0 ? stop_signal() : 2);
-      return static_cast<int>(session.broadcast(std::int64_t{code}));
+      return 128 + (stop_signal() > 0 ? stop_signal() : 2);
     }
 
     // The posterior predictive distribution of the first summarised observable.
@@ -365,8 +363,7 @@ int calibrate_command(const CalibrateArgs& args, const ModelRegistry& registry, 
                  "lwsim: interrupted by signal {} during the posterior predictive: the {} generations are "
                  "saved in {}.\nlwsim: resume with: lwsim calibrate {} -o {} --resume\n",
                  stop_signal(), state.generations.size(), args.output, args.file, args.output);
-      code = 128 + (stop_signal() > 0 ? stop_signal() : 2);
-      return static_cast<int>(session.broadcast(std::int64_t{code}));
+      return 128 + (stop_signal() > 0 ? stop_signal() : 2);
     }
     const auto observed_bin = static_cast<std::size_t>(predictive.observed);
     double variance = 0.0;
@@ -412,17 +409,8 @@ int calibrate_command(const CalibrateArgs& args, const ModelRegistry& registry, 
     fmt::print(out, "Posterior predictive P({} = {}) = {:.4f} ± {:.4f}\n", predictive.observable,
                predictive.observed, predictive.p_observed, predictive.p_observed_se);
     fmt::print(out, "Wrote {}\n", args.output);
-    code = kExitSuccess;
-  } catch (const InputError&) {
-    evaluator.finish();
-    (void)session.broadcast(std::int64_t{kExitBadInput});
-    throw;
-  } catch (...) {
-    evaluator.finish();
-    (void)session.broadcast(std::int64_t{kExitFailure});
-    throw;
-  }
-  return static_cast<int>(session.broadcast(std::int64_t{code}));
+    return kExitSuccess;
+  });
 }
 
 }  // namespace sim::cli

@@ -51,8 +51,7 @@ int sensitivity_command(const SensitivityArgs& args, const ModelRegistry& regist
     evaluator.serve();
     return static_cast<int>(session.broadcast(std::int64_t{0}));
   }
-  int code = kExitFailure;
-  try {
+  return evaluator.conclude([&]() -> int {
     check_output_path(args.output, "-o", !args.overwrite, "use --overwrite to replace it");
     // Refuse up front a design that cannot fit in the CPU time or memory.
     const JobEstimate estimate = estimate_job(base.schema, static_cast<double>(s.points()), d,
@@ -82,8 +81,7 @@ int sensitivity_command(const SensitivityArgs& args, const ModelRegistry& regist
           std::cerr,
           "lwsim: interrupted by signal {}; nothing written (a sensitivity analysis is not resumable)\n",
           stop_signal());
-      code = 128 + (stop_signal() > 0 ? stop_signal() : 2);
-      return static_cast<int>(session.broadcast(std::int64_t{code}));
+      return 128 + (stop_signal() > 0 ? stop_signal() : 2);
     }
     evaluator.finish();
 
@@ -238,17 +236,8 @@ int sensitivity_command(const SensitivityArgs& args, const ModelRegistry& regist
       throw;
     }
     fmt::print(out, "\nWrote {}\n", args.output);
-    code = kExitSuccess;
-  } catch (const InputError&) {
-    evaluator.finish();
-    (void)session.broadcast(std::int64_t{kExitBadInput});
-    throw;
-  } catch (...) {
-    evaluator.finish();
-    (void)session.broadcast(std::int64_t{kExitFailure});
-    throw;
-  }
-  return static_cast<int>(session.broadcast(std::int64_t{code}));
+    return kExitSuccess;
+  });
 }
 
 }  // namespace sim::cli

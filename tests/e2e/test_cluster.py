@@ -110,6 +110,78 @@ class MpiTest(unittest.TestCase):
         self.assertIn("--resume", proc.stderr)
 
 
+BATCH_CALIBRATION = """
+title = "calibration on ranks"
+base = "scenario.toml"
+observed = "observed/deep_end_2016.toml"
+[abc]
+particles = 40
+replicates = 1
+seed = 4
+generations = 2
+quantile = 0.5
+min_tolerance = 0
+predictive_replicates = 3
+[distance]
+fip_count = 1.0
+[priors]
+"context.gp_buy_in_mean" = { distribution = "uniform", min = 0.2, max = 0.9 }
+"clp.departure_hazard" = { distribution = "log-uniform", min = 0.0005, max = 0.02 }
+"""
+
+BATCH_SENSITIVITY = """
+title = "sensitivity on ranks"
+base = "scenario.toml"
+[sensitivity]
+method = "sobol"
+samples = 16
+replicates = 4
+seed = 9
+bootstrap = 50
+[outputs]
+"P(FIP)" = "/summary/p_fip"
+[parameters]
+"context.gp_buy_in_mean" = { min = 0.2, max = 0.9 }
+"clp.departure_hazard" = { min = 0.0005, max = 0.02, scale = "log" }
+"""
+
+
+class MpiBatchTest(unittest.TestCase):
+    """`lwsim calibrate` and `lwsim sensitivity` decide their batches on rank 0 and compute them on
+    every rank: on 2 ranks their files hold the datasets of one process."""
+
+    def setUp(self):
+        if not REQUIRE_MPI:
+            self.skipTest("lwsim was built without MPI (LWSIM_MPI=OFF or no MPI found)")
+        self.dir = e2e.SharedTempDir()
+        self.addCleanup(self.dir.cleanup)
+        e2e.copy_scenario(self.dir.name)
+
+    def check_command(self, command, text):
+        spec = self.dir.path(f"{command}.toml")
+        e2e.write_text(spec, text)
+        one = self.dir.path(f"{command}_one.h5")
+        two = self.dir.path(f"{command}_two.h5")
+        e2e.run_checked(command, spec, "-o", one, "--quiet", "--threads", "1", cwd=self.dir.name)
+        args = [mpirun(), "-np", "2", e2e.LWSIM, command, spec, "-o", two, "--quiet", "--threads", "1"]
+        proc = subprocess.run(args, env=dict(os.environ, **MPI_ENV), stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, timeout=300, cwd=self.dir.name)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        with h5py.File(one, "r") as a, h5py.File(two, "r") as b:
+            expected = {name: e2e.dataset_content(ds) for name, ds in e2e.walk_datasets(a).items()}
+            got = {name: e2e.dataset_content(ds) for name, ds in e2e.walk_datasets(b).items()}
+        self.assertGreater(len(expected), 3)
+        self.assertEqual(sorted(expected), sorted(got))
+        for name in expected:
+            self.assertEqual(expected[name], got[name], name)
+
+    def test_a_calibration_on_two_ranks_holds_the_results_of_one_process(self):
+        self.check_command("calibrate", BATCH_CALIBRATION)
+
+    def test_a_sensitivity_analysis_on_two_ranks_holds_the_results_of_one_process(self):
+        self.check_command("sensitivity", BATCH_SENSITIVITY)
+
+
 def descendants(pid):
     """PIDs of every process below `pid` (read from /proc)."""
     children = {}
