@@ -27,6 +27,12 @@ constexpr const char* kCheckHelp =
     "mechanism of every week, at some cost in speed; stop at the first violation, naming the point, "
     "replicate, practice, week and mechanism";
 
+/// --threads and --quiet, which every command that computes takes.
+void add_compute_options(CLI::App* command, unsigned& threads, bool& quiet) {
+  command->add_option("--threads", threads, "worker threads (default: all cores)");
+  command->add_flag("--quiet", quiet, "no progress display");
+}
+
 int report_error(const std::string& message, int code) {
   std::cout.flush();
   fmt::print(std::cerr, "lwsim: error: {}\n", text::printable(message));
@@ -86,9 +92,8 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   run_cmd->add_option("-o,--output", run.output, "write results to this HDF5 file");
   run_cmd->add_option("--replicates", run.replicates, "replicates (overrides run.replicates)");
   run_cmd->add_option("--seed", run.seed, "random seed, 0 to 4294967295 (overrides run.seed)");
-  run_cmd->add_option("--threads", run.threads, "worker threads (default: all cores)");
+  add_compute_options(run_cmd, run.threads, run.quiet);
   run_cmd->add_option("--set", run.sets, "set a parameter, name=value (repeatable)")->allow_extra_args(false);
-  run_cmd->add_flag("--quiet", run.quiet, "no progress display");
   run_cmd->add_flag("--overwrite", run.overwrite, "replace the output file if it exists");
   run_cmd->add_flag("--check", run.check, kCheckHelp);
 
@@ -102,8 +107,7 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   sweep_cmd->add_flag("--resume", sweep.resume, "continue an interrupted sweep in the output file");
   sweep_cmd->add_option("--shard", sweep.shard,
                         "compute only shard I of N (points p with p mod N = I), e.g. 2/8");
-  sweep_cmd->add_option("--threads", sweep.threads, "worker threads (default: all cores)");
-  sweep_cmd->add_flag("--quiet", sweep.quiet, "no progress display");
+  add_compute_options(sweep_cmd, sweep.threads, sweep.quiet);
   sweep_cmd->add_flag("--check", sweep.check, kCheckHelp);
   sweep_cmd
       ->add_option("--checkpoint-interval", sweep.checkpoint_seconds,
@@ -132,8 +136,7 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   calibrate_cmd->add_option("-o,--output", calibrate.output, "output HDF5 file")->required();
   calibrate_cmd->add_flag("--resume", calibrate.resume,
                           "continue from the last complete generation in the output");
-  calibrate_cmd->add_option("--threads", calibrate.threads, "worker threads (default: all cores)");
-  calibrate_cmd->add_flag("--quiet", calibrate.quiet, "no progress display");
+  add_compute_options(calibrate_cmd, calibrate.threads, calibrate.quiet);
 
   SensitivityArgs sensitivity;
   sensitivity.command_line = run.command_line;
@@ -142,8 +145,7 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
       "Global sensitivity analysis: Sobol indices or Morris elementary effects with bootstrap CIs");
   sensitivity_cmd->add_option("file", sensitivity.file, "sensitivity file (TOML)")->required();
   sensitivity_cmd->add_option("-o,--output", sensitivity.output, "output HDF5 file")->required();
-  sensitivity_cmd->add_option("--threads", sensitivity.threads, "worker threads (default: all cores)");
-  sensitivity_cmd->add_flag("--quiet", sensitivity.quiet, "no progress display");
+  add_compute_options(sensitivity_cmd, sensitivity.threads, sensitivity.quiet);
   sensitivity_cmd->add_flag("--overwrite", sensitivity.overwrite, "replace the output file if it exists");
 
   MergeArgs merge;
