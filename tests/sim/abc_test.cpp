@@ -32,10 +32,7 @@ std::string dir() {
 }
 
 std::string write(const std::string& name, const std::string& text) {
-  fs::create_directories(dir());
-  const std::string path = (fs::path(dir()) / name).string();
-  std::ofstream(path) << text;
-  return path;
+  return lwsim_test::write_file("abc", name, text);
 }
 
 // A binomial experiment: n = 20 trials, k = 6 observed successes.
@@ -50,14 +47,7 @@ std::string calibration(const std::string& name, const std::string& abc, const s
   return write(name, "base = \"binomial.toml\"\n[abc]\n" + abc + "\n[priors]\n" + priors + "\n");
 }
 
-sim::mpi::Session& session() {
-  static int argc = 1;
-  static char name[] = "lwsim";
-  static char* args[] = {name, nullptr};
-  static char** argv = args;
-  static sim::mpi::Session s(argc, argv);
-  return s;
-}
+using lwsim_test::session;
 
 int calibrate(const std::string& file, const std::string& out, bool resume = false, unsigned threads = 2) {
   sim::cli::CalibrateArgs args;

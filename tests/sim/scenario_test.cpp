@@ -27,10 +27,7 @@ const std::string kPractice =
 
 // Writes `text` at `relative` below a directory private to the calling test; returns the path.
 std::string write(const std::string& relative, const std::string& text) {
-  const fs::path path = fs::path(lwsim_test::temporary_path("scenarios")) / relative;
-  fs::create_directories(path.parent_path());
-  std::ofstream(path) << text;
-  return path.lexically_normal().string();
+  return lwsim_test::write_file("scenarios", relative, text);
 }
 
 sim::Scenario load(const std::string& path) {

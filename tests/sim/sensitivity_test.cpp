@@ -41,20 +41,10 @@ std::string dir() {
 }
 
 std::string write(const std::string& name, const std::string& text) {
-  fs::create_directories(dir());
-  const std::string path = (fs::path(dir()) / name).string();
-  std::ofstream(path) << text;
-  return path;
+  return lwsim_test::write_file("sensitivity", name, text);
 }
 
-sim::mpi::Session& session() {
-  static int argc = 1;
-  static char name[] = "lwsim";
-  static char* args[] = {name, nullptr};
-  static char** argv = args;
-  static sim::mpi::Session s(argc, argv);
-  return s;
-}
+using lwsim_test::session;
 
 }  // namespace
 

@@ -23,15 +23,8 @@ const std::string kBase =
     "[[practice]]\nname = \"A\"\nlist_size = 3000\n"
     "[[practice]]\nname = \"B\"\nlist_size = 4000\n";
 
-std::string dir() {
-  return lwsim_test::temporary_path("sweeps");
-}
-
 std::string write(const std::string& name, const std::string& text) {
-  fs::create_directories(dir());
-  const std::string path = (fs::path(dir()) / name).string();
-  std::ofstream(path) << text;
-  return path;
+  return lwsim_test::write_file("sweeps", name, text);
 }
 
 sim::Sweep load(const std::string& body, const std::string& name = "s.toml") {

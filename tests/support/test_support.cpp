@@ -97,6 +97,22 @@ std::string temporary_path(const std::string& name) {
   return (dir / name).string();
 }
 
+std::string write_file(const std::string& folder, const std::string& relative, const std::string& text) {
+  const fs::path path = fs::path(temporary_path(folder)) / relative;
+  fs::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+  return path.lexically_normal().string();
+}
+
+sim::mpi::Session& session() {
+  static int argc = 1;
+  static char name[] = "lwsim";
+  static char* args[] = {name, nullptr};
+  static char** argv = args;
+  static sim::mpi::Session s(argc, argv);
+  return s;
+}
+
 namespace {
 std::string slurp(const std::string& path) {
   std::ifstream in(path);

@@ -8,6 +8,7 @@
 
 #include "models/lwp/simulation.hpp"
 #include "sim/model.hpp"
+#include "sim/mpi/session.hpp"
 #include "sim/registry.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/scenario.hpp"
@@ -43,6 +44,12 @@ lwp::ReplicateState run_replicate_state(const sim::Scenario& scenario, std::uint
 
 /// A path in a fresh temporary directory (removed at exit).
 std::string temporary_path(const std::string& name);
+
+/// Writes `text` at `relative` below temporary_path(folder), creating directories; returns the path.
+std::string write_file(const std::string& folder, const std::string& relative, const std::string& text);
+
+/// The process's MPI session (one process, as without mpirun), for calling commands in-process.
+sim::mpi::Session& session();
 
 /// Runs a shell command line and returns its exit code; stdout and stderr are captured.
 struct CommandResult {
