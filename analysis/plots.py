@@ -61,6 +61,14 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 # without numbers read from the file: report.py quotes numbers through its checked helper).
 Figure = collections.namedtuple("Figure", "name figure title caption")
 
+
+def finished(fig, name, title, caption):
+    """The figure with its title set and its layout tightened, as a Figure."""
+    fig.suptitle(title)
+    fig.tight_layout()
+    return Figure(name, fig, title, caption)
+
+
 CONSTRUCTS = [  # (dataset under /timeseries, short label, long label)
     ("coherence", "C", "coherence"),
     ("cognitive_participation", "CP", "cognitive participation"),
@@ -445,15 +453,13 @@ def programme_figure(f):
             ax.set_ylabel("share of requests refused")
             ax.set_title("Community capacity, one point per locality")
     title = "The programme: posts, cost, vacancies and community capacity"
-    fig.suptitle(title)
-    fig.tight_layout()
     caption = ("CLP posts before and after a cut of posts (equal without a cut); mean programme cost over "
                "the horizon per practice and per fully integrated practice (mean cost / mean FIP count); "
                "the weeks the localities' CLP posts were vacant; and, for each locality, the share of "
                "requests for a place refused by a full community organisation against the share of "
                "organisation-weeks in which requests exceeded the free places. Means over replicates; "
                "the costs rest on assumed amounts (docs/model.md, section 7.9).")
-    return Figure("programme", fig, title, caption)
+    return finished(fig, "programme", title, caption)
 
 
 def fip_count_figure(f):
@@ -547,12 +553,10 @@ def phase_scores_figure(f):
     axes[0].set_ylabel("mean score")
     axes[0].legend(loc="upper left", title="simulated")
     title = "Construct scores of simulated FIPs and PIPs in each evaluation phase"
-    fig.suptitle(title)
-    fig.tight_layout()
     caption = ("Mean construct score in each evaluation phase over the practices that ended fully "
                "integrated (FIP) and those that ended partially integrated (PIP). Chng et al. (2021) "
                "found FIPs ahead in C, CP and CA, and RM underdeveloped in both.")
-    return Figure("phase_scores", fig, title, caption)
+    return finished(fig, "phase_scores", title, caption)
 
 
 def survey_figure(f):
@@ -580,11 +584,9 @@ def survey_figure(f):
     axes[0].set_ylabel("mean item score (1-5)")
     axes[-1].legend(loc="upper right")
     title = "Simulated staff survey (NoMAD-style items)"
-    fig.suptitle(title)
-    fig.tight_layout()
     caption = ("Mean item score of the simulated survey respondents in practices that ended as FIPs "
                "and as PIPs, by construct, at each surveyed phase ('none': no respondents).")
-    return Figure("survey", fig, title, caption)
+    return finished(fig, "survey", title, caption)
 
 
 # ---- sweep ----------------------------------------------------------------------------------
@@ -855,12 +857,10 @@ def posterior_marginals_figure(f):
         ax.set_xlabel(name, fontsize=8.5)
     axes[0].legend(loc="best", fontsize=7.5)
     title = "Posterior marginals against the priors"
-    fig.suptitle(title)
-    fig.tight_layout()
     caption = ("Weighted histograms of the final ABC-SMC population for each calibrated parameter, "
                "over the prior's range, with the prior density (dashed), the weighted posterior "
                "median and its 90% interval. Log-uniform priors are drawn on a log axis.")
-    return Figure("posterior_marginals", fig, title, caption)
+    return finished(fig, "posterior_marginals", title, caption)
 
 
 def posterior_pairs_figure(f):
@@ -898,11 +898,9 @@ def posterior_pairs_figure(f):
     if d < 2:
         axes[0][0].text(0.5, 0.5, "one parameter: no pairs", ha="center", va="center")
     title = "Final population: pairs of parameters"
-    fig.suptitle(title)
-    fig.tight_layout()
     caption = ("Each pair of calibrated parameters in the final ABC-SMC population; point size is "
                "proportional to the particle's weight, axes span the priors' ranges.")
-    return Figure("posterior_pairs", fig, title, caption)
+    return finished(fig, "posterior_pairs", title, caption)
 
 
 def abc_progress_figure(f):
@@ -931,11 +929,9 @@ def abc_progress_figure(f):
         ax.set_xlabel("generation")
         ax.set_xticks(generations)
     title = "ABC-SMC progress by generation"
-    fig.suptitle(title)
-    fig.tight_layout()
     caption = ("Tolerance (largest accepted distance), acceptance rate (log scale) and effective "
                "sample size of each generation; the dotted line is the number of particles.")
-    return Figure("abc_progress", fig, title, caption)
+    return finished(fig, "abc_progress", title, caption)
 
 
 def predictive_figure(f, dataset):
