@@ -125,18 +125,11 @@ void cut_posts(ReplicateState& state, const Programme& programme, const Paramete
     // post do not share their future.
     if (lead != i && programme.lead_before[i] != programme.lead_before[lead]) {
       // The CLP of `lead`'s group now serves this practice too: a change of CLP (a post cut).
-      const Clp& serving = practices[lead].clp;
-      Clp& clp = practice.clp;
-      clp.in_post = serving.in_post;
-      clp.hired = serving.hired;
-      clp.occupant = serving.occupant;
-      clp.start_week = serving.start_week;
-      clp.leave_week = serving.leave_week;
-      clp.vacancy_end_week = serving.vacancy_end_week;
-      clp.skill = serving.skill;
-      clp.understanding = serving.understanding;
-      clp.ties = serving.ties;
+      // The practice keeps its own caseload; it has no predecessor's ties to inherit.
+      Clp clp = practices[lead].clp;
+      clp.caseload = practice.clp.caseload;
       clp.departed_ties.fill(0.0);
+      practice.clp = clp;
       ++practice.totals.clp_changes;
       for (std::size_t k = 0; k < static_cast<std::size_t>(practice.staff.count); ++k) {
         practice.staff.engagement[k] *= 1.0 - params.clp_momentum_shock;
