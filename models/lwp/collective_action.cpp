@@ -98,7 +98,7 @@ void patient_contacts(Practice& practice, const Parameters& params, const WeekCo
     const std::uint32_t served = sim::random::binomial(s, bin, served_share);
     bin -= served;
     const int contacts = k + 1;
-    const std::uint32_t closing = sim::random::binomial(s, served, params.patient_close_probability);
+    const std::uint32_t closing = practice.closing_binomial(s, served, params.patient_close_probability);
     const std::uint32_t continuing = served - closing;
     if (contacts >= max_contacts) {
       practice.totals.closed_by_contacts[static_cast<std::size_t>(contacts)] += continuing;

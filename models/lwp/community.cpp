@@ -22,7 +22,7 @@ void resolve_locality(Locality& locality, std::span<Practice* const> members, co
   sim::Stream s = draws.stream(locality_entity(locality_index), static_cast<std::uint32_t>(week),
                                Purpose::organisation_turnover);
   for (std::size_t o = 0; o < static_cast<std::size_t>(locality.organisations); ++o) {
-    locality.clients[o] -= sim::random::binomial(s, locality.clients[o], leave);
+    locality.clients[o] -= locality.leaving_binomial(s, locality.clients[o], leave);
     std::uint32_t requested = 0;
     for (const Practice* p : members) requested += p->requests_by_organisation[o];
     const std::uint32_t free = locality.clients[o] < places ? places - locality.clients[o] : 0;
