@@ -107,6 +107,15 @@ void binomial(benchmark::State& state) {
 }
 BENCHMARK(binomial)->Arg(10)->Arg(40)->Arg(1000);
 
+/// The same draws through a BinomialMemo: (1 - p)^n remembered instead of pow at every inversion.
+void binomial_memo(benchmark::State& state) {
+  sim::Stream s = make_stream();
+  sim::random::BinomialMemo memo;
+  const auto n = static_cast<std::uint32_t>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(memo(s, n, 0.2));
+}
+BENCHMARK(binomial_memo)->Arg(10)->Arg(40)->Arg(1000);
+
 /// Poisson(mean): inversion below 10, PTRS above.
 void poisson(benchmark::State& state) {
   sim::Stream s = make_stream();

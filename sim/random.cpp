@@ -90,11 +90,12 @@ std::uint32_t poisson_ptrs(Stream& s, double mean) noexcept {
   }
 }
 
-std::uint32_t binomial_inversion(Stream& s, std::uint32_t n, double p) noexcept {
+// `q_power_n` is std::pow(1 - p, n), computed by the caller (or remembered: BinomialMemo).
+std::uint32_t binomial_inversion(Stream& s, std::uint32_t n, double p, double q_power_n) noexcept {
   // Sequential search from 0 with one uniform; p ≤ 1/2 and n·p < 10 keep this short.
   const double q = 1.0 - p;
   const double ratio = p / q;
-  double pk = std::pow(q, static_cast<double>(n));
+  double pk = q_power_n;
   double cdf = pk;
   const double u = uniform(s);
   std::uint32_t k = 0;
@@ -170,6 +171,16 @@ std::uint32_t binomial_btrd(Stream& s, std::uint32_t n_in, double p) noexcept {
   }
 }
 
+// Binomial(n, p) by inversion or BTRD; `q_power(n, p)` gives std::pow(1 - p, n) for inversion.
+template <class QPower>
+std::uint32_t binomial_with(Stream& s, std::uint32_t n, double p, QPower&& q_power) noexcept {
+  if (n == 0 || !(p > 0.0)) return 0;
+  if (p >= 1.0) return n;
+  if (p > 0.5) return n - binomial_with(s, n, 1.0 - p, q_power);
+  if (static_cast<double>(n) * p < 10.0) return binomial_inversion(s, n, p, q_power(n, p));
+  return binomial_btrd(s, n, p);
+}
+
 }  // namespace
 
 std::uint32_t poisson(Stream& s, double mean) noexcept {
@@ -179,11 +190,26 @@ std::uint32_t poisson(Stream& s, double mean) noexcept {
 }
 
 std::uint32_t binomial(Stream& s, std::uint32_t n, double p) noexcept {
-  if (n == 0 || !(p > 0.0)) return 0;
-  if (p >= 1.0) return n;
-  if (p > 0.5) return n - binomial(s, n, 1.0 - p);
-  if (static_cast<double>(n) * p < 10.0) return binomial_inversion(s, n, p);
-  return binomial_btrd(s, n, p);
+  return binomial_with(s, n, p,
+                       [](std::uint32_t k, double pk) { return std::pow(1.0 - pk, static_cast<double>(k)); });
+}
+
+std::uint32_t BinomialMemo::operator()(Stream& s, std::uint32_t n, double p) noexcept {
+  return binomial_with(s, n, p, [this](std::uint32_t k, double pk) { return q_power(k, pk); });
+}
+
+double BinomialMemo::q_power(std::uint32_t n, double p) noexcept {
+  if (n >= kSize) return std::pow(1.0 - p, static_cast<double>(n));
+  if (p != p_) {
+    p_ = p;
+    known_ = 0;
+  }
+  const std::uint64_t bit = std::uint64_t{1} << n;
+  if ((known_ & bit) == 0) {
+    powers_[n] = std::pow(1.0 - p, static_cast<double>(n));
+    known_ |= bit;
+  }
+  return powers_[n];
 }
 
 std::uint32_t geometric_weeks(Stream& s, double mean) noexcept {

@@ -3,8 +3,10 @@
 // draws per practice-week are part of lwsim's performance accounting (issue: bench).
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "sim/rng.hpp"
 
@@ -84,6 +86,27 @@ std::uint32_t poisson(Stream& s, double mean) noexcept;
 /// Binomial(n, p): sequential inversion with one uniform when n·min(p, 1−p) < 10, Hörmann's
 /// BTRD (1993) above.
 std::uint32_t binomial(Stream& s, std::uint32_t n, double p) noexcept;
+
+/// Binomial draws that remember the (1 − p)^n each inversion starts from, for callers that draw
+/// many times with one p and small n (a fixed parameter against a count). The draws are exactly
+/// those of binomial(s, n, p): the remembered values are the results of the same std::pow call,
+/// so only the repeated pow calls are saved. It remembers n < kSize for the last p (≤ 1/2 after
+/// the symmetry) it was given; a new p forgets them. 528 bytes, no allocation.
+class BinomialMemo {
+ public:
+  static constexpr std::uint32_t kSize = 64;
+
+  /// Binomial(n, p), the same value and the same words consumed as binomial(s, n, p).
+  std::uint32_t operator()(Stream& s, std::uint32_t n, double p) noexcept;
+
+ private:
+  /// std::pow(1 − p, n), from memory when n < kSize and p is the remembered probability.
+  double q_power(std::uint32_t n, double p) noexcept;
+
+  double p_ = std::numeric_limits<double>::quiet_NaN();  // never equal to a p: starts empty
+  std::uint64_t known_ = 0;                              // bit n: powers_[n] holds the value
+  std::array<double, kSize> powers_{};
+};
 
 /// Geometric number of whole weeks ≥ 1 with the given mean (≥ 1), by inversion (two words).
 std::uint32_t geometric_weeks(Stream& s, double mean) noexcept;

@@ -95,10 +95,11 @@ void patient_contacts(Practice& practice, const Parameters& params, const WeekCo
   for (int k = max_contacts - 1; k >= 0; --k) {
     std::uint32_t& bin = clp.caseload[static_cast<std::size_t>(k)];
     if (bin == 0) continue;
-    const std::uint32_t served = sim::random::binomial(s, bin, served_share);
+    // (binomial returns n for p ≥ 1 without a draw: the common case of a CLP with hours enough.)
+    const std::uint32_t served = served_share >= 1.0 ? bin : sim::random::binomial(s, bin, served_share);
     bin -= served;
     const int contacts = k + 1;
-    const std::uint32_t closing = sim::random::binomial(s, served, params.patient_close_probability);
+    const std::uint32_t closing = practice.closing_binomial(s, served, params.patient_close_probability);
     const std::uint32_t continuing = served - closing;
     if (contacts >= max_contacts) {
       practice.totals.closed_by_contacts[static_cast<std::size_t>(contacts)] += continuing;

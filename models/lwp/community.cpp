@@ -5,6 +5,7 @@
 // how practices are scheduled.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <vector>
@@ -19,20 +20,24 @@ void resolve_locality(Locality& locality, std::span<Practice* const> members, co
                       std::vector<std::uint64_t>& order) {
   const std::uint32_t places = locality.capacity;
   const double leave = 1.0 / params.community_engagement_weeks;
+  const auto organisations = static_cast<std::size_t>(locality.organisations);
+  // Every request is granted unless its organisation is full (below): grant them all first, and
+  // total them, in one pass over each practice's contiguous requests.
+  std::array<std::uint32_t, kMaxOrganisations> requests{};
+  for (Practice* p : members) {
+    std::copy_n(p->requests_by_organisation.begin(), organisations, p->accepted_by_organisation.begin());
+    for (std::size_t o = 0; o < organisations; ++o) requests[o] += p->requests_by_organisation[o];
+  }
   sim::Stream s = draws.stream(locality_entity(locality_index), static_cast<std::uint32_t>(week),
                                Purpose::organisation_turnover);
-  for (std::size_t o = 0; o < static_cast<std::size_t>(locality.organisations); ++o) {
-    locality.clients[o] -= sim::random::binomial(s, locality.clients[o], leave);
-    std::uint32_t requested = 0;
-    for (const Practice* p : members) requested += p->requests_by_organisation[o];
+  for (std::size_t o = 0; o < organisations; ++o) {
+    locality.clients[o] -= locality.leaving_binomial(s, locality.clients[o], leave);
+    const std::uint32_t requested = requests[o];
     const std::uint32_t free = locality.clients[o] < places ? places - locality.clients[o] : 0;
     const std::uint32_t accepted = std::min(requested, free);
     locality.clients[o] += accepted;
     if (accepted < requested) ++locality.saturated_weeks;
-    if (accepted == requested) {
-      for (Practice* p : members) p->accepted_by_organisation[o] = p->requests_by_organisation[o];
-      continue;
-    }
+    if (accepted == requested) continue;
     // Places shared in proportion to requests (Hamilton's largest-remainder method): each
     // practice gets the whole part of its quota, and the places left over go one each to the
     // largest remainders, ties broken by a rotation with the week so no practice is always first.

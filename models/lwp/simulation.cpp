@@ -234,6 +234,9 @@ void LwpSimulation::record_week(const LwpWorkspace& ws, const sim::ReplicateOutp
   out.accumulator(kNationalNormalisedBy).add(w, static_cast<double>(normalised_by) / practices_n);
   if (!setup_->practice_timeseries) return;
 
+  // The series' accumulators are looked up once a week, not once a practice-week.
+  std::array<sim::Accumulator, kSeriesCount> series;
+  for (std::size_t s = 0; s < kSeriesCount; ++s) series[s] = out.accumulator(kFirstTimeseries + s);
   for (std::size_t i = 0; i < n; ++i) {
     const Practice& practice = practices[i];
     const double hours = params_.clp_hours_per_week * practice.clp_presence;
@@ -245,7 +248,10 @@ void LwpSimulation::record_week(const LwpWorkspace& ws, const sim::ReplicateOutp
       engagement += staff.engagement[k];
       understanding += staff.understanding[k];
     }
-    const double caseload = std::accumulate(practice.clp.caseload.begin(), practice.clp.caseload.end(), 0.0);
+    // Summed as integers: the same value as summing the counts as doubles (every partial sum is
+    // an integer far below 2^53, so exact either way).
+    const auto caseload = static_cast<double>(
+        std::accumulate(practice.clp.caseload.begin(), practice.clp.caseload.end(), std::uint64_t{0}));
     const std::array<double, kSeriesCount> values = {
         practice.coherence,
         practice.participation,
@@ -262,7 +268,7 @@ void LwpSimulation::record_week(const LwpWorkspace& ws, const sim::ReplicateOutp
         practice.hours[1] / hours,
         practice.hours[2] / hours,
     };
-    for (std::size_t s = 0; s < kSeriesCount; ++s) out.accumulator(kFirstTimeseries + s).add(cell, values[s]);
+    for (std::size_t s = 0; s < kSeriesCount; ++s) series[s].add(cell, values[s]);
   }
 }
 

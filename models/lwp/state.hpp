@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/lwp/setup.hpp"
+#include "sim/random.hpp"
 
 namespace lwp {
 
@@ -146,6 +147,10 @@ struct Practice {
   int final_window_normalised = 0;
 
   PracticeTotals totals;
+
+  // Not state: remembered (1 - p)^n of the binomial draws of patients closing (patient_contacts),
+  // so that the weekly step does not recompute the same pow; draws are unchanged.
+  sim::random::BinomialMemo closing_binomial;
 };
 
 struct Locality {
@@ -153,6 +158,8 @@ struct Locality {
   std::uint32_t capacity = 0;                              // places per organisation
   std::array<std::uint32_t, kMaxOrganisations> clients{};  // linked patients held by each
   std::uint32_t saturated_weeks = 0;  // organisation-weeks in which requests exceeded free places
+  // Not state: remembered (1 - p)^n of the binomial draws of clients leaving (resolve_locality).
+  sim::random::BinomialMemo leaving_binomial;
 };
 
 // ---- The simulated staff survey (DESIGN §3.3; survey.cpp)

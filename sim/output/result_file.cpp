@@ -407,6 +407,46 @@ void ResultFile::close() {
   file_.close(path_);
 }
 
+// Whole chunks (a chunk written in two parts would be compressed, read back and compressed
+// again), about kCopySlabBytes. Dimensions are split from the first: dimension d takes as many
+// whole chunks as fit once the dimensions before it are down to one chunk each, and the
+// dimensions after it are whole. So a slab is a few rows of a sweep's points, or, for a run's
+// single point, a band of its replicates.
+std::vector<hsize_t> copy_slab_shape(const DatasetPlan& plan, Storage storage) {
+  const std::vector<hsize_t> chunk =
+      storage == Storage::compressed ? chunk_shape(plan) : std::vector<hsize_t>(plan.shape.size(), 1);
+  std::vector<hsize_t> slab = plan.shape;
+  std::size_t outer = 1;  // elements of a slab in the dimensions before d
+  for (std::size_t d = 0; d < slab.size(); ++d) {
+    std::size_t inner = dtype_size(plan.type);  // bytes of one index of d, later dimensions whole
+    for (std::size_t k = d + 1; k < slab.size(); ++k) inner *= static_cast<std::size_t>(plan.shape[k]);
+    const std::size_t band = outer * inner * static_cast<std::size_t>(chunk[d]);  // one chunk of d
+    if (band <= kCopySlabBytes || d + 1 == slab.size()) {
+      const hsize_t bands = std::max<std::size_t>(1, kCopySlabBytes / band);
+      slab[d] = std::min(plan.shape[d], bands * chunk[d]);
+      return slab;
+    }
+    slab[d] = chunk[d];
+    outer *= static_cast<std::size_t>(chunk[d]);
+  }
+  return slab;
+}
+
+namespace {
+
+/// Moves to the next slab start in row-major order; false after the last.
+bool next_slab(std::vector<hsize_t>& start, const std::vector<hsize_t>& slab,
+               const std::vector<hsize_t>& shape) {
+  for (std::size_t d = start.size(); d-- > 0;) {
+    start[d] += slab[d];
+    if (start[d] < shape[d]) return true;
+    start[d] = 0;
+  }
+  return false;
+}
+
+}  // namespace
+
 void write_copy(const ResultFile& source, const FileLayout& layout, const Attributes& attributes,
                 const std::string& destination, Storage storage, const std::function<bool()>& stop) {
   ResultFile out = ResultFile::create(destination, layout, attributes, storage);
@@ -418,36 +458,44 @@ void write_copy(const ResultFile& source, const FileLayout& layout, const Attrib
   for (const DatasetPlan& plan : layout.datasets) {
     if (plan.role != Role::field && plan.role != Role::summary && plan.role != Role::status) continue;
     if (plan.elements() == 0) continue;
-    const std::size_t row_bytes = plan.elements() / plan.shape[0] * dtype_size(plan.type);
-    // Whole chunks per write: a chunk written in two parts would be compressed, read back and
-    // compressed again.
-    const hsize_t chunk_rows = storage == Storage::compressed ? chunk_shape(plan)[0] : 1;
-    const hsize_t rows_per_slab =
-        std::max<hsize_t>(1, kCopySlabBytes / std::max<std::size_t>(row_bytes, 1) / chunk_rows) * chunk_rows;
-    for (hsize_t first = 0; first < plan.shape[0]; first += rows_per_slab) {
-      if (stop && stop()) throw CopyInterrupted();
-      const hsize_t count = std::min(rows_per_slab, plan.shape[0] - first);
-      if (buffer.capacity() < static_cast<std::size_t>(count) * row_bytes) {
-        buffer.reserve(static_cast<std::size_t>(std::min<hsize_t>(plan.shape[0], rows_per_slab)) * row_bytes);
+    const std::vector<hsize_t> slab = copy_slab_shape(plan, storage);
+    std::size_t slab_bytes = dtype_size(plan.type);
+    for (hsize_t n : slab) slab_bytes *= static_cast<std::size_t>(n);
+    buffer.resize(slab_bytes);
+
+    const hid_t from_id = H5Dopen2(source.id(), plan.path.c_str(), H5P_DEFAULT);
+    Handle from(check_id(from_id, source.path(), "opening " + plan.path));
+    Handle from_space(check_id(H5Dget_space(from.get()), source.path(), "dataspace"));
+    const std::vector<hsize_t> stored = h5::dataset_shape(from.get(), source.path());
+    for (std::size_t d = 0; d < plan.shape.size(); ++d) {
+      if (stored.size() != plan.shape.size() || stored[d] < plan.shape[d]) {
+        throw OutputError(source.path(), "read outside the extent of " + plan.path);
       }
-      buffer.resize(static_cast<std::size_t>(count) * row_bytes);
-      source.read_points(plan.path, plan.type, first, count, buffer.data());
-      const hid_t ds = H5Dopen2(out.id(), plan.path.c_str(), dapl.get());
-      Handle dataset(check_id(ds, destination, "opening " + plan.path));
-      auto shape = plan.shape;
-      std::vector<hsize_t> start(shape.size(), 0);
-      start[0] = first;
-      shape[0] = count;
-      Handle file_space(check_id(H5Dget_space(dataset.get()), destination, "dataspace"));
-      check_ok(
-          H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, shape.data(), nullptr),
-          destination, "selecting");
-      Handle mem_space(check_id(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
-                                destination, "memory space"));
-      check_ok(H5Dwrite(dataset.get(), h5::native_type(plan.type), mem_space.get(), file_space.get(),
-                        H5P_DEFAULT, buffer.data()),
-               destination, "writing " + plan.path);
     }
+    const hid_t to_id = H5Dopen2(out.id(), plan.path.c_str(), dapl.get());
+    Handle to(check_id(to_id, destination, "opening " + plan.path));
+    Handle to_space(check_id(H5Dget_space(to.get()), destination, "dataspace"));
+    const hid_t memory_type = h5::native_type(plan.type);
+
+    std::vector<hsize_t> start(plan.shape.size(), 0);
+    do {
+      if (stop && stop()) throw CopyInterrupted();
+      std::vector<hsize_t> count(plan.shape.size());
+      for (std::size_t d = 0; d < count.size(); ++d) count[d] = std::min(slab[d], plan.shape[d] - start[d]);
+      Handle mem_space(check_id(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr),
+                                destination, "memory space"));
+      check_ok(
+          H5Sselect_hyperslab(from_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+          source.path(), "selecting");
+      check_ok(
+          H5Dread(from.get(), memory_type, mem_space.get(), from_space.get(), H5P_DEFAULT, buffer.data()),
+          source.path(), "reading " + plan.path);
+      check_ok(
+          H5Sselect_hyperslab(to_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+          destination, "selecting");
+      check_ok(H5Dwrite(to.get(), memory_type, mem_space.get(), to_space.get(), H5P_DEFAULT, buffer.data()),
+               destination, "writing " + plan.path);
+    } while (next_slab(start, slab, plan.shape));
   }
   out.flush_to_disk();
   out.close();

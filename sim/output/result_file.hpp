@@ -98,6 +98,12 @@ class CopyInterrupted : public std::runtime_error {
 void write_copy(const ResultFile& source, const FileLayout& layout, const Attributes& attributes,
                 const std::string& destination, Storage storage, const std::function<bool()>& stop = {});
 
+/// The shape of the slabs write_copy moves at a time for one dataset: whole chunks of the
+/// destination, about 1 MiB, split along the point dimension first and then along the later ones
+/// (a run's single point is copied in bands of replicates), so that the copy's memory does not
+/// grow with the points or the replicates.
+std::vector<hsize_t> copy_slab_shape(const DatasetPlan& plan, Storage storage);
+
 /// Reads the root attributes written by lwsim.
 Attributes read_root_attributes(const ResultFile& file);
 

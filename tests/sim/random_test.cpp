@@ -591,3 +591,27 @@ TEST_CASE("draws are a pure function of the stream: same key and id, same values
     REQUIRE(rnd::gamma(a, 0.7) == rnd::gamma(b, 0.7));
   }
 }
+
+TEST_CASE("BinomialMemo draws exactly what binomial draws, and consumes the same words") {
+  // Two identical streams: one drawn through binomial, one through a memo whose p keeps changing
+  // (forgetting), repeating (remembering), crossing 1/2 (the symmetry), with n beyond the memo's
+  // size and in BTRD's regime. Every value must match, and so must the next word afterwards.
+  auto plain = stream(43);
+  auto memoised = stream(43);
+  rnd::BinomialMemo memo;
+  const std::vector<double> probabilities = {0.3, 0.3, 1.0 / 12.0, 0.3, 0.7, 0.95, 0.05, 0.5, 0.0, 1.0};
+  std::size_t compared = 0;
+  for (int round = 0; round < 50; ++round) {
+    for (double p : probabilities) {
+      for (std::uint32_t n : {0U, 1U, 2U, 7U, 20U, 33U, 63U, 64U, 65U, 199U, 1000U}) {
+        for (int repeat = 0; repeat < 3; ++repeat) {
+          REQUIRE(memo(memoised, n, p) == rnd::binomial(plain, n, p));
+          ++compared;
+        }
+      }
+    }
+  }
+  REQUIRE(compared == 50 * 10 * 11 * 3);
+  REQUIRE(memoised.next_u32() == plain.next_u32());
+  REQUIRE(memoised.philox_calls() == plain.philox_calls());
+}

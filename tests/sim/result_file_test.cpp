@@ -426,3 +426,88 @@ TEST_CASE("writing outside a dataset's extent is refused") {
   CHECK_THROWS_AS(file.write_point("/results/none", sim::DType::u8, 0, &one), sim::h5::OutputError);
   CHECK(file.read_status() == std::vector<std::uint8_t>{0, 0});
 }
+
+namespace {
+// One point, many replicates: the shape of `lwsim run -o` (a single design point).
+constexpr hsize_t kRunReplicates = 3000;
+constexpr std::size_t kRunColumns = 100;
+
+sim::OutputSchema run_schema() {
+  sim::OutputSchema s;
+  s.dims = {sim_test::dimension("column", kRunColumns, {}, "columns of a wide result")};
+  s.fields = {sim_test::field("/results/wide", sim::DType::f64, {"column"}, "a wide real result", "1")};
+  s.check();
+  return s;
+}
+
+sim::output::FileLayout run_layout(const sim::OutputSchema& s, hsize_t replicates) {
+  sim::output::DesignInfo design;  // one point
+  return sim::output::make_layout(s, design, replicates, nullptr);
+}
+
+double wide(hsize_t r, std::size_t c) {
+  return static_cast<double>(r) + 1e-3 * static_cast<double>(c);
+}
+}  // namespace
+
+TEST_CASE("the copy of a single point moves bands of replicates, not the whole dataset") {
+  // /survey/responses of `lwsim run --replicates 100000`: [1, 100000, 2, 44, 20] bytes, 176 MB.
+  sim::output::DatasetPlan responses;
+  responses.path = "/survey/responses";
+  responses.role = sim::output::Role::field;
+  responses.type = sim::DType::u8;
+  responses.shape = {1, 100000, 2, 44, 20};
+  for (const Storage storage : {Storage::compressed, Storage::streaming}) {
+    const auto slab = sim::output::copy_slab_shape(responses, storage);
+    REQUIRE(slab.size() == 5);
+    std::size_t bytes = 1;
+    for (hsize_t n : slab) bytes *= static_cast<std::size_t>(n);
+    CHECK(bytes <= (std::size_t{1} << 20));
+    CHECK(slab[1] < 100000);
+    CHECK(slab[2] == 2);  // the dimensions after the split stay whole
+  }
+  // A sweep's many small points still go in whole rows of points.
+  sim::output::DatasetPlan points = responses;
+  points.shape = {1000, 10, 2, 44, 20};
+  const auto rows = sim::output::copy_slab_shape(points, Storage::compressed);
+  CHECK(rows[0] > 1);
+  CHECK(rows[1] == 10);
+}
+
+TEST_CASE("a single point larger than a slab is copied compressed with every value intact") {
+  const auto s = run_schema();
+  const auto l = run_layout(s, kRunReplicates);
+  const std::string source_path = fresh_path("wide_source.h5");
+  const std::string copy_path = fresh_path("wide_copy.h5");
+  {
+    ResultFile file = ResultFile::create(source_path, l, kAttributes, Storage::streaming);
+    for (hsize_t first = 0; first < kRunReplicates; first += 256) {
+      const hsize_t count = std::min<hsize_t>(256, kRunReplicates - first);
+      std::vector<double> block;
+      for (hsize_t r = first; r < first + count; ++r)
+        for (std::size_t c = 0; c < kRunColumns; ++c) block.push_back(wide(r, c));
+      file.write_block("/results/wide", sim::DType::f64, 0, first, count, block.data());
+    }
+    const std::uint8_t one = 1;
+    file.write_point(sim::output::kStatusPath, sim::DType::u8, 0, &one);
+    file.close();
+  }
+  const auto plan = std::find_if(l.datasets.begin(), l.datasets.end(),
+                                 [](const auto& p) { return p.path == "/results/wide"; });
+  REQUIRE(plan != l.datasets.end());
+  REQUIRE(sim::output::copy_slab_shape(*plan, Storage::compressed)[1] < kRunReplicates);  // several slabs
+  {
+    const ResultFile source = ResultFile::open(source_path, false);
+    sim::output::write_copy(source, l, kAttributes, copy_path, Storage::compressed);
+  }
+  const Raw copy(H5Fopen(copy_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  const auto values = raw_read<double>(copy.id, "/results/wide", H5T_NATIVE_DOUBLE);
+  REQUIRE(values.size() == kRunReplicates * kRunColumns);
+  std::size_t wrong = 0;
+  for (hsize_t r = 0; r < kRunReplicates; ++r)
+    for (std::size_t c = 0; c < kRunColumns; ++c)
+      wrong += values[r * kRunColumns + c] == wide(r, c) ? 0U : 1U;
+  CHECK(wrong == 0);
+  CHECK(raw_read<std::uint8_t>(copy.id, sim::output::kStatusPath, H5T_NATIVE_UINT8) ==
+        std::vector<std::uint8_t>{1});
+}
