@@ -234,6 +234,14 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
     try {
       file = output::ResultFile::open(path, true);
     } catch (const h5::OutputError& e) {
+      // The file this sweep has just created vanished before it was reopened (its directory
+      // removed): a failure of the run, as at a checkpoint, not bad input.
+      std::error_code ec;
+      if (!args.resume && !std::filesystem::exists(path, ec)) {
+        throw h5::OutputError(path,
+                              "the file was deleted (or its directory removed) while lwsim was writing it; "
+                              "what it held is lost");
+      }
       throw InputError(path, 0, "-o", e.what());
     }
     const std::vector<std::uint8_t> status = reading(path, [&] { return file->read_status(); });
