@@ -97,6 +97,14 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
     file.reset();
     if (root && args.output) remove_quietly(partial);
   };
+  // A run stopped by a signal writes nothing: it is not resumable.
+  const auto interrupted = [] {
+    fmt::print(std::cerr,
+               "lwsim: interrupted by signal {}; no output written (a run is not resumable: use `lwsim "
+               "sweep` for long jobs)\n",
+               stop_signal());
+    return 128 + (stop_signal() > 0 ? stop_signal() : 2);
+  };
   try {
     return run_on_ranks(
         session, job, {0}, block, threads, root ? &*writer : nullptr,
@@ -105,11 +113,7 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
           progress->finish();
           if (stats.interrupted) {
             discard_output();
-            fmt::print(std::cerr,
-                       "lwsim: interrupted by signal {}; no output written (a run is not resumable: use "
-                       "`lwsim sweep` for long jobs)\n",
-                       stop_signal());
-            return 128 + (stop_signal() > 0 ? stop_signal() : 2);
+            return interrupted();
           }
           if (file) {
             const std::string temporary = *args.output + ".tmp";
@@ -124,11 +128,7 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
             } catch (const output::CopyInterrupted&) {
               remove_quietly(temporary);
               discard_output();
-              fmt::print(std::cerr,
-                         "lwsim: interrupted by signal {}; no output written (a run is not resumable: use "
-                         "`lwsim sweep` for long jobs)\n",
-                         stop_signal());
-              return 128 + (stop_signal() > 0 ? stop_signal() : 2);
+              return interrupted();
             } catch (...) {
               remove_quietly(temporary);
               throw;
