@@ -41,6 +41,7 @@
 #include <fmt/ostream.h>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/stored_results.hpp"
 #include "sim/error.hpp"
 #include "sim/output/layout.hpp"
 #include "sim/output/provenance.hpp"
@@ -221,11 +222,7 @@ WriteShare measure_write_share(const std::string& sweep_file, const ModelRegistr
   const Sweep sweep = load_sweep(sweep_file, registry);
   const Job job = job_for(sweep);
   const Observation* observed = sweep.scenario.observation ? &*sweep.scenario.observation : nullptr;
-  output::DesignInfo design;
-  design.kind = sweep.kind;
-  design.points = sweep.points.size();
-  for (const auto& axis : sweep.axes) design.parameters.push_back(axis.name);
-  design.values = sweep.values_by_axis();
+  const output::DesignInfo design = design_of(sweep);
   const output::FileLayout layout = output::make_layout(job.schema, design, job.replicates, observed);
   output::Attributes attributes = output::provenance_attributes(
       sweep.scenario, {"sweep", "lwsim bench", threads, 1, sweep.resolved_text()});

@@ -11,6 +11,7 @@
 #include "sim/output/result_file.hpp"
 #include "sim/registry.hpp"
 #include "sim/scenario.hpp"
+#include "sim/sweep.hpp"
 
 namespace sim::cli {
 
@@ -28,6 +29,10 @@ struct StoredResults {
   /// The summaries of one point, read from the file.
   [[nodiscard]] PointSummary point_summary(const output::ResultFile& file, std::size_t point) const;
 };
+
+/// What a sweep's file stores of its design (read_stored_results reads it back): kind, points,
+/// the swept parameters and their values at every point.
+output::DesignInfo design_of(const Sweep& sweep);
 
 /// Opens a result file given on the command line: a missing, unreadable or non-HDF5 file is bad
 /// input (exit 2) naming the file.

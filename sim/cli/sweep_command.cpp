@@ -126,11 +126,7 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
   job.check_invariants = args.check;
   const Observation* observed = sweep.scenario.observation ? &*sweep.scenario.observation : nullptr;
 
-  output::DesignInfo design;
-  design.kind = sweep.kind;
-  design.points = sweep.points.size();
-  for (const auto& axis : sweep.axes) design.parameters.push_back(axis.name);
-  design.values = sweep.values_by_axis();
+  const output::DesignInfo design = design_of(sweep);
   const output::FileLayout layout = output::make_layout(job.schema, design, job.replicates, observed);
 
   const std::string inputs = sweep.resolved_text();
