@@ -504,7 +504,7 @@ TEST_CASE("write_toml escapes other control characters, which the reader refuses
   CHECK_THAT(e.detail(), Catch::Contains("control character U+0007"));
 }
 
-TEST_CASE("control characters in strings and keys are refused at their line; tab and newline are not") {
+TEST_CASE("control characters in strings and keys are refused at their line, but tab and newline are not") {
   for (const std::string escape : {"\\u0000", "\\u001b", "\\u007f", "\\b", "\\f"}) {
     INFO(escape);
     const auto e = input_error([&] { (void)parse("a = 1\n[practice]\nname = \"x" + escape + "y\"\n"); });

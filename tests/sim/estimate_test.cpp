@@ -66,7 +66,7 @@ TEST_CASE("the CPU-time bound and the output grow in proportion to points x repl
   CHECK(one.cpu_seconds > 0.0);
 }
 
-TEST_CASE("a job beyond the CPU-time limit is refused with its estimate; a large real one is not") {
+TEST_CASE("a job beyond the CPU-time limit is refused with its estimate, and a large real one is not") {
   const sim::OutputSchema schema = sim::job_for(lwsim_test::deep_end()).schema;
   // The Deep End scenario at 10^7 points x 10^8 replicates: centuries even from below.
   const sim::JobEstimate absurd = sim::estimate_job(schema, 1e7, 1, 1e8, 64);

@@ -167,7 +167,7 @@ double binomial_pmf(std::uint32_t n, double p, std::int64_t k) {
 // ---------------------------------------------------------------------------------------------
 // Uniforms
 
-TEST_CASE("uniform lies in [0, 1) on a grid of 2^-53 and its lowest bit is random") {
+TEST_CASE("uniform lies in 0 <= u < 1 on a grid of 2^-53 and its lowest bit is random") {
   auto s = stream(1);
   constexpr std::size_t n = 200000;
   std::size_t lowest_bit_set = 0;
@@ -197,7 +197,7 @@ TEST_CASE("uniform lies in [0, 1) on a grid of 2^-53 and its lowest bit is rando
   check_variance(m, 1.0 / 12.0, 1.0 / 80.0);
 }
 
-TEST_CASE("uniform_positive lies in (0, 1], safe for a logarithm") {
+TEST_CASE("uniform_positive lies in 0 < u <= 1, safe for a logarithm") {
   auto s = stream(2);
   bool ok = true;
   for (int i = 0; i < 100000; ++i) {
@@ -330,7 +330,7 @@ TEST_CASE("on the same stream a higher rate always gives an earlier event") {
 // ---------------------------------------------------------------------------------------------
 // Integer in [0, n)
 
-TEST_CASE("index(n) stays in [0, n) and index(1) is always 0") {
+TEST_CASE("index(n) stays in 0 <= i < n and index(1) is always 0") {
   auto s = stream(10);
   for (std::uint32_t n : {1U, 2U, 3U, 7U, 1000U, 0x80000001U, 0xFFFFFFFFU}) {
     for (int i = 0; i < 5000; ++i) {
@@ -420,7 +420,7 @@ TEST_CASE("gamma with shape 1 is the unit exponential: P(X > 1) = e^-1") {
   check_frequency(above, n, std::exp(-1.0));
 }
 
-TEST_CASE("beta draws lie in [0, 1] with mean a / (a + b)") {
+TEST_CASE("beta draws lie between 0 and 1 with mean a / (a + b)") {
   const std::vector<std::pair<double, double>> shapes = {{2.0, 5.0}, {0.5, 0.5}, {30.0, 3.0}, {0.3, 4.0}};
   for (const auto& [a, b] : shapes) {
     auto s = stream(16);
@@ -573,7 +573,7 @@ TEST_CASE("binomial is exact at the edges: n = 0, p = 0 and p = 1") {
   }
 }
 
-TEST_CASE("binomial draws stay within [0, n] across regimes and extreme p") {
+TEST_CASE("binomial draws stay between 0 and n across regimes and extreme p") {
   auto s = stream(41);
   const std::vector<std::pair<std::uint32_t, double>> cases = {
       {1, 0.5}, {3, 0.999}, {21, 0.49}, {64, 0.5}, {500, 1e-9}, {500, 1.0 - 1e-9}, {4000000000U, 0.5}};

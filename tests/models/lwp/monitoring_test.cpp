@@ -89,7 +89,7 @@ TEST_CASE("an appraisal judges only the referrals and links of the monitoring wi
   CHECK(practice.protected_time == Approx(0.5 - params.monitoring_protected_time_step));
 }
 
-TEST_CASE("protected time stays within [0, 1] whatever the appraisals say") {
+TEST_CASE("protected time stays between 0 and 1 whatever the appraisals say") {
   lwp::Parameters params{};
   params.monitoring_appraisal_rate = 1.0;
   CHECK(appraised(10, 5, params, 5, 0.97).protected_time == 1.0);

@@ -100,7 +100,7 @@ TEST_CASE("programme support: the departure hazard rises only above the referenc
 }
 
 TEST_CASE(
-    "with no funding cycle a CLP's leaving week is the constant-hazard draw; uncertainty brings it forward") {
+    "with no funding cycle a CLP's leaving week is the constant-hazard draw, and uncertainty brings it forward") {
   lwp::Parameters p{};
   p.clp_departure_hazard = 0.01;
   int earlier = 0;
@@ -284,7 +284,7 @@ TEST_CASE("a multi-locality replicate stepped in parallel is bitwise identical f
   CHECK(lwsim_test::identical(one_many, two_many));
 }
 
-TEST_CASE("a scenario without [evaluation] classifies its practices in the last default phase, P4") {
+TEST_CASE("a scenario without an evaluation table classifies its practices in the last default phase, P4") {
   // Regression: the final phase was the first (P1) when [evaluation] was absent, so no practice
   // could be a FIP.
   const sim::Scenario scenario =
