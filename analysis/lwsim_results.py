@@ -43,11 +43,12 @@ class Results:
     # Provenance -----------------------------------------------------------------------------
     @property
     def attributes(self):
-        return dict(self.file.attrs)
+        """The root attributes, text as str."""
+        return {name: _label(value) if isinstance(value, bytes) else value for name, value in self.file.attrs.items()}
 
     @property
     def scenario_toml(self):
-        return self.file.attrs["scenario"]
+        return text_attr(self.file, "scenario")
 
     # Structure ------------------------------------------------------------------------------
     @property

@@ -11,6 +11,6 @@ std::string_view lwsim_version() noexcept;
 /// "unknown" outside a git checkout.
 std::string_view git_commit() noexcept;
 /// Version of the HDF5 output schema (docs/output.md); bumped when the layout changes.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 }  // namespace sim

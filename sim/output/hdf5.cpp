@@ -1,5 +1,6 @@
 #include "sim/output/hdf5.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
@@ -110,18 +111,59 @@ void replace_attribute(hid_t object, const std::string& name, const std::string&
 }
 }  // namespace
 
+Handle fixed_string_type(std::size_t width, const std::string& file) {
+  Handle type(check_id(H5Tcopy(H5T_C_S1), file, "string type"));
+  check_ok(H5Tset_size(type.get(), std::max<std::size_t>(width, 1)), file, "string type");
+  check_ok(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), file, "string type");
+  check_ok(H5Tset_cset(type.get(), H5T_CSET_UTF8), file, "string type");
+  return type;
+}
+
+std::vector<std::string> read_strings(hid_t object, bool attribute, std::size_t count, const std::string& file,
+                                      const std::string& what) {
+  Handle stored(check_id(attribute ? H5Aget_type(object) : H5Dget_type(object), file, "type of " + what));
+  if (H5Tget_class(stored.get()) != H5T_STRING) throw OutputError(file, what + " is not a string");
+  const auto read = [&](hid_t memory, void* buffer) {
+    return attribute ? H5Aread(object, memory, buffer) : H5Dread(object, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
+  };
+  std::vector<std::string> out;
+  out.reserve(count);
+  if (H5Tis_variable_str(stored.get()) > 0) {
+    Handle type = vlen_string_type(file);
+    std::vector<char*> raw(count, nullptr);
+    const bool ok = count == 0 || read(type.get(), raw.data()) >= 0;
+    for (char* s : raw) {
+      if (ok) out.emplace_back(s != nullptr ? s : "");
+      H5free_memory(s);  // after a failure, whatever a damaged file let HDF5 allocate
+    }
+    if (!ok) throw OutputError(file, "reading " + what + ": " + last_error());
+    return out;
+  }
+  const std::size_t width = H5Tget_size(stored.get());
+  constexpr std::size_t limit = std::size_t{1} << 30;
+  if (width == 0 || (count > 0 && width > limit / count)) throw OutputError(file, what + " has an implausible size");
+  std::vector<char> buffer(count * width, '\0');
+  if (count > 0) check_ok(read(stored.get(), buffer.data()), file, "reading " + what);
+  for (std::size_t i = 0; i < count; ++i) {
+    const char* begin = buffer.data() + i * width;
+    out.emplace_back(begin, std::find(begin, begin + width, '\0'));
+  }
+  return out;
+}
+
 void write_attribute(hid_t object, const std::string& name, const std::string& value,
                      const std::string& file) {
   replace_attribute(object, name, file);
-  Handle type = vlen_string_type(file);
-  Handle space(check_id(H5Screate(H5S_SCALAR), file, "attribute space"));
-  Handle attr(check_id(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                       file, "creating attribute " + name));
   // Declared UTF-8, so it must be: readers (h5py) fail on anything else. Paths and command lines
   // can hold any bytes; they are stored with U+FFFD in place of invalid ones.
   const std::string utf8 = text::valid_utf8(value);
-  const char* text = utf8.c_str();
-  check_ok(H5Awrite(attr.get(), type.get(), &text), file, "writing attribute " + name);
+  Handle type = fixed_string_type(utf8.size(), file);
+  Handle space(check_id(H5Screate(H5S_SCALAR), file, "attribute space"));
+  Handle attr(check_id(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                       file, "creating attribute " + name));
+  std::string padded = utf8;
+  padded.resize(std::max<std::size_t>(utf8.size(), 1), '\0');
+  check_ok(H5Awrite(attr.get(), type.get(), padded.data()), file, "writing attribute " + name);
 }
 
 void write_attribute(hid_t object, const std::string& name, std::int64_t value, const std::string& file) {
@@ -148,30 +190,10 @@ bool has_attribute(hid_t object, const std::string& name) {
 std::string read_string_attribute(hid_t object, const std::string& name, const std::string& file) {
   if (!has_attribute(object, name)) throw OutputError(file, "missing attribute " + name);
   Handle attr(check_id(H5Aopen(object, name.c_str(), H5P_DEFAULT), file, "opening attribute " + name));
-  Handle stored(check_id(H5Aget_type(attr.get()), file, "attribute type"));
-  if (H5Tget_class(stored.get()) != H5T_STRING)
-    throw OutputError(file, "attribute " + name + " is not a string");
   Handle space(check_id(H5Aget_space(attr.get()), file, "attribute space"));
   if (H5Sget_simple_extent_npoints(space.get()) != 1)
     throw OutputError(file, "attribute " + name + " is not a scalar");
-  if (H5Tis_variable_str(stored.get()) > 0) {
-    Handle type = vlen_string_type(file);
-    char* text = nullptr;
-    if (H5Aread(attr.get(), type.get(), &text) < 0) {
-      H5free_memory(text);  // null unless a damaged file failed part way
-      throw OutputError(file, "reading attribute " + name + ": " + last_error());
-    }
-    std::string out = text != nullptr ? text : "";
-    H5free_memory(text);
-    return out;
-  }
-  const std::size_t size = H5Tget_size(stored.get());
-  if (size == 0 || size > (std::size_t{64} << 20))
-    throw OutputError(file, "attribute " + name + " has an implausible size");
-  std::string out(size, '\0');
-  check_ok(H5Aread(attr.get(), stored.get(), out.data()), file, "reading attribute " + name);
-  out.resize(std::strlen(out.c_str()));
-  return out;
+  return read_strings(attr.get(), true, 1, file, "attribute " + name).front();
 }
 
 std::int64_t read_int_attribute(hid_t object, const std::string& name, const std::string& file) {

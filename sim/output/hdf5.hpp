@@ -62,7 +62,18 @@ void check_ok(herr_t status, const std::string& file, const std::string& what);
 
 hid_t native_type(DType type);
 
-/// Attribute helpers (variable-length UTF-8 strings, 64-bit integers and doubles).
+/// The fixed-length UTF-8 string type of `width` bytes (at least 1), padded with NULs: how lwsim
+/// stores text. Variable-length strings live in HDF5's global heap, which has no checksum, and
+/// HDF5 1.10 reads a damaged one out of bounds; fixed-length text sits in the checksummed object
+/// header (attributes) or in the dataset's own storage.
+Handle fixed_string_type(std::size_t width, const std::string& file);
+
+/// The `count` strings of a dataset, or of an attribute when `attribute`, stored as fixed-length
+/// or (older lwsim files) variable-length strings; trailing NULs are dropped.
+std::vector<std::string> read_strings(hid_t object, bool attribute, std::size_t count, const std::string& file,
+                                      const std::string& what);
+
+/// Attribute helpers (fixed-length UTF-8 strings, 64-bit integers and doubles).
 void write_attribute(hid_t object, const std::string& name, const std::string& value,
                      const std::string& file);
 void write_attribute(hid_t object, const std::string& name, std::int64_t value, const std::string& file);

@@ -205,11 +205,13 @@ def walk_datasets(h5file):
 
 def dataset_content(dset):
     """(dtype, shape, bytes) of a dataset, for byte-for-byte comparison. Strings are compared by
-    their text (the bytes of an object array would be pointers)."""
+    their text, whatever their HDF5 string type (fixed-length since schema 2, variable-length
+    before; the bytes of an object array would be pointers), with the dtype "text"."""
     import h5py
 
     if h5py.check_string_dtype(dset.dtype) is not None:
         data = "\x00".join(dset.asstr()[()].ravel().tolist()).encode("utf-8")
+        return ("text", dset.shape, data)
     else:
         data = dset[()].tobytes()
     return (str(dset.dtype), dset.shape, data)

@@ -18,6 +18,7 @@ is unmounted and every process this file starts is ended (by its PID) even when 
 """
 
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -333,6 +334,30 @@ class DamagedFileTest(FaultCase):
         self.assertIn(result.code, (e2e.EXIT_OK, e2e.EXIT_BAD_INPUT), shown + result.stderr)
         if result.code == e2e.EXIT_BAD_INPUT:
             self.assert_one_error_line(result.stderr, path)
+
+    def test_random_bit_flips_never_crash_a_reader(self):
+        """200 damaged copies of each file, with 1 to 4 random bits flipped (half of them in the first
+        8 KiB, where the superblock, the root group and its attributes are), each given to `lwsim
+        report`, which must refuse it in one line or read it, never crash. lwsim writes the HDF5
+        1.8 format, whose metadata blocks carry checksums, and keeps no text in the unchecksummed
+        global heap. Measured with the default format and variable-length strings (schema 1), 8 of
+        600 such copies crashed HDF5 1.10 under AddressSanitizer, so this sample of 400 misses that
+        regression with probability about exp(-400 * 8 / 600) = 0.5% (docs/reliability.md)."""
+        rng = random.Random(11)
+        path = self.path("damaged.h5")
+        for source in (self.complete, self.streaming):
+            with open(source, "rb") as f:
+                data = f.read()
+            for i in range(200):
+                flipped = bytearray(data)
+                limit = min(len(data), 8192) if i % 2 == 0 else len(data)
+                offsets = [rng.randrange(limit) for _ in range(rng.randint(1, 4))]
+                for at in offsets:
+                    flipped[at] ^= 1 << rng.randrange(8)
+                with open(path, "wb") as f:
+                    f.write(flipped)
+                self.check_reader(["report", path], path, f"bytes {offsets} of {os.path.basename(source)} flipped",
+                                  must_fail=False)
 
     def test_damaged_files_are_refused_by_report_export_merge_and_resume_naming_the_file(self):
         for source in (self.complete, self.streaming):

@@ -37,35 +37,35 @@ RESULTS_VERSION = "lwp-2"
 # SHA-256 of (dtype, shape, bytes) of every dataset of the file; see checksum().
 PINS = {
     "/dims/activity":
-        "affa850bcf2515ae3ed66fb78db3a4b346555c7f7b837e49e6e516f591664bdd",
+        "3ef360a9fa21fd711530b548a4e0d9016b56606c7cd6566eed723b8bb9fc7088",
     "/dims/construct":
-        "e08710c079a25d3452108476a598173fcd659c3ca65b0700253181e8a635c79d",
+        "ad9d768e739f765a0bee93e081058ad63036e6a47cc95168070a3e9dec3d9080",
     "/dims/contacts":
         "460753c9b811d96ec7cb47ca0afb344bb36d1c4916c3888b110d016dbbb89b6b",
     "/dims/fip_count":
         "16d4622e720dde418eeae8efe03f20d28e905de33035c0c462f90ab90341b7a5",
     "/dims/item":
-        "94b92e8f94fa1f27a908f6d36ce517d60e22af845164c0a32e9e389155f41a68",
+        "1f9f0e06c568725c628190da1046234514e9057e1410572feea69d9f48d765a9",
     "/dims/locality":
-        "241c8d2e87e3d6650478a2d339fe1e7016856e4b975870afc192c8f65bdc6541",
+        "016634897d26769dda7c5f7f917659084a8f23cff30117ba295edb83613024c0",
     "/dims/outcome":
-        "32760cac40f9adb7dae89d6b24c84c194701ccf7177722dc0fab545148bc8fde",
+        "05afd956f4c0613dbe3e82ec553050b216b4b0187f45fa07ae29b80a8028ff64",
     "/dims/period":
-        "c0869a5b699b7a3c6c11ef13d5802523e2a94ca880d3a4f1b76979cd395d9d64",
+        "593cd9e23f9792729d0097cd9b61232d988110f6ee2941dbb34fd813d0c6f4a2",
     "/dims/phase":
-        "18334edf32df1d236e89066c216ffc3034106d002a5f8930c71bd4f8603df799",
+        "fed23a7b77443abacbff08c40e2d6375e6607a06233332a4ded0b6eaa9157878",
     "/dims/point":
         "6fc736901c647b6cac1136fcdf0622d0e2f687e1e4b5e14d4eb029709fd704e7",
     "/dims/practice":
-        "3266f120997ccef77912c0925cfc3bc49226085eba9ece197d9fe6370cf67c7d",
+        "13fd9085af5721b3d00d6eab8e122cb606130bccf277450e57ea02b01b2bcce0",
     "/dims/replicate":
         "94bce22ed9253bc2e16b1994e9b1d0d7ce13956b9e099fff5458062e9b79d082",
     "/dims/respondent":
         "1b926135928dae0e8c67d5ad5cdfde5d1ebb03908f87ea7afc34f345d4746e23",
     "/dims/setting":
-        "72026780ee2acd97aef51a7ce89b7331a80b30c9f408532958701cc7dc3e518c",
+        "2367724c7c5dcae780e5d904762a3d4583f50fea22fc0844aaf41b988a4f6ecb",
     "/dims/survey":
-        "bdda143e2fe97d78464345edfa108840b85f2f7860130a408b6d65a66d81543d",
+        "b63619c0ea5d2d3373539b1d99100a0f822fa9fdada12ef00f46aaa77a4e04b8",
     "/dims/week":
         "65b7c6f84dd05f2272fcda43eb517dc07b6aa726dea91ef373f2fad9bdb2921c",
     "/evaluation/phase_first_week":
@@ -107,9 +107,9 @@ PINS = {
     "/practices/list_size":
         "f4cf8de963497cdcc87c545ddf70f7e5b57ffc8c644be9f603323f0e67954e4b",
     "/practices/locality":
-        "7c2523614127599bcbbbe28502009933fd0a462981e88d0e613aa39e6d6d40f3",
+        "12c17f5318c4a8fe6936150854607f792886138026f699de84ad3e0b8a8f1a39",
     "/practices/name":
-        "3266f120997ccef77912c0925cfc3bc49226085eba9ece197d9fe6370cf67c7d",
+        "13fd9085af5721b3d00d6eab8e122cb606130bccf277450e57ea02b01b2bcce0",
     "/practices/start_week":
         "3313744a2bcf5513267db978d34c680bf027e6677347f6e37cfb5c1910773513",
     "/practices/team_quality":

@@ -40,6 +40,11 @@ def tearDownModule():
     TMP.cleanup()
 
 
+def text(name):
+    """A root text attribute as str (fixed-length strings come back from h5py as bytes)."""
+    return e2e.attr_str(FILE.attrs[name])
+
+
 def text_values(dataset):
     """A string dataset as a list of str."""
     return list(dataset.asstr()[()])
@@ -53,14 +58,18 @@ class FileTest(unittest.TestCase):
         self.assertIn(f"Wrote {OUT}", RUN.stdout)
 
     def test_root_attributes_exist_with_sensible_types(self):
-        """The root carries the provenance attributes of DESIGN §4.2, strings as str, counts as integers."""
+        """The root carries the provenance attributes of DESIGN §4.2, text as UTF-8 strings, counts as integers."""
         strings = ["lwsim_version", "git_commit", "model", "created_utc", "command_line", "scenario"]
         integers = ["schema_version", "seed", "threads"]
         for name in strings + integers:
             self.assertIn(name, FILE.attrs, f"root attribute {name} is missing")
         for name in strings:
-            self.assertIsInstance(FILE.attrs[name], str, f"root attribute {name} must be a string")
-            self.assertTrue(FILE.attrs[name].strip(), f"root attribute {name} is empty")
+            # Fixed-length UTF-8 (docs/output.md): no text in HDF5's unchecksummed global heap.
+            stored = FILE.attrs.get_id(name).get_type()
+            self.assertIsInstance(stored, h5py.h5t.TypeStringID, f"root attribute {name} must be a string")
+            self.assertFalse(stored.is_variable_str(), f"root attribute {name} must be fixed-length")
+            self.assertEqual(stored.get_cset(), h5py.h5t.CSET_UTF8, f"root attribute {name} must be UTF-8")
+            self.assertTrue(text(name).strip(), f"root attribute {name} is empty")
         for name in integers:
             value = FILE.attrs[name]
             self.assertTrue(np.issubdtype(np.asarray(value).dtype, np.integer),
@@ -69,24 +78,24 @@ class FileTest(unittest.TestCase):
 
     def test_root_attributes_agree_with_the_run(self):
         """The stored seed, threads, version, model and command line are those of the run."""
-        self.assertEqual(int(FILE.attrs["seed"]), SEED)
+        self.assertEqual(int(text("seed")), SEED)
         threads = re.search(r"seed \d+, (\d+) threads?:", RUN.stdout)
         self.assertIsNotNone(threads, RUN.stdout)
-        self.assertEqual(int(FILE.attrs["threads"]), int(threads.group(1)))
+        self.assertEqual(int(text("threads")), int(threads.group(1)))
         version = e2e.run_ok(self, "--version").stdout
-        self.assertIn(FILE.attrs["lwsim_version"], version)
-        self.assertIn(FILE.attrs["git_commit"], version)
-        self.assertIn(f"model {FILE.attrs['model']}", RUN.stdout)
-        self.assertIn(f"--seed {SEED}", FILE.attrs["command_line"])
-        self.assertIn(f"--replicates {REPLICATES}", FILE.attrs["command_line"])
-        stored = tomllib.loads(FILE.attrs["scenario"])
+        self.assertIn(text("lwsim_version"), version)
+        self.assertIn(text("git_commit"), version)
+        self.assertIn(f"model {text('model')}", RUN.stdout)
+        self.assertIn(f"--seed {SEED}", text("command_line"))
+        self.assertIn(f"--replicates {REPLICATES}", text("command_line"))
+        stored = tomllib.loads(text("scenario"))
         self.assertEqual(stored["run"]["seed"], SEED)
         self.assertEqual(stored["run"]["replicates"], REPLICATES)
-        self.assertEqual(stored["model"], FILE.attrs["model"])
+        self.assertEqual(stored["model"], text("model"))
 
     def test_created_utc_is_an_iso_utc_time_of_the_run(self):
         """created_utc is an ISO 8601 UTC time within the last hour."""
-        created = datetime.datetime.strptime(FILE.attrs["created_utc"], "%Y-%m-%dT%H:%M:%SZ")
+        created = datetime.datetime.strptime(text("created_utc"), "%Y-%m-%dT%H:%M:%SZ")
         created = created.replace(tzinfo=datetime.timezone.utc)
         age = datetime.datetime.now(datetime.timezone.utc) - created
         self.assertLess(abs(age.total_seconds()), 3600, f"created_utc {created} is not now")
@@ -161,7 +170,7 @@ class SummaryAgreesWithResults(unittest.TestCase):
     def setUpClass(cls):
         cls.fip = FILE["/results/fip"][0]
         cls.fip_count = FILE["/results/fip_count"][0]
-        cls.observed = tomllib.loads(FILE.attrs["observed"])
+        cls.observed = tomllib.loads(text("observed"))
 
     def test_fip_count_is_the_row_sum_of_fip(self):
         """/results/fip_count is the number of FIPs (row sum of /results/fip) in each replicate."""
@@ -284,7 +293,7 @@ class PrintedSummaryAgreesWithFile(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.printed = e2e.parse_summary(RUN.stdout)
-        cls.observed = tomllib.loads(FILE.attrs["observed"])
+        cls.observed = tomllib.loads(text("observed"))
 
     def test_p_fip_per_practice(self):
         """Each printed P(FIP) ± error equals /summary/p_fip and its binomial standard error."""
@@ -369,7 +378,7 @@ class StoredScenarioTest(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = e2e.SharedTempDir()
         cls.stored = cls.dir.path("stored.toml")
-        e2e.write_text(cls.stored, FILE.attrs["scenario"])
+        e2e.write_text(cls.stored, text("scenario"))
         cls.again = cls.dir.path("again.h5")
         e2e.run_checked("run", cls.stored, "--replicates", REPLICATES, "--quiet", "-o", cls.again, cwd=cls.dir.name)
 
@@ -381,13 +390,13 @@ class StoredScenarioTest(unittest.TestCase):
         """`lwsim validate` accepts the stored scenario, and resolves it to itself."""
         result = e2e.run_ok(self, "validate", self.stored)
         resolved = tomllib.loads(result.stdout)
-        self.assertEqual(resolved, tomllib.loads(FILE.attrs["scenario"]))
+        self.assertEqual(resolved, tomllib.loads(text("scenario")))
 
     def test_stored_parameters_are_those_of_the_default_scenario(self):
         """The stored scenario lists every parameter with the value `lwsim validate` resolves for the
         default scenario file."""
         default = tomllib.loads(e2e.run_ok(self, "validate", e2e.DEFAULT_SCENARIO).stdout)
-        self.assertEqual(tomllib.loads(FILE.attrs["scenario"])["parameters"], default["parameters"])
+        self.assertEqual(tomllib.loads(text("scenario"))["parameters"], default["parameters"])
 
     def test_rerunning_the_stored_scenario_gives_identical_results(self):
         """Running the stored scenario again gives byte-identical /results, /practices and /summary."""
@@ -414,7 +423,7 @@ class StoredScenarioWithSetTest(unittest.TestCase):
         e2e.run_ok(self, "run", "--replicates", 100, "--seed", SEED, "--set", "clp.departure_hazard=0.02",
                    "--quiet", "-o", first, cwd=tmp.name)
         with h5py.File(first, "r") as f:
-            text = f.attrs["scenario"]
+            text = e2e.attr_str(f.attrs["scenario"])
             self.assertEqual(tomllib.loads(text)["parameters"]["clp"]["departure_hazard"], 0.02)
             e2e.write_text(stored, text)
             e2e.run_ok(self, "run", stored, "--quiet", "-o", second, cwd=tmp.name)

@@ -134,18 +134,17 @@ struct Raw {
   ~Raw() { H5Idec_ref(id); }
 };
 
+// Text is stored as fixed-length, NUL-padded UTF-8 (schema 2: nothing in the global heap).
 std::string raw_string_attribute(hid_t object, const char* name) {
   const Raw attr(H5Aopen(object, name, H5P_DEFAULT));
   const Raw stored(H5Aget_type(attr.id));
   REQUIRE(H5Tget_class(stored.id) == H5T_STRING);
-  REQUIRE(H5Tis_variable_str(stored.id) > 0);
-  const Raw type(H5Tcopy(H5T_C_S1));
-  H5Tset_size(type.id, H5T_VARIABLE);
-  H5Tset_cset(type.id, H5T_CSET_UTF8);
-  char* text = nullptr;
-  REQUIRE(H5Aread(attr.id, type.id, &text) >= 0);
-  std::string out = text != nullptr ? text : "";
-  H5free_memory(text);
+  REQUIRE(H5Tis_variable_str(stored.id) == 0);
+  REQUIRE(H5Tget_cset(stored.id) == H5T_CSET_UTF8);
+  REQUIRE(H5Tget_strpad(stored.id) == H5T_STR_NULLPAD);
+  std::string out(H5Tget_size(stored.id), '\0');
+  REQUIRE(H5Aread(attr.id, stored.id, out.data()) >= 0);
+  out.resize(out.find('\0') == std::string::npos ? out.size() : out.find('\0'));
   return out;
 }
 
@@ -374,6 +373,44 @@ TEST_CASE("the compressed copy holds identical data, chunked and deflated") {
   CHECK(reopened.read_strings("/dims/practice") == std::vector<std::string>{"Magenta", "Ochre", "Cyan"});
   CHECK(reopened.read_strings("/practices/name") == std::vector<std::string>{"Magenta", "Ochre", "Cyan"});
   CHECK(reopened.read_status() == std::vector<std::uint8_t>{1, 1});
+}
+
+TEST_CASE("files are written in the checksummed HDF5 1.8 format, text as fixed-length strings") {
+  const std::string path = create_complete_file("format.h5");
+  {
+    const Raw file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    const Raw fcpl(H5Fget_create_plist(file.id));
+    unsigned superblock = 0;
+    REQUIRE(H5Pget_version(fcpl.id, &superblock, nullptr, nullptr, nullptr) >= 0);
+    CHECK(superblock == 2);  // 0 in the default format (no checksums); 3 marks files open for writing
+    const Raw names(H5Dopen2(file.id, "/practices/name", H5P_DEFAULT));
+    const Raw type(H5Dget_type(names.id));
+    CHECK(H5Tget_class(type.id) == H5T_STRING);
+    CHECK(H5Tis_variable_str(type.id) == 0);
+  }
+  CHECK(ResultFile::open(path, false).read_strings("/practices/name") == std::vector<std::string>{"Magenta", "Ochre", "Cyan"});
+}
+
+TEST_CASE("text stored as variable-length strings (schema 1) still reads back") {
+  const std::string path = fresh_path("schema1.h5");
+  {
+    const Raw file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT));
+    const Raw type(H5Tcopy(H5T_C_S1));
+    H5Tset_size(type.id, H5T_VARIABLE);
+    H5Tset_cset(type.id, H5T_CSET_UTF8);
+    const Raw scalar(H5Screate(H5S_SCALAR));
+    const Raw attr(H5Acreate2(file.id, "model", type.id, scalar.id, H5P_DEFAULT, H5P_DEFAULT));
+    const char* model = "lwp";
+    REQUIRE(H5Awrite(attr.id, type.id, &model) >= 0);
+    const hsize_t n = 3;
+    const Raw space(H5Screate_simple(1, &n, nullptr));
+    const Raw ds(H5Dcreate2(file.id, "/names", type.id, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    const char* names[] = {"Practice \xc3\xa9", "", "C"};
+    REQUIRE(H5Dwrite(ds.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, names) >= 0);
+  }
+  const ResultFile file = ResultFile::open(path, false);
+  CHECK(file.attribute_string("model") == "lwp");
+  CHECK(file.read_strings("/names") == std::vector<std::string>{"Practice \xc3\xa9", "", "C"});
 }
 
 TEST_CASE("opening a file that is not HDF5 is an OutputError naming the file") {
