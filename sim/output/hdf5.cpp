@@ -119,12 +119,13 @@ Handle fixed_string_type(std::size_t width, const std::string& file) {
   return type;
 }
 
-std::vector<std::string> read_strings(hid_t object, bool attribute, std::size_t count, const std::string& file,
-                                      const std::string& what) {
+std::vector<std::string> read_strings(hid_t object, bool attribute, std::size_t count,
+                                      const std::string& file, const std::string& what) {
   Handle stored(check_id(attribute ? H5Aget_type(object) : H5Dget_type(object), file, "type of " + what));
   if (H5Tget_class(stored.get()) != H5T_STRING) throw OutputError(file, what + " is not a string");
   const auto read = [&](hid_t memory, void* buffer) {
-    return attribute ? H5Aread(object, memory, buffer) : H5Dread(object, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
+    return attribute ? H5Aread(object, memory, buffer)
+                     : H5Dread(object, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
   };
   std::vector<std::string> out;
   out.reserve(count);
@@ -141,7 +142,8 @@ std::vector<std::string> read_strings(hid_t object, bool attribute, std::size_t 
   }
   const std::size_t width = H5Tget_size(stored.get());
   constexpr std::size_t limit = std::size_t{1} << 30;
-  if (width == 0 || (count > 0 && width > limit / count)) throw OutputError(file, what + " has an implausible size");
+  if (width == 0 || (count > 0 && width > limit / count))
+    throw OutputError(file, what + " has an implausible size");
   std::vector<char> buffer(count * width, '\0');
   if (count > 0) check_ok(read(stored.get(), buffer.data()), file, "reading " + what);
   for (std::size_t i = 0; i < count; ++i) {

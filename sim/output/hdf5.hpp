@@ -70,8 +70,8 @@ Handle fixed_string_type(std::size_t width, const std::string& file);
 
 /// The `count` strings of a dataset, or of an attribute when `attribute`, stored as fixed-length
 /// or (older lwsim files) variable-length strings; trailing NULs are dropped.
-std::vector<std::string> read_strings(hid_t object, bool attribute, std::size_t count, const std::string& file,
-                                      const std::string& what);
+std::vector<std::string> read_strings(hid_t object, bool attribute, std::size_t count,
+                                      const std::string& file, const std::string& what);
 
 /// Attribute helpers (fixed-length UTF-8 strings, 64-bit integers and doubles).
 void write_attribute(hid_t object, const std::string& name, const std::string& value,

@@ -121,7 +121,8 @@ void write_data(hid_t ds, const DatasetPlan& plan, const std::string& name) {
         if constexpr (std::is_same_v<T, std::vector<std::string>>) {
           const std::size_t width = string_width(plan);
           std::vector<char> packed(v.size() * width, '\0');
-          for (std::size_t i = 0; i < v.size(); ++i) std::memcpy(packed.data() + i * width, v[i].data(), v[i].size());
+          for (std::size_t i = 0; i < v.size(); ++i)
+            std::memcpy(packed.data() + i * width, v[i].data(), v[i].size());
           Handle type = h5::fixed_string_type(width, name);
           if (!v.empty()) {
             check_ok(H5Dwrite(ds, type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()), name,

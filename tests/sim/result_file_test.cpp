@@ -388,7 +388,8 @@ TEST_CASE("files are written in the checksummed HDF5 1.8 format, text as fixed-l
     CHECK(H5Tget_class(type.id) == H5T_STRING);
     CHECK(H5Tis_variable_str(type.id) == 0);
   }
-  CHECK(ResultFile::open(path, false).read_strings("/practices/name") == std::vector<std::string>{"Magenta", "Ochre", "Cyan"});
+  CHECK(ResultFile::open(path, false).read_strings("/practices/name") ==
+        std::vector<std::string>{"Magenta", "Ochre", "Cyan"});
 }
 
 TEST_CASE("text stored as variable-length strings (schema 1) still reads back") {

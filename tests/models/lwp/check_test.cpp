@@ -216,7 +216,8 @@ TEST_CASE("random parameter values across every range keep every invariant, or a
   CHECK(refused["parameters.innovation.load_mean"] > 0);
 }
 
-TEST_CASE("parameter combinations that would leave the unit interval are refused at the line that made them") {
+TEST_CASE(
+    "parameter combinations that would leave the unit interval are refused at the line that made them") {
   struct Case {
     const char* name;
     const char* parameters;

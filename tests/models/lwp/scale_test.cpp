@@ -100,7 +100,8 @@ TEST_CASE("programme support: the departure hazard rises only above the referenc
 }
 
 TEST_CASE(
-    "with no funding cycle a CLP's leaving week is the constant-hazard draw, and uncertainty brings it forward") {
+    "with no funding cycle a CLP's leaving week is the constant-hazard draw, and uncertainty brings it "
+    "forward") {
   lwp::Parameters p{};
   p.clp_departure_hazard = 0.01;
   int earlier = 0;
