@@ -141,7 +141,7 @@ std::vector<std::string> read_strings(hid_t object, bool attribute, std::size_t 
     return out;
   }
   const std::size_t width = H5Tget_size(stored.get());
-  constexpr std::size_t limit = std::size_t{1} << 30;
+  constexpr std::size_t limit = std::size_t{64} << 20;  // labels and resolved input files, not results
   if (width == 0 || (count > 0 && width > limit / count))
     throw OutputError(file, what + " has an implausible size");
   std::vector<char> buffer(count * width, '\0');
