@@ -1,8 +1,8 @@
 #include "models/lwp/simulation.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
-#include <numeric>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
@@ -11,6 +11,7 @@
 #include "models/lwp/invariants.hpp"
 #include "models/lwp/mechanisms.hpp"
 #include "models/lwp/outputs.hpp"
+#include "models/lwp/table.hpp"
 #include "sim/error.hpp"
 
 namespace lwp {
@@ -216,7 +217,7 @@ void LwpSimulation::record_week(const LwpWorkspace& ws, const sim::ReplicateOutp
   std::size_t normalised = 0;
   std::size_t normalised_by = 0;
   const std::size_t localities = setup_->localities.size();
-  const sim::Accumulator locality_by = out.accumulator(kLocalityNormalisedBy);
+  const sim::Accumulator locality_by = out.accumulator(outputs_.locality.normalised_by);
   for (std::size_t l = 0; l < localities; ++l) {
     const auto& members = setup_->locality_members[l];
     std::size_t count = 0;
@@ -230,45 +231,20 @@ void LwpSimulation::record_week(const LwpWorkspace& ws, const sim::ReplicateOutp
       locality_by.add(w * localities + l, static_cast<double>(count) / static_cast<double>(members.size()));
   }
   const auto practices_n = static_cast<double>(n);
-  out.accumulator(kNationalNormalised).add(w, static_cast<double>(normalised) / practices_n);
-  out.accumulator(kNationalNormalisedBy).add(w, static_cast<double>(normalised_by) / practices_n);
+  out.accumulator(outputs_.national.normalised).add(w, static_cast<double>(normalised) / practices_n);
+  out.accumulator(outputs_.national.normalised_by).add(w, static_cast<double>(normalised_by) / practices_n);
   if (!setup_->practice_timeseries) return;
 
   // The series' accumulators are looked up once a week, not once a practice-week.
-  std::array<sim::Accumulator, kSeriesCount> series;
-  for (std::size_t s = 0; s < kSeriesCount; ++s) series[s] = out.accumulator(kFirstTimeseries + s);
+  std::array<sim::Accumulator, kWeeklySeries.size()> series;
+  for (std::size_t s = 0; s < kWeeklySeries.size(); ++s) series[s] = out.accumulator(outputs_.timeseries[s]);
   for (std::size_t i = 0; i < n; ++i) {
     const Practice& practice = practices[i];
-    const double hours = params_.clp_hours_per_week * practice.clp_presence;
     const std::size_t cell = w * n + i;
-    const Staff& staff = practice.staff;
-    double engagement = 0.0;
-    double understanding = 0.0;
-    for (std::size_t k = 0; k < static_cast<std::size_t>(staff.count); ++k) {
-      engagement += staff.engagement[k];
-      understanding += staff.understanding[k];
-    }
-    // Summed as integers: the same value as summing the counts as doubles (every partial sum is
-    // an integer far below 2^53, so exact either way).
-    const auto caseload = static_cast<double>(
-        std::accumulate(practice.clp.caseload.begin(), practice.clp.caseload.end(), std::uint64_t{0}));
-    const std::array<double, kSeriesCount> values = {
-        practice.coherence,
-        practice.participation,
-        practice.action,
-        practice.monitoring,
-        practice.normalised ? 1.0 : 0.0,
-        practice.first_normalised_week >= 0 ? 1.0 : 0.0,
-        practice.clp.in_post ? 1.0 : 0.0,
-        practice.attention_load,
-        engagement / staff.count,
-        understanding / staff.count,
-        caseload,
-        practice.hours[0] / hours,
-        practice.hours[1] / hours,
-        practice.hours[2] / hours,
-    };
-    for (std::size_t s = 0; s < kSeriesCount; ++s) series[s].add(cell, values[s]);
+    for_each_row<kWeeklySeries>([&](auto s) {
+      constexpr auto value = kWeeklySeries[s].value;
+      series[s].add(cell, value(practice, params_));
+    });
   }
 }
 
@@ -284,31 +260,32 @@ void LwpSimulation::record_replicate(const LwpWorkspace& ws, const sim::Replicat
     const std::size_t outcome = fip ? 0 : 1;
     fip_count += fip ? 1 : 0;
 
-    out.field<std::uint8_t>(kFip)[i] = fip ? 1 : 0;
-    out.field<std::int16_t>(kFirstNormalisedWeek)[i] =
+    out.field(outputs_.results.fip)[i] = fip ? 1 : 0;
+    out.field(outputs_.results.first_normalised_week)[i] =
         static_cast<std::int16_t>(practice.first_normalised_week);
-    out.field<std::int16_t>(kWeeksNormalised)[i] = static_cast<std::int16_t>(practice.weeks_normalised);
-    out.field<std::int32_t>(kReferrals)[i] = static_cast<std::int32_t>(t.referrals);
-    out.field<std::int32_t>(kLinked)[i] = static_cast<std::int32_t>(t.linked);
-    auto* histogram = out.field<std::int32_t>(kContactsHistogram) + i * kContactBins;
+    out.field(outputs_.results.weeks_normalised)[i] = static_cast<std::int16_t>(practice.weeks_normalised);
+    out.field(outputs_.results.referrals)[i] = static_cast<std::int32_t>(t.referrals);
+    out.field(outputs_.results.linked)[i] = static_cast<std::int32_t>(t.linked);
+    auto* histogram = out.field(outputs_.results.contacts_histogram) + i * kContactBins;
     for (std::size_t c = 0; c < kContactBins; ++c)
       histogram[c] = static_cast<std::int32_t>(t.closed_by_contacts[c]);
-    out.field<std::int16_t>(kClpDepartures)[i] = static_cast<std::int16_t>(t.clp_departures);
-    out.field<std::int16_t>(kVacancyWeeks)[i] = static_cast<std::int16_t>(t.vacancy_weeks);
-    out.field<std::int16_t>(kLeadershipChanges)[i] = static_cast<std::int16_t>(t.leadership_changes);
-    out.field<std::int16_t>(kStaffChanges)[i] =
+    out.field(outputs_.results.events.clp_departures)[i] = static_cast<std::int16_t>(t.clp_departures);
+    out.field(outputs_.results.events.vacancy_weeks)[i] = static_cast<std::int16_t>(t.vacancy_weeks);
+    out.field(outputs_.results.events.leadership_changes)[i] =
+        static_cast<std::int16_t>(t.leadership_changes);
+    out.field(outputs_.results.events.staff_changes)[i] =
         static_cast<std::int16_t>(std::min<std::uint32_t>(t.staff_changes, 32767));
-    out.field<std::int16_t>(kInnovations)[i] =
+    out.field(outputs_.results.events.innovations)[i] =
         static_cast<std::int16_t>(std::min<std::uint32_t>(t.innovations, 32767));
-    out.field<std::int16_t>(kAppraisals)[i] = static_cast<std::int16_t>(t.appraisals);
-    out.field<std::int16_t>(kClpWeeksInPost)[i] = static_cast<std::int16_t>(t.clp_weeks_in_post);
-    out.field<std::uint8_t>(kTraining)[i] = practice.training ? 1 : 0;
-    out.field<float>(kGpBuyIn)[i] = static_cast<float>(practice.gp_buy_in);
-    out.field<float>(kTeamQuality)[i] = static_cast<float>(practice.team_quality);
-    out.field<float>(kInnovationRate)[i] = static_cast<float>(practice.innovation_rate * 52.0);
+    out.field(outputs_.results.events.appraisals)[i] = static_cast<std::int16_t>(t.appraisals);
+    out.field(outputs_.results.clp_weeks_in_post)[i] = static_cast<std::int16_t>(t.clp_weeks_in_post);
+    out.field(outputs_.practices.training)[i] = practice.training ? 1 : 0;
+    out.field(outputs_.practices.gp_buy_in)[i] = static_cast<float>(practice.gp_buy_in);
+    out.field(outputs_.practices.team_quality)[i] = static_cast<float>(practice.team_quality);
+    out.field(outputs_.practices.innovation_rate)[i] = static_cast<float>(practice.innovation_rate * 52.0);
 
-    float* phase_scores = out.field<float>(kPhaseScores) + i * phases * 4;
-    const sim::Accumulator by_outcome = out.accumulator(kPhaseScoresByOutcome);
+    float* phase_scores = out.field(outputs_.results.phase_scores) + i * phases * 4;
+    const sim::Accumulator by_outcome = out.accumulator(outputs_.summary.phase_scores_by_outcome);
     for (std::size_t ph = 0; ph < phases; ++ph) {
       for (std::size_t c = 0; c < 4; ++c) {
         const double mean = t.phase_weeks[ph] > 0 ? t.phase_scores[ph][c] / t.phase_weeks[ph] : 0.0;
@@ -318,32 +295,32 @@ void LwpSimulation::record_replicate(const LwpWorkspace& ws, const sim::Replicat
     }
     const std::array<double, 2> gains = {t.engagement_gain_formal, t.engagement_gain_informal};
     for (std::size_t g = 0; g < 2; ++g) {
-      out.field<float>(kEngagementGain)[i * 2 + g] = static_cast<float>(gains[g]);
-      out.accumulator(kEngagementGainByOutcome).add(outcome * 2 + g, gains[g]);
+      out.field(outputs_.results.engagement_gain)[i * 2 + g] = static_cast<float>(gains[g]);
+      out.accumulator(outputs_.summary.engagement_gain_by_outcome).add(outcome * 2 + g, gains[g]);
     }
     for (std::size_t a = 0; a < 3; ++a) {
       const double share = t.clp_hours_available > 0.0 ? t.clp_hours[a] / t.clp_hours_available : 0.0;
-      out.field<float>(kClpHoursShare)[i * 3 + a] = static_cast<float>(share);
-      out.accumulator(kClpHoursShareByOutcome).add(outcome * 3 + a, share);
+      out.field(outputs_.results.clp_hours_share)[i * 3 + a] = static_cast<float>(share);
+      out.accumulator(outputs_.summary.clp_hours_share_by_outcome).add(outcome * 3 + a, share);
     }
 
-    out.accumulator(kPFip).add_count(i, fip ? 1 : 0);
-    out.accumulator(kPracticesByOutcome).add_count(outcome, 1);
-    out.accumulator(kClpYears).add(0, t.clp_weeks_in_post / 52.0);
-    out.accumulator(kReferralsPerClpYear).add_count(0, t.referrals);
-    out.accumulator(kReferralsTotal).add_count(0, t.referrals);
-    out.accumulator(kLinkedShare).add_count(0, t.linked);
+    out.accumulator(outputs_.summary.p_fip).add_count(i, fip ? 1 : 0);
+    out.accumulator(outputs_.summary.practices_by_outcome).add_count(outcome, 1);
+    out.accumulator(outputs_.summary.clp_years).add(0, t.clp_weeks_in_post / 52.0);
+    out.accumulator(outputs_.summary.referrals_per_clp_year).add_count(0, t.referrals);
+    out.accumulator(outputs_.summary.referrals).add_count(0, t.referrals);
+    out.accumulator(outputs_.summary.linked_share).add_count(0, t.linked);
     std::int64_t closed = 0;
     for (std::size_t c = 0; c < kContactBins; ++c) {
-      out.accumulator(kContactsShare).add_count(c, t.closed_by_contacts[c]);
+      out.accumulator(outputs_.summary.contacts_share).add_count(c, t.closed_by_contacts[c]);
       closed += t.closed_by_contacts[c];
     }
-    out.accumulator(kPatientsClosed).add_count(0, closed);
-    out.accumulator(kMeanClpDepartures).add_count(i, t.clp_departures);
-    out.accumulator(kMeanVacancyWeeks).add_count(i, t.vacancy_weeks);
+    out.accumulator(outputs_.summary.patients_closed).add_count(0, closed);
+    out.accumulator(outputs_.summary.clp_departures).add_count(i, t.clp_departures);
+    out.accumulator(outputs_.summary.vacancy_weeks).add_count(i, t.vacancy_weeks);
   }
-  out.field<std::int32_t>(kFipCount)[0] = fip_count;
-  out.accumulator(kMeanFipCount).add_count(0, fip_count);
+  out.field(outputs_.results.fip_count)[0] = fip_count;
+  out.accumulator(outputs_.summary.mean_fip_count).add_count(0, fip_count);
   record_scale(ws, out);
   if (!setup_->surveys.empty()) record_survey(ws, out);
 }
@@ -357,16 +334,16 @@ void LwpSimulation::record_scale(const LwpWorkspace& ws, const sim::ReplicateOut
     const PracticeTotals& t = practices[i].totals;
     cost += t.cost;
     vacancy += t.vacancy_clp_weeks;
-    out.field<std::int32_t>(kRefused)[i] = static_cast<std::int32_t>(t.refused);
-    out.field<std::int16_t>(kClpChanges)[i] = static_cast<std::int16_t>(t.clp_changes);
-    out.field<std::int32_t>(kDrawnListSize)[i] = practices[i].list_size;
+    out.field(outputs_.results.refused)[i] = static_cast<std::int32_t>(t.refused);
+    out.field(outputs_.results.events.clp_changes)[i] = static_cast<std::int16_t>(t.clp_changes);
+    out.field(outputs_.practices.drawn_list_size)[i] = practices[i].list_size;
   }
-  out.field<double>(kCost)[0] = cost;
-  out.accumulator(kCostTotal).add(0, cost);
-  out.accumulator(kCostPerFip).add(0, cost);
-  out.accumulator(kClpPosts).add_count(0, programme_.posts_before);
-  out.accumulator(kClpPosts).add_count(1, programme_.posts_after);
-  out.accumulator(kVacancyClpWeeks).add(0, vacancy);
+  out.field(outputs_.results.cost)[0] = cost;
+  out.accumulator(outputs_.summary.cost).add(0, cost);
+  out.accumulator(outputs_.summary.cost_per_fip).add(0, cost);
+  out.accumulator(outputs_.summary.clp_posts).add_count(0, programme_.posts_before);
+  out.accumulator(outputs_.summary.clp_posts).add_count(1, programme_.posts_after);
+  out.accumulator(outputs_.summary.vacancy_clp_weeks).add(0, vacancy);
 
   const double organisation_weeks_per = static_cast<double>(setup_->weeks());
   for (std::size_t l = 0; l < setup_->localities.size(); ++l) {
@@ -377,25 +354,26 @@ void LwpSimulation::record_scale(const LwpWorkspace& ws, const sim::ReplicateOut
     for (std::uint32_t i : members) {
       const Practice& practice = practices[i];
       const PracticeTotals& t = practice.totals;
-      fips += out.field<std::uint8_t>(kFip)[i];
+      fips += out.field(outputs_.results.fip)[i];
       locality_vacancy += t.vacancy_clp_weeks;
       referrals += t.referrals;
       linked += t.linked;
       requests += t.link_requests;
       refused += t.refused;
     }
-    out.field<std::int32_t>(kLocalityFipCount)[l] = fips;
-    out.accumulator(kLocalityFipCountMean).add_count(l, fips);
+    out.field(outputs_.results.locality_fip_count)[l] = fips;
+    out.accumulator(outputs_.locality.fip_count).add_count(l, fips);
     if (!members.empty())
-      out.accumulator(kLocalityPFip).add(l, static_cast<double>(fips) / static_cast<double>(members.size()));
-    out.accumulator(kLocalityVacancyClpWeeks).add(l, locality_vacancy);
-    out.accumulator(kLocalityReferrals).add_count(l, referrals);
-    out.accumulator(kLocalityLinkedShare).add_count(l, linked);
-    out.accumulator(kLocalityLinkRequests).add_count(l, requests);
-    out.accumulator(kLocalityRefusedShare).add_count(l, refused);
+      out.accumulator(outputs_.locality.p_fip)
+          .add(l, static_cast<double>(fips) / static_cast<double>(members.size()));
+    out.accumulator(outputs_.locality.vacancy_clp_weeks).add(l, locality_vacancy);
+    out.accumulator(outputs_.locality.referrals).add_count(l, referrals);
+    out.accumulator(outputs_.locality.linked_share).add_count(l, linked);
+    out.accumulator(outputs_.locality.link_requests).add_count(l, requests);
+    out.accumulator(outputs_.locality.refused_share).add_count(l, refused);
     const Locality& locality = ws.state.localities[l];
     const double organisation_weeks = organisation_weeks_per * std::max(1, locality.organisations);
-    out.accumulator(kLocalitySaturation).add(l, locality.saturated_weeks / organisation_weeks);
+    out.accumulator(outputs_.locality.saturation).add(l, locality.saturated_weeks / organisation_weeks);
   }
 }
 
@@ -403,11 +381,11 @@ void LwpSimulation::record_survey(const LwpWorkspace& ws, const sim::ReplicateOu
   const std::size_t respondents = setup_->survey_respondents();
   const std::size_t items = kSurveyItems;
   const std::size_t constructs = kConstructs.size();
-  auto* responses = out.field<std::uint8_t>(kSurveyResponses);
-  auto* practice_of = out.field<std::int16_t>(kSurveyRespondentPractice);
-  auto* role_of = out.field<std::uint8_t>(kSurveyRespondentRole);
-  const sim::Accumulator scores = out.accumulator(survey_score_by_outcome(*setup_));
-  const sim::Accumulator answered = out.accumulator(survey_answered_items(*setup_));
+  auto* responses = out.field(outputs_.survey.responses);
+  auto* practice_of = out.field(outputs_.survey.respondent_practice);
+  auto* role_of = out.field(outputs_.survey.respondent_role);
+  const sim::Accumulator scores = out.accumulator(outputs_.survey.mean_score_by_outcome);
+  const sim::Accumulator answered = out.accumulator(outputs_.survey.answered_items);
   for (std::size_t s = 0; s < setup_->surveys.size(); ++s) {
     for (std::size_t r = 0; r < respondents; ++r) {
       const std::size_t cell = s * respondents + r;

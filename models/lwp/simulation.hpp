@@ -7,6 +7,7 @@
 
 #include "models/lwp/invariants.hpp"
 #include "models/lwp/mechanisms.hpp"
+#include "models/lwp/outputs.hpp"
 #include "models/lwp/parameters.hpp"
 #include "models/lwp/setup.hpp"
 #include "models/lwp/state.hpp"
@@ -44,7 +45,10 @@ struct InvariantChecker {
 class LwpSimulation final : public sim::Simulation {
  public:
   LwpSimulation(std::shared_ptr<const Setup> setup, const Parameters& params)
-      : setup_(std::move(setup)), params_(params), programme_(make_programme(*setup_, params_)) {}
+      : setup_(std::move(setup)),
+        params_(params),
+        programme_(make_programme(*setup_, params_)),
+        outputs_(declare_outputs(*setup_).outputs) {}
 
   [[nodiscard]] std::unique_ptr<sim::Workspace> make_workspace() const override;
   void run_replicate(sim::StreamKey key, const sim::ReplicateOutput& out,
@@ -74,6 +78,7 @@ class LwpSimulation final : public sim::Simulation {
   std::shared_ptr<const Setup> setup_;
   Parameters params_;
   Programme programme_;
+  Outputs outputs_;
 };
 
 }  // namespace lwp

@@ -31,10 +31,6 @@ bool FileLayout::contains(const std::string& path) const {
   return false;
 }
 
-std::string distribution_path(const ObservableSpec& observable) {
-  return fmt::format("/summary/{}_distribution", observable.name);
-}
-
 namespace {
 std::vector<std::int64_t> iota(std::size_t n) {
   std::vector<std::int64_t> v(n);

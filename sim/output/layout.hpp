@@ -57,11 +57,11 @@ struct FileLayout {
   [[nodiscard]] bool contains(const std::string& path) const;
 };
 
-/// Paths of the engine's own summaries.
+/// Paths of the engine's own datasets (the summaries of observables are named in schema.hpp).
 inline constexpr const char* kStatusPath = "/status/completed";
-inline constexpr const char* kObservedProbabilityPath = "/summary/p_observed";
-inline constexpr const char* kObservedErrorPath = "/summary/p_observed_se";
-std::string distribution_path(const ObservableSpec& observable);
+using sim::distribution_path;
+using sim::kObservedErrorPath;
+using sim::kObservedProbabilityPath;
 
 FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design, std::uint64_t replicates,
                        const Observation* observed);
