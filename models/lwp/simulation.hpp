@@ -1,6 +1,6 @@
 #pragma once
-// One design point of the model, ready to run replicates: the weekly schedule (DESIGN §3.2) and
-// the recording of results.
+// One design point of the model, ready to run replicates: the weekly schedule (DESIGN §3.2;
+// simulation.cpp) and the recording of results (recording.cpp).
 
 #include <memory>
 #include <vector>
