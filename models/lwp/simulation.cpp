@@ -9,6 +9,8 @@
 
 #include "models/lwp/invariants.hpp"
 #include "models/lwp/mechanisms.hpp"
+#include "models/lwp/schedule.hpp"
+#include "models/lwp/table.hpp"
 #include "sim/error.hpp"
 
 namespace lwp {
@@ -73,66 +75,20 @@ void InvariantChecker::all(const ReplicateState& state, int week, const char* me
     locality(state.localities[l], l, week, mechanism);
 }
 
-// Pass A of a practice's week: events, leadership, team, collective action up to the requests
-// made of the community organisations. With a checker, the invariants are verified after each
-// mechanism (the CLP's hours only once this week's are allocated).
+// A practice's steps of one pass, in the order of the schedule. With a checker, the invariants
+// are verified after each step.
+template <Pass pass>
 void LwpSimulation::step_practice(Practice& practice, std::uint32_t index, const Draws& draws, int week,
                                   double open_share, std::span<double> scratch,
                                   const InvariantChecker* check) const {
-  const Parameters& p = params_;
-  const WeekContext ctx{draws, index, week};
-  const auto after = [&](const char* mechanism, bool hours_current = false) {
-    if (check != nullptr) check->practice(practice, index, week, mechanism, hours_current);
-  };
-  // 1. Events
-  clp_events(practice, p, ctx, open_share);
-  after("clp_events");
-  staff_turnover(practice, p, ctx);
-  after("staff_turnover");
-  competing_innovations(practice, p, ctx);
-  after("competing_innovations");
-  accrue_costs(practice, p, week);
-  after("accrue_costs");
-  // 2. Leadership -> coherence
-  leadership_meeting(practice, p, ctx);
-  after("leadership_meeting");
-  practice.shared_understanding = shared_understanding(practice, p);
-  after("shared_understanding");
-  // 3. Team relationships -> cognitive participation
-  practice.formal_attendance = formal_session(practice, p, ctx);
-  after("formal_session");
-  informal_contacts(practice, p, ctx, scratch);
-  after("informal_contacts");
-  engagement_drift(practice, p);
-  after("engagement_drift");
-  // 4. Collective action
-  referrals(practice, p, ctx);
-  after("referrals");
-  allocate_clp_hours(practice, p);
-  after("allocate_clp_hours", true);
-  patient_contacts(practice, p, ctx);
-  after("patient_contacts", true);
-  practice_development(practice, p);
-  after("practice_development", true);
-  community_networking(practice, p);
-  after("community_networking", true);
-}
-
-// Pass C: the links granted, reflexive monitoring and the week's scores.
-void LwpSimulation::finish_practice_week(Practice& practice, std::uint32_t index, const Draws& draws,
-                                         int week, const InvariantChecker* check) const {
-  const WeekContext ctx{draws, index, week};
-  const auto after = [&](const char* mechanism) {
-    if (check != nullptr) check->practice(practice, index, week, mechanism, true);
-  };
-  apply_links(practice, params_);
-  after("apply_links");
-  // 5. Reflexive monitoring
-  reflexive_monitoring(practice, params_, ctx);
-  after("reflexive_monitoring");
-  // 6. Scores and classification
-  score_week(practice, params_, *setup_, week, practice.formal_attendance);
-  after("score_week");
+  const PracticeWeek w{practice, params_, *setup_, {draws, index, week}, open_share, scratch};
+  for_each_row<kWeek>([&](auto row) {
+    constexpr WeekStep step = kWeek[row];
+    if constexpr (step.pass == pass) {
+      step.run(w);
+      if (check != nullptr) check->practice(practice, index, week, step.name, step.hours_current);
+    }
+  });
 }
 
 // The weekly schedule (DESIGN §3.2). Every practice makes its requests of the community
@@ -154,34 +110,35 @@ void LwpSimulation::run_week(LwpWorkspace& ws, const Draws& draws, int week,
 
   if (n < kParallelPractices || check != nullptr) {
     for (std::uint32_t i = 0; i < n; ++i)
-      step_practice(practices[i], i, draws, week, market, ws.scratch, check);
+      step_practice<Pass::before_localities>(practices[i], i, draws, week, market, ws.scratch, check);
     for (std::uint32_t l = 0; l < ws.state.localities.size(); ++l) {
       ws.members.clear();
       for (std::uint32_t i : setup_->locality_members[l]) ws.members.push_back(&practices[i]);
       resolve_locality(ws.state.localities[l], ws.members, params_, draws, l, week, ws.order);
       if (check != nullptr) {
-        check->locality(ws.state.localities[l], l, week, "resolve_locality");
+        check->locality(ws.state.localities[l], l, week, kResolveLocality.name);
         for (std::uint32_t i : setup_->locality_members[l]) {
-          check->practice(practices[i], i, week, "resolve_locality", true);
+          check->practice(practices[i], i, week, kResolveLocality.name, kResolveLocality.hours_current);
         }
       }
     }
-    for (std::uint32_t i = 0; i < n; ++i) finish_practice_week(practices[i], i, draws, week, check);
+    for (std::uint32_t i = 0; i < n; ++i)
+      step_practice<Pass::after_localities>(practices[i], i, draws, week, market, ws.scratch, check);
     return;
   }
 
   // Each chunk counts its own Philox calls and adds them once (the count is for `lwsim bench`).
   std::atomic_ref<std::uint64_t> philox(ws.philox);
   constexpr std::size_t kGrain = 16;
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n, kGrain),
-                    [&](const tbb::blocked_range<std::uint32_t>& r) {
-                      std::uint64_t calls = 0;
-                      const Draws local{draws.key, &calls};
-                      std::array<double, 2 * kMaxStaff> scratch;
-                      for (std::uint32_t i = r.begin(); i != r.end(); ++i)
-                        step_practice(practices[i], i, local, week, market, scratch, nullptr);
-                      philox.fetch_add(calls, std::memory_order_relaxed);
-                    });
+  tbb::parallel_for(
+      tbb::blocked_range<std::uint32_t>(0, n, kGrain), [&](const tbb::blocked_range<std::uint32_t>& r) {
+        std::uint64_t calls = 0;
+        const Draws local{draws.key, &calls};
+        std::array<double, 2 * kMaxStaff> scratch;
+        for (std::uint32_t i = r.begin(); i != r.end(); ++i)
+          step_practice<Pass::before_localities>(practices[i], i, local, week, market, scratch, nullptr);
+        philox.fetch_add(calls, std::memory_order_relaxed);
+      });
   const auto localities = static_cast<std::uint32_t>(ws.state.localities.size());
   tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, localities, 8),
                     [&](const tbb::blocked_range<std::uint32_t>& r) {
@@ -196,14 +153,15 @@ void LwpSimulation::run_week(LwpWorkspace& ws, const Draws& draws, int week,
                       }
                       philox.fetch_add(calls, std::memory_order_relaxed);
                     });
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n, kGrain),
-                    [&](const tbb::blocked_range<std::uint32_t>& r) {
-                      std::uint64_t calls = 0;
-                      const Draws local{draws.key, &calls};
-                      for (std::uint32_t i = r.begin(); i != r.end(); ++i)
-                        finish_practice_week(practices[i], i, local, week, nullptr);
-                      philox.fetch_add(calls, std::memory_order_relaxed);
-                    });
+  tbb::parallel_for(
+      tbb::blocked_range<std::uint32_t>(0, n, kGrain), [&](const tbb::blocked_range<std::uint32_t>& r) {
+        std::uint64_t calls = 0;
+        const Draws local{draws.key, &calls};
+        std::array<double, 2 * kMaxStaff> scratch;
+        for (std::uint32_t i = r.begin(); i != r.end(); ++i)
+          step_practice<Pass::after_localities>(practices[i], i, local, week, market, scratch, nullptr);
+        philox.fetch_add(calls, std::memory_order_relaxed);
+      });
 }
 
 }  // namespace lwp
