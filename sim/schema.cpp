@@ -45,6 +45,20 @@ std::size_t OutputSchema::elements(const std::vector<std::string>& names) const 
   return n;
 }
 
+std::size_t OutputSchema::time_steps() const {
+  return time_dimension.empty() ? 1 : dim(time_dimension).size;
+}
+
+std::size_t OutputSchema::steps_per_replicate() const {
+  return (entity_dimension.empty() ? 1 : dim(entity_dimension).size) * time_steps();
+}
+
+std::string OutputSchema::step_unit() const {
+  if (entity_dimension.empty() && time_dimension.empty()) return "replicate";
+  if (entity_dimension.empty() || time_dimension.empty()) return entity_dimension + time_dimension;
+  return entity_dimension + "-" + time_dimension;
+}
+
 AccumulatorId OutputSchema::add_accumulator(std::string path, std::vector<std::string> trailing_dims,
                                             std::string description, std::string units, Summation summation) {
   std::string denominator = summation.divided_by.declared() ? accumulator(summation.divided_by).path : "";
@@ -82,7 +96,9 @@ void OutputSchema::check() const {
       throw std::logic_error("output schema: dimension " + d.name + " has the wrong number of labels");
     }
   }
-  if (!entity_dimension.empty()) (void)dim(entity_dimension);
+  for (const std::string* name : {&entity_dimension, &time_dimension}) {
+    if (!name->empty()) (void)dim(*name);
+  }
   for (const FieldSpec& f : fields) {
     unique(f.path);
     (void)elements(f.dims);

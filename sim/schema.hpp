@@ -163,6 +163,9 @@ struct OutputSchema {
   /// The dimension of the model's entities (for lwp, "practice"): exports give one row per point
   /// and entity.
   std::string entity_dimension;
+  /// The dimension of the model's time steps (for lwp, "week"), if it has one: throughput is
+  /// counted in entity-steps, and exports leave out the arrays over time.
+  std::string time_dimension;
   std::vector<Dimension> dims;
   std::vector<FieldSpec> fields;
   std::vector<AccumulatorSpec> accumulators;
@@ -192,6 +195,12 @@ struct OutputSchema {
   [[nodiscard]] const Dimension& dim(const std::string& name) const;
   /// Number of elements per replicate (fields) or per point (accumulators) of `dims`.
   [[nodiscard]] std::size_t elements(const std::vector<std::string>& dims) const;
+  /// Size of the time dimension (1 without one): the time steps of a replicate.
+  [[nodiscard]] std::size_t time_steps() const;
+  /// Entity-steps per replicate (entities x time steps), the unit of throughput.
+  [[nodiscard]] std::size_t steps_per_replicate() const;
+  /// The name of that unit: "practice-week" for lwp ("replicate" for a model with neither).
+  [[nodiscard]] std::string step_unit() const;
   [[nodiscard]] std::size_t field_index(const std::string& path) const;
   [[nodiscard]] std::size_t accumulator_index(const std::string& path) const;
   [[nodiscard]] const AccumulatorSpec& accumulator(AccumulatorId id) const {

@@ -28,6 +28,7 @@ void declare_dimensions(const Setup& setup, sim::OutputSchema& s) {
   for (const PracticeSpec& p : setup.practices) names.push_back(p.name);
   for (const Phase& p : setup.phases) phases.push_back(p.name);
   s.entity_dimension = "practice";
+  s.time_dimension = "week";
   s.dims = {
       {"practice", setup.practice_count(), "practice (named in /practices/name)", names},
       {"week",

@@ -143,8 +143,10 @@ int export_file(const std::string& file_path, const std::string& directory, bool
   for (const output::DatasetPlan& plan : stored.layout.datasets) {
     if (plan.role != output::Role::summary) continue;
     const std::size_t trailing = plan.elements() / std::max<hsize_t>(plan.shape[0], 1);
-    const bool has_week = std::find(plan.dims.begin(), plan.dims.end(), "week") != plan.dims.end();
-    if (has_week) continue;
+    const bool over_time =
+        !schema.time_dimension.empty() &&
+        std::find(plan.dims.begin(), plan.dims.end(), schema.time_dimension) != plan.dims.end();
+    if (over_time) continue;
     if (plan.dims.size() >= 2 && plan.dims[1] == entity) {
       if (trailing / plan.shape[1] <= kMaxColumnsPerDataset) per_entity.push_back(&plan);
     } else if (std::find(plan.dims.begin(), plan.dims.end(), entity) == plan.dims.end() &&

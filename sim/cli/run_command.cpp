@@ -134,21 +134,16 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
               throw;
             }
           }
-          // Throughput in entity-weeks (for lwp: practice-weeks) per second.
-          double steps = static_cast<double>(job.replicates);
-          if (!job.schema.entity_dimension.empty()) {
-            steps *= static_cast<double>(job.schema.dim(job.schema.entity_dimension).size);
-          }
-          for (const Dimension& d : job.schema.dims) {
-            if (d.name == "week") steps *= static_cast<double>(d.size);
-          }
+          // Throughput in entity-steps (for lwp: practice-weeks) per second.
+          const double steps =
+              static_cast<double>(job.replicates) * static_cast<double>(job.schema.steps_per_replicate());
           fmt::print(out, "lwsim {} | model {} | {}\n", lwsim_version(), scenario.model->name(),
                      scenario.title.empty() ? scenario.file : scenario.title);
-          fmt::print(out, "{} replicates, seed {}, {}: {:.2f} s ({:.2f} million {}-weeks/s)\n",
-                     job.replicates, job.seed,
+          fmt::print(out, "{} replicates, seed {}, {}: {:.2f} s ({:.2f} million {}s/s)\n", job.replicates,
+                     job.seed,
                      session.distributed() ? fmt::format("{} ranks x {} threads", session.size(), threads)
                                            : fmt::format("{} thread{}", threads, threads == 1 ? "" : "s"),
-                     stats.seconds, steps / std::max(stats.seconds, 1e-9) / 1e6, job.schema.entity_dimension);
+                     stats.seconds, steps / std::max(stats.seconds, 1e-9) / 1e6, job.schema.step_unit());
           scenario.model->describe(*scenario.setup, summary, observed, out);
           if (args.output) fmt::print(out, "\nWrote {}\n", *args.output);
           return static_cast<int>(kExitSuccess);
