@@ -57,8 +57,8 @@ int cli_error(const CLI::Error& e) {
   if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::RequiredError) &&
       message.find("subcommand") != std::string::npos) {
     message =
-        "a command is required: run, sweep, merge, calibrate, sensitivity, validate, params, report, "
-        "export or bench (see lwsim --help)";
+        "a command is required: run, sweep, merge, calibrate, sensitivity, validate, params, schema, "
+        "report, export or bench (see lwsim --help)";
   }
   return report_error("command line: " + message, kExitBadInput);
 }
@@ -122,6 +122,14 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   bool markdown = false;
   CLI::App* params_cmd = app.add_subcommand("params", "Print the parameter table");
   params_cmd->add_flag("--markdown", markdown, "as Markdown (the content of docs/parameters.md)");
+
+  std::optional<std::string> schema_scenario;
+  bool schema_markdown = false;
+  CLI::App* schema_cmd = app.add_subcommand(
+      "schema",
+      "Print the layout of the output file of a scenario (default: the built-in one) or of a sweep file");
+  schema_cmd->add_option("scenario", schema_scenario, "scenario or sweep file (TOML)");
+  schema_cmd->add_flag("--markdown", schema_markdown, "as Markdown (the dataset tables of docs/output.md)");
 
   std::vector<std::string> report_files;
   CLI::App* report_cmd = app.add_subcommand(
@@ -187,7 +195,7 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
     if (!known) {
       return report_error(
           fmt::format("command line: unknown command '{}'; the commands are run, sweep, merge, calibrate, "
-                      "sensitivity, validate, params, report, export and bench (see lwsim --help)",
+                      "sensitivity, validate, params, schema, report, export and bench (see lwsim --help)",
                       word),
           kExitBadInput);
     }
@@ -218,6 +226,9 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
           on_root([&] { return validate_command(validate_file, registry, std::cout); }));
     }
     if (*params_cmd) return on_root([&] { return params_command(markdown, registry, std::cout); });
+    if (*schema_cmd) {
+      return on_root([&] { return schema_command(schema_scenario, schema_markdown, registry, std::cout); });
+    }
     if (*report_cmd) {
       return unless_interrupted(on_root([&] { return report_command(report_files, registry, std::cout); }));
     }

@@ -51,6 +51,11 @@ struct DatasetPlan {
 
 struct FileLayout {
   std::vector<DatasetPlan> datasets;
+  /// What the groups hold (the engine's and the model's), for `lwsim schema`.
+  std::vector<GroupSpec> groups;
+
+  /// The description of a group ("" if it has none).
+  [[nodiscard]] const std::string& group_description(const std::string& path) const;
 
   [[nodiscard]] const DatasetPlan& at(const std::string& path) const;
   [[nodiscard]] std::size_t index_of(const std::string& path) const;
