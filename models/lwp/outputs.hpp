@@ -16,6 +16,13 @@
 
 namespace lwp {
 
+/// The mean of one attribute over a practice's staff.
+inline double staff_mean(const Staff& staff, const std::array<double, kMaxStaff>& attribute) {
+  double sum = 0.0;
+  for (std::size_t k = 0; k < static_cast<std::size_t>(staff.count); ++k) sum += attribute[k];
+  return sum / staff.count;
+}
+
 /// A weekly series recorded per practice and averaged over replicates (/timeseries/<name>):
 /// adding a row adds the dataset and its recording.
 struct WeeklySeries {
@@ -44,18 +51,9 @@ inline constexpr std::array<WeeklySeries, 14> kWeeklySeries = {{
     {"attention_load", "attention load from competing innovations and training", "share",
      [](const Practice& p, const Parameters&) { return p.attention_load; }},
     {"engagement", "mean staff engagement", "share",
-     [](const Practice& p, const Parameters&) {
-       double sum = 0.0;
-       for (std::size_t k = 0; k < static_cast<std::size_t>(p.staff.count); ++k) sum += p.staff.engagement[k];
-       return sum / p.staff.count;
-     }},
+     [](const Practice& p, const Parameters&) { return staff_mean(p.staff, p.staff.engagement); }},
     {"understanding", "mean staff understanding", "share",
-     [](const Practice& p, const Parameters&) {
-       double sum = 0.0;
-       for (std::size_t k = 0; k < static_cast<std::size_t>(p.staff.count); ++k)
-         sum += p.staff.understanding[k];
-       return sum / p.staff.count;
-     }},
+     [](const Practice& p, const Parameters&) { return staff_mean(p.staff, p.staff.understanding); }},
     // Summed as integers: the same value as summing the counts as doubles (every partial sum is
     // an integer far below 2^53, so exact either way).
     {"caseload", "active patients on the CLP's caseload", "patients",

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -129,16 +130,19 @@ void LwpSimulation::run_week(LwpWorkspace& ws, const Draws& draws, int week,
 
   // Each chunk counts its own Philox calls and adds them once (the count is for `lwsim bench`).
   std::atomic_ref<std::uint64_t> philox(ws.philox);
-  constexpr std::size_t kGrain = 16;
-  tbb::parallel_for(
-      tbb::blocked_range<std::uint32_t>(0, n, kGrain), [&](const tbb::blocked_range<std::uint32_t>& r) {
-        std::uint64_t calls = 0;
-        const Draws local{draws.key, &calls};
-        std::array<double, 2 * kMaxStaff> scratch;
-        for (std::uint32_t i = r.begin(); i != r.end(); ++i)
-          step_practice<Pass::before_localities>(practices[i], i, local, week, market, scratch, nullptr);
-        philox.fetch_add(calls, std::memory_order_relaxed);
-      });
+  const auto practices_in_parallel = [&](auto pass) {
+    constexpr std::size_t kGrain = 16;
+    tbb::parallel_for(
+        tbb::blocked_range<std::uint32_t>(0, n, kGrain), [&](const tbb::blocked_range<std::uint32_t>& r) {
+          std::uint64_t calls = 0;
+          const Draws local{draws.key, &calls};
+          std::array<double, 2 * kMaxStaff> scratch;
+          for (std::uint32_t i = r.begin(); i != r.end(); ++i)
+            step_practice<decltype(pass)::value>(practices[i], i, local, week, market, scratch, nullptr);
+          philox.fetch_add(calls, std::memory_order_relaxed);
+        });
+  };
+  practices_in_parallel(std::integral_constant<Pass, Pass::before_localities>{});
   const auto localities = static_cast<std::uint32_t>(ws.state.localities.size());
   tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, localities, 8),
                     [&](const tbb::blocked_range<std::uint32_t>& r) {
@@ -153,15 +157,7 @@ void LwpSimulation::run_week(LwpWorkspace& ws, const Draws& draws, int week,
                       }
                       philox.fetch_add(calls, std::memory_order_relaxed);
                     });
-  tbb::parallel_for(
-      tbb::blocked_range<std::uint32_t>(0, n, kGrain), [&](const tbb::blocked_range<std::uint32_t>& r) {
-        std::uint64_t calls = 0;
-        const Draws local{draws.key, &calls};
-        std::array<double, 2 * kMaxStaff> scratch;
-        for (std::uint32_t i = r.begin(); i != r.end(); ++i)
-          step_practice<Pass::after_localities>(practices[i], i, local, week, market, scratch, nullptr);
-        philox.fetch_add(calls, std::memory_order_relaxed);
-      });
+  practices_in_parallel(std::integral_constant<Pass, Pass::after_localities>{});
 }
 
 }  // namespace lwp
