@@ -228,6 +228,7 @@ Scenario scenario_from_root(config::Value root, const std::string& file, const M
     obs.file = path;
     obs.text = doc.text;
     scenario.observation = std::move(obs);
+    if (observed_text == nullptr && !is_builtin(path)) scenario.sources.push_back(path);
   }
   scenario.document = std::move(root);
   return scenario;
@@ -238,7 +239,11 @@ Scenario scenario_from_root(config::Value root, const std::string& file, const M
 Scenario load_scenario(const std::string& path, const ModelRegistry& registry) {
   std::vector<std::string> chain;
   config::Value root = load_with_bases(path, registry, chain);
-  return scenario_from_root(std::move(root), path, registry, nullptr);
+  Scenario scenario = scenario_from_root(std::move(root), path, registry, nullptr);
+  for (std::string& file : chain) {
+    if (!is_builtin(file)) scenario.sources.push_back(std::move(file));
+  }
+  return scenario;
 }
 
 Scenario scenario_from_text(const std::string& text, const std::string& name, const ModelRegistry& registry,

@@ -46,6 +46,9 @@ struct Scenario {
   std::uint64_t replicates = 1000;
   std::uint32_t seed = 1;
   std::optional<Observation> observation;
+  /// The files it was read from (itself, its bases, its observed data; not built-in files): an
+  /// output must never be one of them.
+  std::vector<std::string> sources;
 
   [[nodiscard]] const ParamValues& params() const { return *parameters; }
   /// The complete resolved scenario as TOML: every parameter explicit, no `base`. Running it

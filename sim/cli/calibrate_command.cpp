@@ -17,10 +17,10 @@
 #include "sim/calibration/calibration_file.hpp"
 #include "sim/cli/batch_evaluation.hpp"
 #include "sim/cli/commands.hpp"
-#include "sim/cli/output_path.hpp"
 #include "sim/cli/stored_results.hpp"
 #include "sim/error.hpp"
 #include "sim/output/layout.hpp"
+#include "sim/output/pending_output.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/output/result_file.hpp"
 #include "sim/run/runner.hpp"
@@ -154,25 +154,18 @@ output::FileLayout calibration_layout(const CalibrationFile& c, const AbcState& 
   return layout;
 }
 
-void write_calibration(const std::string& path, const CalibrationFile& c, const AbcState& state,
+void write_calibration(output::PendingOutput& pending, const CalibrationFile& c, const AbcState& state,
                        const Predictive* predictive, output::Attributes attributes, const std::string& status,
                        const std::string& stop) {
   attributes.emplace_back("status", status);
   attributes.emplace_back("stop_reason", stop);
   attributes.emplace_back("next_proposal", static_cast<std::int64_t>(state.next_attempt));
   attributes.emplace_back("generations", static_cast<std::int64_t>(state.generations.size()));
-  const std::string temporary = path + ".tmp";
-  remove_quietly(temporary);
-  try {
-    output::ResultFile file = output::ResultFile::create(temporary, calibration_layout(c, state, predictive),
-                                                         attributes, output::Storage::compressed);
-    file.flush_to_disk();
-    file.close();
-    replace_file(temporary, path);
-  } catch (...) {
-    remove_quietly(temporary);
-    throw;
-  }
+  output::ResultFile file = output::ResultFile::create(
+      pending.temporary(), calibration_layout(c, state, predictive), attributes, output::Storage::compressed);
+  file.flush_to_disk();
+  file.close();
+  pending.commit();
 }
 
 AbcState read_state(const output::ResultFile& file, const CalibrationFile& c) {
@@ -239,11 +232,13 @@ int calibrate_command(const CalibrateArgs& args, const ModelRegistry& registry, 
 
   return evaluator.conclude([&]() -> int {
     AbcState state;
+    std::vector<std::string> sources = c.scenario.sources;
+    sources.push_back(args.file);
+    output::PendingOutput pending(output::OutputTarget{
+        args.output, "-o", args.resume, "use --resume to continue it, or choose another name", sources});
     if (!args.resume) {
-      check_output_path(args.output, "-o", true, "use --resume to continue it, or choose another name");
-      write_calibration(args.output, c, state, nullptr, attributes, "running", "");
+      write_calibration(pending, c, state, nullptr, attributes, "running", "");
     } else {
-      check_output_path(args.output, "-o", false, "");
       std::error_code ec;
       if (!std::filesystem::exists(args.output, ec)) {
         throw InputError(args.output, 0, "--resume", "no such file to resume; run without --resume to start");
@@ -309,7 +304,7 @@ int calibrate_command(const CalibrateArgs& args, const ModelRegistry& registry, 
         break;  // the generation in progress is dropped; the file holds the complete ones
       } catch (const calibration::AbcLimitReached& e) {
         if (!quiet && terminal) fmt::print(std::cerr, "\n");
-        write_calibration(args.output, c, state, nullptr, attributes, "stopped", e.what());
+        write_calibration(pending, c, state, nullptr, attributes, "stopped", e.what());
         throw std::runtime_error(fmt::format(
             "{}; the {} complete generation{} are saved in {} (raise max_attempts, or a higher min_tolerance "
             "or "
@@ -322,7 +317,7 @@ int calibrate_command(const CalibrateArgs& args, const ModelRegistry& registry, 
                    terminal ? "\r" : "", g, gen.tolerance, gen.acceptance_rate(), gen.effective_sample_size(),
                    terminal ? "\x1b[K" : "");
       }
-      write_calibration(args.output, c, state, nullptr, attributes, "running", "");
+      write_calibration(pending, c, state, nullptr, attributes, "running", "");
       stop = abc.stop_reason(state);
     }
     if (stop.empty()) {
@@ -383,7 +378,7 @@ int calibrate_command(const CalibrateArgs& args, const ModelRegistry& registry, 
     }
     predictive.p_observed_se = std::sqrt(variance);
     evaluator.finish();
-    write_calibration(args.output, c, state, &predictive, attributes, "complete", stop);
+    write_calibration(pending, c, state, &predictive, attributes, "complete", stop);
 
     fmt::print(out, "lwsim {} | calibration {} | {}\n", lwsim_version(), args.file, c.title);
     if (!c.question.empty()) fmt::print(out, "question: {}\n", c.question);

@@ -11,9 +11,9 @@
 #include <fmt/ostream.h>
 
 #include "sim/cli/commands.hpp"
-#include "sim/cli/output_path.hpp"
 #include "sim/cli/stored_results.hpp"
 #include "sim/error.hpp"
+#include "sim/output/pending_output.hpp"
 #include "sim/util/interrupt.hpp"
 
 namespace sim::cli {
@@ -74,25 +74,19 @@ struct Table {
   std::vector<std::vector<std::string>> rows;
 };
 
-void write_table(const Table& table, const std::string& path) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    if (!out) throw InputError(path, 0, "--csv", fmt::format("cannot write: {}", std::strerror(errno)));
-    for (std::size_t i = 0; i < table.header.size(); ++i) out << (i ? "," : "") << csv_field(table.header[i]);
+/// Writes `table` to the output's temporary (committed by the caller).
+void write_table(const Table& table, const output::PendingOutput& pending) {
+  const std::string& path = pending.target();
+  std::ofstream out(pending.temporary(), std::ios::trunc);
+  if (!out) throw InputError(path, 0, "--csv", fmt::format("cannot write: {}", std::strerror(errno)));
+  for (std::size_t i = 0; i < table.header.size(); ++i) out << (i ? "," : "") << csv_field(table.header[i]);
+  out << '\n';
+  for (const auto& row : table.rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_field(row[i]);
     out << '\n';
-    for (const auto& row : table.rows) {
-      for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_field(row[i]);
-      out << '\n';
-    }
-    out.flush();
-    if (!out) {
-      out.close();
-      remove_quietly(temporary);
-      throw std::runtime_error(fmt::format("{}: write failed: {}", path, std::strerror(errno)));
-    }
   }
-  replace_file(temporary, path);
+  out.flush();
+  if (!out) throw std::runtime_error(fmt::format("{}: write failed: {}", path, std::strerror(errno)));
 }
 
 }  // namespace
@@ -126,14 +120,15 @@ int export_file(const std::string& file_path, const std::string& directory, bool
   }
   const std::string points_csv = (fs::path(directory) / "points.csv").string();
   const std::string entity_csv = (fs::path(directory) / fmt::format("points_{}.csv", entity)).string();
-  for (const std::string& target : {points_csv, entity_csv}) {
-    if (!overwrite && fs::exists(target, ec)) {
-      throw InputError(target, 0, "--csv", "the file exists; use --overwrite to replace it");
-    }
-  }
+  // An existing directory is not changed by this; a new one holds no file the checks could refuse.
   fs::create_directories(directory, ec);
   if (ec)
     throw InputError(directory, 0, "--csv", fmt::format("cannot create the directory: {}", ec.message()));
+  const auto target = [&](const std::string& path) {
+    return output::OutputTarget{path, "--csv", overwrite, "use --overwrite to replace it", {file_path}};
+  };
+  output::PendingOutput points_output(target(points_csv));
+  output::PendingOutput entity_output(target(entity_csv));
 
   const std::size_t points = stored.status.size();
   const std::vector<std::string>& parameters = stored.design.parameters;
@@ -204,8 +199,10 @@ int export_file(const std::string& file_path, const std::string& directory, bool
     fmt::print(std::cerr, "lwsim: interrupted by signal {}; nothing written\n", stop_signal());
     return 128 + (stop_signal() > 0 ? stop_signal() : 2);
   }
-  write_table(point_table, points_csv);
-  write_table(entity_table, entity_csv);
+  write_table(point_table, points_output);
+  write_table(entity_table, entity_output);
+  points_output.commit();
+  entity_output.commit();
   fmt::print(out, "Wrote {} ({} rows, {} columns) and {} ({} rows, {} columns)\n", points_csv,
              point_table.rows.size(), point_table.header.size(), entity_csv, entity_table.rows.size(),
              entity_table.header.size());

@@ -12,9 +12,9 @@
 #include <fmt/ostream.h>
 
 #include "sim/cli/commands.hpp"
-#include "sim/cli/output_path.hpp"
 #include "sim/cli/stored_results.hpp"
 #include "sim/error.hpp"
+#include "sim/output/pending_output.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/util/interrupt.hpp"
 #include "sim/util/text.hpp"
@@ -44,7 +44,8 @@ std::string attribute_text(const output::ResultFile& file, const std::string& na
 
 int merge_command(const MergeArgs& args, const ModelRegistry& registry, std::ostream& out) {
   if (args.shards.empty()) throw InputError("command line", 0, "merge", "no shard files given");
-  check_output_path(args.output, "-o", true, "choose another name (merge never overwrites)");
+  output::PendingOutput pending(output::OutputTarget{
+      args.output, "-o", false, "choose another name (merge never overwrites)", args.shards});
 
   struct ShardFile {
     std::string path;
@@ -146,14 +147,10 @@ int merge_command(const MergeArgs& args, const ModelRegistry& registry, std::ost
   set("merged_from", sources);
 
   const output::FileLayout& layout = first.stored.layout;
-  const std::string streaming = args.output + ".part";
-  const std::string temporary = args.output + ".tmp";
-  remove_quietly(streaming);
-  remove_quietly(temporary);
   try {
     {
       output::ResultFile merged =
-          output::ResultFile::create(streaming, layout, attributes, output::Storage::streaming);
+          output::ResultFile::create(pending.scratch(), layout, attributes, output::Storage::streaming);
       std::vector<std::byte> row;
       for (std::size_t p = 0; p < points; ++p) {
         if (owner[p] < 0) continue;
@@ -170,21 +167,14 @@ int merge_command(const MergeArgs& args, const ModelRegistry& registry, std::ost
         }
       }
       set("storage", std::string("compressed"));
-      output::write_copy(merged, layout, attributes, temporary, output::Storage::compressed,
+      output::write_copy(merged, layout, attributes, pending.temporary(), output::Storage::compressed,
                          [] { return stop_requested(); });
       merged.close();
     }
-    replace_file(temporary, args.output);
-    remove_quietly(streaming);
+    pending.commit();
   } catch (const output::CopyInterrupted&) {
-    remove_quietly(streaming);
-    remove_quietly(temporary);
     fmt::print(std::cerr, "lwsim: interrupted by signal {}; nothing written\n", stop_signal());
     return 128 + (stop_signal() > 0 ? stop_signal() : 2);
-  } catch (...) {
-    remove_quietly(streaming);
-    remove_quietly(temporary);
-    throw;
   }
   fmt::print(out, "Merged {} shards into {}: {} of {} points complete{}\n", shards.size(), args.output,
              points - missing.size(), points,

@@ -9,10 +9,10 @@
 #include <fmt/ostream.h>
 
 #include "sim/cli/commands.hpp"
-#include "sim/cli/output_path.hpp"
 #include "sim/cli/ranks.hpp"
 #include "sim/error.hpp"
 #include "sim/output/layout.hpp"
+#include "sim/output/pending_output.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/output/result_file.hpp"
 #include "sim/output/writer.hpp"
@@ -57,21 +57,22 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
                      args.replicates ? "--replicates" : "", "the run cannot be done: " + why);
   }
 
+  // Declared before the file, so that the file is closed before its temporaries are removed.
+  std::optional<output::PendingOutput> pending;
   std::optional<output::ResultFile> file;
-  const std::string partial = args.output ? *args.output + ".part" : std::string();
   // Before the output file exists: a signal while it is being created stops the run cleanly.
   install_interrupt_handlers();
   const std::int64_t verdict = root_prepares(session, [&]() -> std::int64_t {
     if (!args.output) return kProceed;
-    check_output_path(*args.output, "-o", !args.overwrite, "use --overwrite to replace it");
+    pending.emplace(output::OutputTarget{*args.output, "-o", args.overwrite, "use --overwrite to replace it",
+                                         scenario.sources});
     if (const std::string why = beyond_disk(estimate, *args.output); !why.empty()) {
       throw InputError(*args.output, 0, "-o", why);
     }
-    remove_quietly(partial);
+    const std::string& partial = pending->scratch();
     try {
       file = output::ResultFile::create(partial, layout, attributes, output::Storage::streaming);
     } catch (const h5::OutputError& e) {
-      remove_quietly(partial);
       const std::string what = e.what();
       throw InputError(*args.output, 0, "-o", what.substr(std::min(what.size(), partial.size() + 2)));
     }
@@ -95,7 +96,7 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
   // gone), the partial file of this rank's output goes too.
   const auto discard_output = [&] {
     file.reset();
-    if (root && args.output) remove_quietly(partial);
+    pending.reset();
   };
   // A run stopped by a signal writes nothing: it is not resumable.
   const auto interrupted = [] {
@@ -116,22 +117,16 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
             return interrupted();
           }
           if (file) {
-            const std::string temporary = *args.output + ".tmp";
-            remove_quietly(temporary);
             try {
-              output::write_copy(*file, layout, attributes, temporary, output::Storage::compressed,
+              output::write_copy(*file, layout, attributes, pending->temporary(), output::Storage::compressed,
                                  [] { return stop_requested(); });
               file->close();
               file.reset();
-              replace_file(temporary, *args.output);
-              remove_quietly(partial);
+              pending->commit();
+              pending.reset();
             } catch (const output::CopyInterrupted&) {
-              remove_quietly(temporary);
               discard_output();
               return interrupted();
-            } catch (...) {
-              remove_quietly(temporary);
-              throw;
             }
           }
           // Throughput in entity-weeks (for lwp: practice-weeks) per second.

@@ -13,9 +13,9 @@
 
 #include "sim/cli/batch_evaluation.hpp"
 #include "sim/cli/commands.hpp"
-#include "sim/cli/output_path.hpp"
 #include "sim/error.hpp"
 #include "sim/output/layout.hpp"
+#include "sim/output/pending_output.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/output/result_file.hpp"
 #include "sim/run/estimate.hpp"
@@ -52,7 +52,10 @@ int sensitivity_command(const SensitivityArgs& args, const ModelRegistry& regist
     return static_cast<int>(session.broadcast(std::int64_t{0}));
   }
   return evaluator.conclude([&]() -> int {
-    check_output_path(args.output, "-o", !args.overwrite, "use --overwrite to replace it");
+    std::vector<std::string> sources = s.scenario.sources;
+    sources.push_back(args.file);
+    output::PendingOutput pending(
+        output::OutputTarget{args.output, "-o", args.overwrite, "use --overwrite to replace it", sources});
     // Refuse up front a design that cannot fit in the CPU time or memory.
     const JobEstimate estimate = estimate_job(base.schema, static_cast<double>(s.points()), d,
                                               static_cast<double>(s.replicates), threads);
@@ -223,18 +226,11 @@ int sensitivity_command(const SensitivityArgs& args, const ModelRegistry& regist
     attributes.emplace_back("sensitivity", inputs);
     attributes.emplace_back("method", s.method);
     attributes.emplace_back("question", s.question);
-    const std::string temporary = args.output + ".tmp";
-    remove_quietly(temporary);
-    try {
-      output::ResultFile file =
-          output::ResultFile::create(temporary, layout, attributes, output::Storage::compressed);
-      file.flush_to_disk();
-      file.close();
-      replace_file(temporary, args.output);
-    } catch (...) {
-      remove_quietly(temporary);
-      throw;
-    }
+    output::ResultFile file =
+        output::ResultFile::create(pending.temporary(), layout, attributes, output::Storage::compressed);
+    file.flush_to_disk();
+    file.close();
+    pending.commit();
     fmt::print(out, "\nWrote {}\n", args.output);
     return kExitSuccess;
   });

@@ -9,11 +9,11 @@
 #include <fmt/ostream.h>
 
 #include "sim/cli/commands.hpp"
-#include "sim/cli/output_path.hpp"
 #include "sim/cli/ranks.hpp"
 #include "sim/cli/stored_results.hpp"
 #include "sim/error.hpp"
 #include "sim/output/layout.hpp"
+#include "sim/output/pending_output.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/output/result_file.hpp"
 #include "sim/output/writer.hpp"
@@ -165,30 +165,32 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
   }
 
   // Rank 0 creates or reopens the output and finds the points still to do.
-  const std::string temporary = path + ".tmp";
+  // Declared before the file, so that the file is closed before its temporary is removed.
+  std::optional<output::PendingOutput> pending;
   std::optional<output::ResultFile> file;
   std::vector<std::uint32_t> todo;
   // Before the output file exists: a signal while it is being created stops the sweep cleanly.
   install_interrupt_handlers();
   const std::int64_t verdict = root_prepares(session, [&]() -> std::int64_t {
+    std::vector<std::string> sources = sweep.scenario.sources;
+    sources.push_back(args.file);
+    pending.emplace(output::OutputTarget{path, "-o", args.resume,
+                                         "use --resume to continue it, or choose another name", sources});
+    const std::string& temporary = pending->temporary();
     if (!args.resume) {
-      check_output_path(path, "-o", true, "use --resume to continue it, or choose another name");
       if (const std::string why = beyond_disk(estimate, path); !why.empty())
         throw InputError(path, 0, "-o", why);
-      remove_quietly(temporary);
       try {
         output::ResultFile created =
             output::ResultFile::create(temporary, layout, attributes, output::Storage::streaming);
         created.flush_to_disk();
         created.close();
       } catch (const h5::OutputError& e) {
-        remove_quietly(temporary);
         const std::string what = e.what();
         throw InputError(path, 0, "-o", what.substr(std::min(what.size(), temporary.size() + 2)));
       }
-      replace_file(temporary, path);
+      pending->commit();
     } else {
-      check_output_path(path, "-o", false, "");
       std::error_code ec;
       if (!std::filesystem::exists(path, ec)) {
         throw InputError(path, 0, "--resume",
@@ -211,17 +213,11 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
           }
           // An incomplete compressed file (from `lwsim merge --allow-incomplete`) is turned back into
           // a streaming one, so that finishing it changes no metadata.
-          remove_quietly(temporary);
-          try {
-            output::write_copy(existing, layout,
-                               with_storage(output::read_root_attributes(existing), "streaming"), temporary,
-                               output::Storage::streaming, [] { return stop_requested(); });
-          } catch (...) {
-            remove_quietly(temporary);
-            throw;
-          }
+          output::write_copy(existing, layout,
+                             with_storage(output::read_root_attributes(existing), "streaming"), temporary,
+                             output::Storage::streaming, [] { return stop_requested(); });
           existing.close();
-          replace_file(temporary, path);
+          pending->commit();
         }
         return std::nullopt;
       });
@@ -283,15 +279,15 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
         const std::string resume_command =
             fmt::format("lwsim sweep {} -o {}{} --resume", args.file, path,
                         args.shard ? " --shard " + *args.shard : std::string());
-        remove_quietly(temporary);
+        const std::string& temporary = pending->temporary();
         try {
           output::write_copy(*file, layout, with_storage(output::read_root_attributes(*file), "compressed"),
                              temporary, output::Storage::compressed, [] { return stop_requested(); });
           file->close();
           file.reset();
-          replace_file(temporary, path);
+          pending->commit();
         } catch (const output::CopyInterrupted&) {
-          remove_quietly(temporary);
+          pending->discard();
           file->close();
           fmt::print(std::cerr,
                      "lwsim: interrupted by signal {} while compressing: all {} points are complete in {} "
@@ -299,7 +295,7 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
                      stop_signal(), mine.size(), path, resume_command);
           return 128 + (stop_signal() > 0 ? stop_signal() : 2);
         } catch (const std::exception& e) {
-          remove_quietly(temporary);
+          pending->discard();
           try {
             if (file) file->close();
           } catch (const h5::OutputError&) {
