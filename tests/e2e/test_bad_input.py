@@ -371,6 +371,24 @@ class OutputPathErrors(BadInputCase):
             self.assertEqual(f.read(8), b"\x89HDF\r\n\x1a\n")
         self.assertEqual(sorted(os.listdir(self.tmp)), sorted(["observed", "scenario.toml", OUT]))
 
+    def test_output_that_is_an_input_is_refused_even_with_overwrite(self):
+        """`-o` naming the scenario (or its observed data) is refused with --overwrite too, and the
+        input is left as it was."""
+        observed = os.path.join("observed", "deep_end_2016.toml")
+        before = e2e.read_text(self.path(observed))
+        for target in ("scenario.toml", observed):
+            with self.subTest(target):
+                self.assert_refused("run", "scenario.toml", "--replicates", 10, "-o", target, "--overwrite",
+                                    file=target, key="-o", mentions=("is the input",))
+        self.assertEqual(e2e.read_text(self.scenario), self.original)
+        self.assertEqual(e2e.read_text(self.path(observed)), before)
+
+    def test_output_that_is_a_device_is_refused(self):
+        """`-o /dev/null` (a device, even one this user may write) is refused: an output is a
+        regular file."""
+        self.assert_refused("run", "--replicates", 10, "-o", "/dev/null", "--overwrite", file="/dev/null",
+                            key="-o", mentions=("not a regular file",))
+
 
 def peak_rss_bytes(*args, cwd=None, timeout=120):
     """Runs lwsim in a fresh Python process and returns (Result, the peak resident memory of lwsim in
