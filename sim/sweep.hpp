@@ -12,15 +12,13 @@
 #include "sim/registry.hpp"
 #include "sim/run/job.hpp"
 #include "sim/scenario.hpp"
+#include "sim/study_header.hpp"
 
 namespace sim {
 
-struct Sweep {
-  std::string file;
-  std::string title;
-  std::string question;
-  std::string kind;   // grid, lhs, sobol, random, csv
-  Scenario scenario;  // the base scenario with [fixed] applied
+/// The header's scenario is the base scenario with [fixed] applied.
+struct Sweep : StudyHeader {
+  std::string kind;  // grid, lhs, sobol, random, csv
   std::vector<design::Axis> axes;
   std::vector<std::size_t> parameters;  // table index of each axis
   design::Points points;                // values[point][axis], all valid

@@ -232,10 +232,8 @@ int calibrate_command(const CalibrateArgs& args, const ModelRegistry& registry, 
 
   return evaluator.conclude([&]() -> int {
     AbcState state;
-    std::vector<std::string> sources = c.scenario.sources;
-    sources.push_back(args.file);
     output::PendingOutput pending(output::OutputTarget{
-        args.output, "-o", args.resume, "use --resume to continue it, or choose another name", sources});
+        args.output, "-o", args.resume, "use --resume to continue it, or choose another name", c.sources});
     if (!args.resume) {
       write_calibration(pending, c, state, nullptr, attributes, "running", "");
     } else {

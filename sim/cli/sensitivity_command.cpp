@@ -52,10 +52,8 @@ int sensitivity_command(const SensitivityArgs& args, const ModelRegistry& regist
     return static_cast<int>(session.broadcast(std::int64_t{0}));
   }
   return evaluator.conclude([&]() -> int {
-    std::vector<std::string> sources = s.scenario.sources;
-    sources.push_back(args.file);
     output::PendingOutput pending(
-        output::OutputTarget{args.output, "-o", args.overwrite, "use --overwrite to replace it", sources});
+        output::OutputTarget{args.output, "-o", args.overwrite, "use --overwrite to replace it", s.sources});
     // Refuse up front a design that cannot fit in the CPU time or memory.
     const JobEstimate estimate = estimate_job(base.schema, static_cast<double>(s.points()), d,
                                               static_cast<double>(s.replicates), threads);

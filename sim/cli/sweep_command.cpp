@@ -172,10 +172,8 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
   // Before the output file exists: a signal while it is being created stops the sweep cleanly.
   install_interrupt_handlers();
   const std::int64_t verdict = root_prepares(session, [&]() -> std::int64_t {
-    std::vector<std::string> sources = sweep.scenario.sources;
-    sources.push_back(args.file);
-    pending.emplace(output::OutputTarget{path, "-o", args.resume,
-                                         "use --resume to continue it, or choose another name", sources});
+    pending.emplace(output::OutputTarget{
+        path, "-o", args.resume, "use --resume to continue it, or choose another name", sweep.sources});
     const std::string& temporary = pending->temporary();
     if (!args.resume) {
       if (const std::string why = beyond_disk(estimate, path); !why.empty())

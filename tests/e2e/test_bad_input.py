@@ -114,6 +114,16 @@ class ScenarioFileErrors(BadInputCase):
         line = e2e.line_of(e2e.read_text(self.path(name)), "colour =")
         self.assert_scenario_refused(name, file=name, line=line, key="colour", mentions=("unknown",))
 
+    def test_unknown_model_lists_the_registered_models(self):
+        """`model = "..."` naming a model this lwsim does not have is refused at its line, listing
+        the models it has; in a study file as in a scenario."""
+        name = self.variant("unknown_model.toml", 'model = "sir"\n' + self.original)
+        self.assert_scenario_refused(name, file=name, line=1, key="model", mentions=("'sir'", "lwp"))
+        sweep = self.variant("unknown_model_sweep.toml",
+                             'model = "sir"\nbase = "scenario.toml"\n[design]\nkind = "grid"\n'
+                             '[parameters]\n"clp.departure_hazard" = [0.01]\n')
+        self.assert_refused("validate", sweep, file=sweep, line=1, key="model", mentions=("'sir'", "lwp"))
+
     def test_unknown_parameter_suggests_the_near_name(self):
         """A misspelt parameter is refused with its line, and the message suggests the real name."""
         name = self.appended("unknown_parameter.toml", "[parameters.clp]\ndeparture_hazrd = 0.004\n")

@@ -1,0 +1,33 @@
+#pragma once
+// What every study file (a sweep, a calibration, a sensitivity analysis) begins with: what it is
+// for (`title`, `question`, `description`), its model (`model`, which may be left out while one
+// model is registered) and the scenario it varies (`base`, relative to the file). Read here once
+// for every kind of study.
+
+#include <string>
+#include <vector>
+
+#include "sim/registry.hpp"
+#include "sim/scenario.hpp"
+
+namespace sim {
+
+struct StudyHeader {
+  std::string file;
+  std::string title;  // the file's, or else its base scenario's
+  std::string question;
+  Scenario scenario;  // the base scenario, of the model the file names
+  /// The files the study reads: itself, its scenario's sources, and any a kind of study adds (a
+  /// design's points file, observed data): an output must be none of them.
+  std::vector<std::string> sources;
+};
+
+/// The top-level keys a study file may have: the header's, then the kind's `own`.
+std::vector<std::string> study_keys(const std::vector<std::string>& own);
+
+/// Reads the header of the study file `doc` (its unknown keys are the caller's to refuse, with
+/// study_keys) and loads its base scenario: InputErrors naming file, line and key. A `model` the
+/// file names is the base scenario's model when that names none, and must be it when it does.
+StudyHeader read_study_header(const Document& doc, const ModelRegistry& registry);
+
+}  // namespace sim
