@@ -389,4 +389,13 @@ std::string Sweep::resolved_text() const {
   return out;
 }
 
+output::DesignInfo design_of(const Sweep& sweep) {
+  output::DesignInfo design;
+  design.kind = sweep.kind;
+  design.points = sweep.points.size();
+  for (const auto& axis : sweep.axes) design.parameters.push_back(axis.name);
+  design.values = sweep.values_by_axis();
+  return design;
+}
+
 }  // namespace sim

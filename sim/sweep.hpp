@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/design/design.hpp"
+#include "sim/output/layout.hpp"
 #include "sim/registry.hpp"
 #include "sim/run/job.hpp"
 #include "sim/scenario.hpp"
@@ -42,5 +43,9 @@ bool is_sweep_document(const config::Value& root);
 
 /// The job of a sweep: the base scenario's job with the swept parameters' values at every point.
 Job job_for(const Sweep& sweep);
+
+/// What a sweep's file stores of its design (read back with the file's results): kind, points,
+/// the swept parameters and their values at every point.
+output::DesignInfo design_of(const Sweep& sweep);
 
 }  // namespace sim
