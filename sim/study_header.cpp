@@ -6,14 +6,12 @@
 
 namespace sim {
 
-std::vector<std::string> study_keys(const std::vector<std::string>& own) {
+StudyHeader read_study_header(const Document& doc, const std::vector<std::string>& own,
+                              const ModelRegistry& registry) {
+  const config::Value& root = doc.root;
   std::vector<std::string> keys = {"model", "title", "question", "description", "base"};
   keys.insert(keys.end(), own.begin(), own.end());
-  return keys;
-}
-
-StudyHeader read_study_header(const Document& doc, const ModelRegistry& registry) {
-  const config::Value& root = doc.root;
+  root.expect_keys(keys);
   StudyHeader header;
   header.file = doc.path;
   if (const auto* t = root.find("title")) header.title = t->as_string();

@@ -22,12 +22,11 @@ struct StudyHeader {
   std::vector<std::string> sources;
 };
 
-/// The top-level keys a study file may have: the header's, then the kind's `own`.
-std::vector<std::string> study_keys(const std::vector<std::string>& own);
-
-/// Reads the header of the study file `doc` (its unknown keys are the caller's to refuse, with
-/// study_keys) and loads its base scenario: InputErrors naming file, line and key. A `model` the
-/// file names is the base scenario's model when that names none, and must be it when it does.
-StudyHeader read_study_header(const Document& doc, const ModelRegistry& registry);
+/// Refuses a top-level key of the study file `doc` that is neither the header's nor one of the
+/// kind's `own` keys, reads the header and loads its base scenario: InputErrors naming file, line
+/// and key. A `model` the file names is the base scenario's model when that names none, and must
+/// be it when it does.
+StudyHeader read_study_header(const Document& doc, const std::vector<std::string>& own,
+                              const ModelRegistry& registry);
 
 }  // namespace sim

@@ -221,9 +221,8 @@ bool is_sweep_document(const config::Value& root) {
 Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
   const Document doc = read_document(path, registry);
   const Value& root = doc.root;
-  root.expect_keys(study_keys({"design", "fixed", "parameters"}));
   Sweep sweep;
-  static_cast<StudyHeader&>(sweep) = read_study_header(doc, registry);
+  static_cast<StudyHeader&>(sweep) = read_study_header(doc, {"design", "fixed", "parameters"}, registry);
   const ParamTable& table = sweep.scenario.params().table();
   if (const Value* fixed = root.find("fixed")) {
     if (!fixed->is_table()) fixed->fail("expected a table of parameter values");

@@ -56,9 +56,9 @@ void read_settings(const Value& abc, AbcSettings& s, const Scenario& scenario) {
 CalibrationFile load_calibration(const std::string& path, const ModelRegistry& registry) {
   const Document doc = read_document(path, registry);
   const Value& root = doc.root;
-  root.expect_keys(study_keys({"observed", "abc", "distance", "priors"}));
   CalibrationFile out;
-  static_cast<StudyHeader&>(out) = read_study_header(doc, registry);
+  static_cast<StudyHeader&>(out) =
+      read_study_header(doc, {"observed", "abc", "distance", "priors"}, registry);
   if (const auto* observed = root.find("observed")) {
     const std::string observed_path = resolve_relative(path, observed->as_string());
     check_named_file(*observed, observed_path, "observed-data file");

@@ -271,10 +271,7 @@ Command calibrate_entry() {
            quiet_option(args->quiet)},
           Ranks::every,
           OnStop::command_decides,
-          [args](const Invocation& i) {
-            args->command_line = i.command_line;
-            return calibrate_command(*args, i.registry, i.out, i.session);
-          }};
+          runs(args, &calibrate_command)};
 }
 
 }  // namespace sim::cli

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -87,6 +88,26 @@ struct Command {
   OnStop on_stop = OnStop::command_decides;
   std::function<int(const Invocation&)> run;  // returns the exit code
 };
+
+/// The run function of a command whose arguments record the command line: `command(*args,
+/// registry, out, session)`, or `command(*args, registry, out)` for one that does not compute.
+template <class Args>
+std::function<int(const Invocation&)> runs(std::shared_ptr<Args> args,
+                                           int (*command)(const Args&, const ModelRegistry&, std::ostream&,
+                                                          const mpi::Session&)) {
+  return [args, command](const Invocation& i) {
+    args->command_line = i.command_line;
+    return command(*args, i.registry, i.out, i.session);
+  };
+}
+template <class Args>
+std::function<int(const Invocation&)> runs(std::shared_ptr<Args> args,
+                                           int (*command)(const Args&, const ModelRegistry&, std::ostream&)) {
+  return [args, command](const Invocation& i) {
+    args->command_line = i.command_line;
+    return command(*args, i.registry, i.out);
+  };
+}
 
 /// Every command, in the order `lwsim --help` lists them (command_table.cpp).
 std::vector<Command> command_table();

@@ -222,10 +222,7 @@ Command merge_entry() {
             &args->allow_incomplete}},
           Ranks::first,
           OnStop::command_decides,
-          [args](const Invocation& i) {
-            args->command_line = i.command_line;
-            return merge_command(*args, i.registry, i.out);
-          }};
+          runs(args, &merge_command)};
 }
 
 }  // namespace sim::cli

@@ -201,10 +201,7 @@ Command run_entry() {
            check_option(args->check)},
           Ranks::every,
           OnStop::command_decides,
-          [args](const Invocation& i) {
-            args->command_line = i.command_line;
-            return run_command(*args, i.registry, i.out, i.session);
-          }};
+          runs(args, &run_command)};
 }
 
 }  // namespace sim::cli

@@ -153,10 +153,7 @@ Command sensitivity_entry() {
            {"--overwrite", "replace the output file if it exists", &args->overwrite}},
           Ranks::every,
           OnStop::command_decides,
-          [args](const Invocation& i) {
-            args->command_line = i.command_line;
-            return sensitivity_command(*args, i.registry, i.out, i.session);
-          }};
+          runs(args, &sensitivity_command)};
 }
 
 }  // namespace sim::cli

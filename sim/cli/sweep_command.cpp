@@ -389,10 +389,7 @@ Command sweep_entry() {
                .within(0.0, 3600.0)},
           Ranks::every,
           OnStop::command_decides,
-          [args](const Invocation& i) {
-            args->command_line = i.command_line;
-            return sweep_command(*args, i.registry, i.out, i.session);
-          }};
+          runs(args, &sweep_command)};
 }
 
 }  // namespace sim::cli

@@ -30,9 +30,8 @@ std::uint64_t positive(const Value& v, std::uint64_t max) {
 SensitivityFile load_sensitivity(const std::string& path, const ModelRegistry& registry) {
   const Document doc = read_document(path, registry);
   const Value& root = doc.root;
-  root.expect_keys(study_keys({"sensitivity", "outputs", "parameters"}));
   SensitivityFile s;
-  static_cast<StudyHeader&>(s) = read_study_header(doc, registry);
+  static_cast<StudyHeader&>(s) = read_study_header(doc, {"sensitivity", "outputs", "parameters"}, registry);
   s.seed = s.scenario.seed;
   s.replicates = s.scenario.replicates;
 

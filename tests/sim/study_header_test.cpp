@@ -18,6 +18,7 @@
 #include "tests/support/toy_models.hpp"
 
 namespace {
+using lwsim_test::input_error;
 
 // The Ishigami model's scenario without a model named: ambiguous among three models.
 const std::string kIshigami = "[run]\nreplicates = 2\nseed = 5\n";
@@ -28,17 +29,6 @@ const std::string kSensitivity =
 
 std::string write(const std::string& name, const std::string& text) {
   return lwsim_test::write_file("study_header", name, text);
-}
-
-template <class F>
-sim::InputError input_error(F&& f) {
-  try {
-    f();
-  } catch (const sim::InputError& e) {
-    return e;
-  }
-  FAIL("accepted");
-  return {"", 0, "", ""};
 }
 
 }  // namespace
