@@ -13,8 +13,6 @@
 
 #include <fmt/format.h>
 
-extern char** environ;
-
 namespace sim::bench {
 
 std::string own_executable() {
@@ -44,6 +42,7 @@ double child_peak_rss_mib(const std::string& executable, const std::vector<std::
   std::vector<std::string> words{executable};
   words.insert(words.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(words.size() + 1);
   for (std::string& w : words) argv.push_back(w.data());
   argv.push_back(nullptr);
 

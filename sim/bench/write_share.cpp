@@ -59,10 +59,8 @@ WriteShare measure_write_share(const std::string& sweep_file, const ModelRegistr
   share.writer_calls = clock.calls;
 
   const auto copy_start = Clock::now();
-  for (auto& [key, value] : attributes) {
-    if (key == "storage") value = std::string("compressed");
-  }
-  output::write_copy(file, layout, attributes, directory.file("sweep.h5"), output::Storage::compressed);
+  output::write_copy(file, layout, output::with_attribute(attributes, "storage", std::string("compressed")),
+                     directory.file("sweep.h5"), output::Storage::compressed);
   file.close();
   share.compress_seconds = seconds_since(copy_start);
   share.total_seconds = seconds_since(start);

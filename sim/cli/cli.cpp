@@ -30,6 +30,7 @@ int report_error(const std::string& message, int code) {
 
 std::vector<std::string> names_of(const std::vector<Command>& commands) {
   std::vector<std::string> names;
+  names.reserve(commands.size());
   for (const Command& c : commands) names.push_back(c.name);
   return names;
 }

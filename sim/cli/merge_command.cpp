@@ -109,6 +109,7 @@ std::vector<int> point_owners(const std::vector<ShardFile>& shards, const std::s
   }
   if (!duplicated.empty()) {
     std::vector<std::size_t> numbers;
+    numbers.reserve(duplicated.size());
     for (const auto& [p, files] : duplicated) numbers.push_back(p);
     const auto& [p0, files0] = *duplicated.begin();
     throw InputError(
@@ -124,28 +125,19 @@ std::vector<int> point_owners(const std::vector<ShardFile>& shards, const std::s
 output::Attributes merged_attributes(const std::vector<ShardFile>& shards, const std::string& command_line) {
   output::Attributes attributes = output::read_root_attributes(shards.front().file);
   std::vector<std::string> sources;
+  sources.reserve(shards.size());
   for (const ShardFile& shard : shards) sources.push_back(shard.path);
-  const auto set = [&](const std::string& name, const output::AttributeValue& value) {
-    for (auto& [key, v] : attributes) {
-      if (key == name) {
-        v = value;
-        return;
-      }
-    }
-    attributes.emplace_back(name, value);
-  };
-  set("command_line", command_line);
-  set("created_utc", output::utc_now());
-  set("shard", std::string("0/1"));
-  set("storage", std::string("streaming"));
-  set("merged_from", text::join(sources, "\n"));
-  return attributes;
+  attributes = output::with_attribute(std::move(attributes), "command_line", command_line);
+  attributes = output::with_attribute(std::move(attributes), "created_utc", output::utc_now());
+  attributes = output::with_attribute(std::move(attributes), "shard", std::string("0/1"));
+  attributes = output::with_attribute(std::move(attributes), "storage", std::string("streaming"));
+  return output::with_attribute(std::move(attributes), "merged_from", text::join(sources, "\n"));
 }
 
 /// Copies each point from the shard that holds it into a streaming scratch file, then writes its
 /// compressed copy into the pending output (CopyInterrupted when a stop is asked for).
 void write_merged(const std::vector<ShardFile>& shards, const std::vector<int>& owner,
-                  output::Attributes attributes, output::PendingOutput& pending) {
+                  const output::Attributes& attributes, output::PendingOutput& pending) {
   const output::FileLayout& layout = shards.front().stored.layout;
   output::ResultFile merged =
       output::ResultFile::create(pending.scratch(), layout, attributes, output::Storage::streaming);
@@ -164,11 +156,8 @@ void write_merged(const std::vector<ShardFile>& shards, const std::vector<int>& 
       merged.write_point(plan.path, plan.type, p, row.data());
     }
   }
-  for (auto& [key, value] : attributes) {
-    if (key == "storage") value = std::string("compressed");
-  }
-  output::write_copy(merged, layout, attributes, pending.temporary(), output::Storage::compressed,
-                     [] { return stop_requested(); });
+  output::write_copy(merged, layout, output::with_attribute(attributes, "storage", std::string("compressed")),
+                     pending.temporary(), output::Storage::compressed, [] { return stop_requested(); });
   merged.close();
 }
 

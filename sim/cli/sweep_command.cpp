@@ -163,10 +163,7 @@ int stopped() {
 }
 
 output::Attributes with_storage(output::Attributes attributes, const std::string& storage) {
-  for (auto& [key, value] : attributes) {
-    if (key == "storage") value = storage;
-  }
-  return attributes;
+  return output::with_attribute(std::move(attributes), "storage", storage);
 }
 
 /// A new sweep: its streaming file, every dataset preallocated, in place at once.

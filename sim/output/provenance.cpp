@@ -8,6 +8,17 @@
 
 namespace sim::output {
 
+Attributes with_attribute(Attributes attributes, const std::string& name, const AttributeValue& value) {
+  for (auto& [key, v] : attributes) {
+    if (key == name) {
+      v = value;
+      return attributes;
+    }
+  }
+  attributes.emplace_back(name, value);
+  return attributes;
+}
+
 double attributes_bytes(const Attributes& attributes) {
   double bytes = 0.0;
   for (const auto& [key, value] : attributes) {

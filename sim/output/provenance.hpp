@@ -19,6 +19,9 @@ struct Provenance {
   std::string inputs_text;  // the full resolved input (scenario, or sweep and scenario)
 };
 
+/// `attributes` with `name` set to `value`: replaced where it is, else added at the end.
+Attributes with_attribute(Attributes attributes, const std::string& name, const AttributeValue& value);
+
 /// The size of attributes as text, for the estimate of an output file (sim/run/estimate.hpp).
 double attributes_bytes(const Attributes& attributes);
 

@@ -63,6 +63,7 @@ std::vector<double> flat(const std::vector<std::vector<Interval>>& rows) {
 template <class Indices, class Member>
 auto by_output(const std::vector<Indices>& indices, Member member) {
   std::vector<std::decay_t<decltype(indices.front().*member)>> rows;
+  rows.reserve(indices.size());
   for (const Indices& i : indices) rows.push_back(i.*member);
   return rows;
 }
@@ -71,6 +72,7 @@ void add_sobol(output::FileLayout& layout, const SensitivityFile& s, const std::
   const auto D = static_cast<hsize_t>(s.axes.size()), O = static_cast<hsize_t>(s.outputs.size());
   const std::string level = fmt::format("{:g}%", 100.0 * s.confidence);
   std::vector<double> variance;
+  variance.reserve(sobol.size());
   for (const SobolIndices& i : sobol) variance.push_back(i.variance);
   auto& out = layout.datasets;
   out.push_back(constant_plan("/sensitivity/first_order", {"output", "parameter"}, {O, D},
