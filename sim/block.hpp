@@ -93,15 +93,17 @@ class ReplicateOutput {
   ReplicateOutput(const BlockLayout& layout, BlockResult& block, std::uint32_t slot)
       : layout_(&layout), block_(&block), slot_(slot) {}
 
+  /// This replicate's elements of a field, of the type it was declared with.
   template <class T>
-  [[nodiscard]] T* field(std::size_t f) const noexcept {
-    assert(sizeof(T) == layout_->field_element_size(f));
-    return reinterpret_cast<T*>(block_->data() + layout_->field_offset(f) +
-                                slot_ * layout_->field_elements(f) * sizeof(T));
+  [[nodiscard]] T* field(FieldId<T> f) const noexcept {
+    assert(f.index() < layout_->field_count() && layout_->field_type(f.index()) == dtype_of<T>);
+    return reinterpret_cast<T*>(block_->data() + layout_->field_offset(f.index()) +
+                                slot_ * layout_->field_elements(f.index()) * sizeof(T));
   }
-  [[nodiscard]] Accumulator accumulator(std::size_t a) const noexcept {
-    return {reinterpret_cast<std::int64_t*>(block_->data() + layout_->accumulator_offset(a)),
-            layout_->accumulator_scale(a), &block_->invalid};
+  [[nodiscard]] Accumulator accumulator(AccumulatorId a) const noexcept {
+    assert(a.index() < layout_->accumulator_count());
+    return {reinterpret_cast<std::int64_t*>(block_->data() + layout_->accumulator_offset(a.index())),
+            layout_->accumulator_scale(a.index()), &block_->invalid};
   }
   [[nodiscard]] std::uint32_t replicate() const noexcept { return block_->replicate_begin + slot_; }
 

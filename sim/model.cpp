@@ -19,4 +19,17 @@ const std::vector<double>& PointSummary::at(const std::string& path) const {
   return it->second;
 }
 
+const std::vector<double>& PointSummary::at(const OutputSchema& schema, AccumulatorId accumulator) const {
+  return at(schema.accumulator(accumulator).path);
+}
+
+bool PointSummary::contains(const OutputSchema& schema, AccumulatorId accumulator) const {
+  return accumulator.declared() && arrays.count(schema.accumulator(accumulator).path) > 0;
+}
+
+const std::vector<double>& PointSummary::distribution(const OutputSchema& schema,
+                                                      ObservableId observable) const {
+  return at(distribution_path(schema.observable(observable)));
+}
+
 }  // namespace sim

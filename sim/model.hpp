@@ -68,6 +68,12 @@ struct PointSummary {
   std::map<std::string, std::vector<double>> arrays;
 
   [[nodiscard]] const std::vector<double>& at(const std::string& path) const;
+  /// The summary of one of the schema's accumulators (mean over replicates, or ratio of sums).
+  [[nodiscard]] const std::vector<double>& at(const OutputSchema& schema, AccumulatorId accumulator) const;
+  [[nodiscard]] bool contains(const OutputSchema& schema, AccumulatorId accumulator) const;
+  /// P(value = v), v = 0..max_value, of a summarised observable of the schema.
+  [[nodiscard]] const std::vector<double>& distribution(const OutputSchema& schema,
+                                                        ObservableId observable) const;
 };
 
 class Model {

@@ -45,6 +45,28 @@ std::size_t OutputSchema::elements(const std::vector<std::string>& names) const 
   return n;
 }
 
+std::size_t OutputSchema::time_steps() const {
+  return time_dimension.empty() ? 1 : dim(time_dimension).size;
+}
+
+std::size_t OutputSchema::steps_per_replicate() const {
+  return (entity_dimension.empty() ? 1 : dim(entity_dimension).size) * time_steps();
+}
+
+std::string OutputSchema::step_unit() const {
+  if (entity_dimension.empty() && time_dimension.empty()) return "replicate";
+  if (entity_dimension.empty() || time_dimension.empty()) return entity_dimension + time_dimension;
+  return entity_dimension + "-" + time_dimension;
+}
+
+AccumulatorId OutputSchema::add_accumulator(std::string path, std::vector<std::string> trailing_dims,
+                                            std::string description, std::string units, Summation summation) {
+  std::string denominator = summation.divided_by.declared() ? accumulator(summation.divided_by).path : "";
+  accumulators.push_back({std::move(path), std::move(trailing_dims), std::move(description), std::move(units),
+                          summation.fraction_bits, std::move(denominator)});
+  return AccumulatorId(accumulators.size() - 1);
+}
+
 std::size_t OutputSchema::field_index(const std::string& path) const {
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (fields[i].path == path) return i;
@@ -73,6 +95,9 @@ void OutputSchema::check() const {
     if (!d.labels.empty() && d.labels.size() != d.size) {
       throw std::logic_error("output schema: dimension " + d.name + " has the wrong number of labels");
     }
+  }
+  for (const std::string* name : {&entity_dimension, &time_dimension}) {
+    if (!name->empty()) (void)dim(*name);
   }
   for (const FieldSpec& f : fields) {
     unique(f.path);
@@ -106,6 +131,35 @@ void OutputSchema::check() const {
     const std::size_t have = std::visit([](const auto& v) { return v.size(); }, s.data);
     if (n != have) throw std::logic_error("output schema: static " + s.path + " has the wrong size");
   }
+}
+
+std::string distribution_path(const ObservableSpec& observable) {
+  return fmt::format("/summary/{}_distribution", observable.name);
+}
+
+SchemaGroup::SchemaGroup(OutputSchema& schema, std::string path, std::string description)
+    : schema_(&schema), path_(std::move(path)) {
+  for (GroupSpec& group : schema.groups) {
+    if (group.path != path_) continue;
+    if (group.description.empty()) group.description = std::move(description);
+    return;
+  }
+  schema.groups.push_back({path_, std::move(description)});
+}
+
+SchemaGroup SchemaGroup::group(std::string_view name, std::string description) const {
+  return {*schema_, path_of(name), std::move(description)};
+}
+
+AccumulatorId SchemaGroup::accumulator(std::string_view name, std::vector<std::string> dims,
+                                       std::string description, std::string units,
+                                       Summation summation) const {
+  return schema_->add_accumulator(path_of(name), std::move(dims), std::move(description), std::move(units),
+                                  summation);
+}
+
+std::string SchemaGroup::path_of(std::string_view name) const {
+  return path_ + "/" + std::string(name);
 }
 
 }  // namespace sim

@@ -1,11 +1,16 @@
 #pragma once
 // What a model puts in the output file, declared once so the engine can lay out, stream, merge
 // and summarise results without knowing what they mean (DESIGN §4.2). Every array has named
-// dimensions, a description and units.
+// dimensions, a description and units. Declaring a dataset returns a typed handle (FieldId<T>,
+// AccumulatorId, ObservableId) through which the model records it: the handle, not a position in
+// a list, says which dataset is meant, and a field's element type is fixed when it is declared.
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -15,6 +20,55 @@ enum class DType : std::uint8_t { u8, i16, i32, i64, f32, f64 };
 
 [[nodiscard]] std::size_t dtype_size(DType type) noexcept;
 [[nodiscard]] const char* dtype_name(DType type) noexcept;
+
+/// The DType a C++ element type is stored as (only these six can be fields).
+template <class T>
+inline constexpr DType dtype_of = [] {
+  if constexpr (std::is_same_v<T, std::uint8_t>)
+    return DType::u8;
+  else if constexpr (std::is_same_v<T, std::int16_t>)
+    return DType::i16;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return DType::i32;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return DType::i64;
+  else if constexpr (std::is_same_v<T, float>)
+    return DType::f32;
+  else if constexpr (std::is_same_v<T, double>)
+    return DType::f64;
+  else
+    static_assert(!sizeof(T), "a field's elements are uint8, int16, int32, int64, float or double");
+}();
+
+struct OutputSchema;
+
+/// Where a declared dataset is in its schema. Only OutputSchema makes valid ones; a
+/// default-constructed handle names nothing (a dataset the scenario does not write).
+template <class Tag>
+class SchemaId {
+ public:
+  constexpr SchemaId() = default;
+  [[nodiscard]] constexpr std::size_t index() const noexcept { return index_; }
+  [[nodiscard]] constexpr bool declared() const noexcept { return index_ != kNone; }
+
+ private:
+  friend struct OutputSchema;
+  static constexpr std::size_t kNone = ~std::size_t{0};
+  explicit constexpr SchemaId(std::size_t index) : index_(index) {}
+  std::size_t index_ = kNone;
+};
+
+template <class T>
+struct FieldTag;
+/// A per-replicate result whose elements are of type T (ReplicateOutput::field returns a T*).
+template <class T>
+using FieldId = SchemaId<FieldTag<T>>;
+struct AccumulatorTag;
+struct ObservableTag;
+/// An exact sum over replicates (ReplicateOutput::accumulator).
+using AccumulatorId = SchemaId<AccumulatorTag>;
+/// An observable (an element of an integer field compared with observation).
+using ObservableId = SchemaId<ObservableTag>;
 
 /// A named dimension. Coordinate labels (practice names, phase names...) are optional; without
 /// them the coordinate is the index.
@@ -74,23 +128,118 @@ struct StaticArray {
   std::variant<std::vector<std::string>, std::vector<std::int64_t>, std::vector<double>> data;
 };
 
+/// A group of datasets (an HDF5 group such as /results), described for `lwsim schema`.
+struct GroupSpec {
+  std::string path;
+  std::string description;
+};
+
+/// How an accumulator sums (AccumulatorSpec): the fixed-point precision, and the accumulator
+/// its sums are divided by (none: divide by the number of replicates).
+struct Summation {
+  int fraction_bits = 32;
+  AccumulatorId divided_by;
+};
+/// Sums of integer counts (add_count), exact.
+constexpr Summation counts(AccumulatorId divided_by = {}) {
+  return {0, divided_by};
+}
+/// Sums of values rounded to multiples of 2^-fraction_bits.
+constexpr Summation fixed_point(int fraction_bits, AccumulatorId divided_by = {}) {
+  return {fraction_bits, divided_by};
+}
+
 struct OutputSchema {
   /// The dimension of the model's entities (for lwp, "practice"): exports give one row per point
   /// and entity.
   std::string entity_dimension;
+  /// The dimension of the model's time steps (for lwp, "week"), if it has one: throughput is
+  /// counted in entity-steps, and exports leave out the arrays over time.
+  std::string time_dimension;
   std::vector<Dimension> dims;
   std::vector<FieldSpec> fields;
   std::vector<AccumulatorSpec> accumulators;
   std::vector<ObservableSpec> observables;
   std::vector<StaticArray> statics;
+  std::vector<GroupSpec> groups;
+
+  /// Declares a per-replicate result of element type T (its DType follows from T).
+  template <class T>
+  FieldId<T> add_field(std::string path, std::vector<std::string> trailing_dims, std::string description,
+                       std::string units) {
+    fields.push_back(
+        {std::move(path), dtype_of<T>, std::move(trailing_dims), std::move(description), std::move(units)});
+    return FieldId<T>(fields.size() - 1);
+  }
+  AccumulatorId add_accumulator(std::string path, std::vector<std::string> trailing_dims,
+                                std::string description, std::string units, Summation summation = {});
+  /// Declares element `element` of an integer field as an observable named `name`.
+  template <std::integral T>
+  ObservableId add_observable(std::string name, FieldId<T> field, std::size_t element, std::int64_t max_value,
+                              std::string description, std::string share_label, bool summarised) {
+    observables.push_back({std::move(name), fields.at(field.index()).path, element, max_value,
+                           std::move(description), std::move(share_label), summarised});
+    return ObservableId(observables.size() - 1);
+  }
 
   [[nodiscard]] const Dimension& dim(const std::string& name) const;
   /// Number of elements per replicate (fields) or per point (accumulators) of `dims`.
   [[nodiscard]] std::size_t elements(const std::vector<std::string>& dims) const;
+  /// Size of the time dimension (1 without one): the time steps of a replicate.
+  [[nodiscard]] std::size_t time_steps() const;
+  /// Entity-steps per replicate (entities x time steps), the unit of throughput.
+  [[nodiscard]] std::size_t steps_per_replicate() const;
+  /// The name of that unit: "practice-week" for lwp ("replicate" for a model with neither).
+  [[nodiscard]] std::string step_unit() const;
   [[nodiscard]] std::size_t field_index(const std::string& path) const;
   [[nodiscard]] std::size_t accumulator_index(const std::string& path) const;
+  [[nodiscard]] const AccumulatorSpec& accumulator(AccumulatorId id) const {
+    return accumulators.at(id.index());
+  }
+  [[nodiscard]] const ObservableSpec& observable(ObservableId id) const { return observables.at(id.index()); }
   /// Checks internal consistency (dims exist, denominators are prefixes...); throws logic_error.
   void check() const;
+};
+
+/// Paths of the engine's own summaries of observables, beside the model's accumulators.
+inline constexpr const char* kObservedProbabilityPath = "/summary/p_observed";
+inline constexpr const char* kObservedErrorPath = "/summary/p_observed_se";
+/// Where the distribution of a summarised observable is written ("/summary/<name>_distribution").
+std::string distribution_path(const ObservableSpec& observable);
+
+/// Declares the datasets of one group of a schema, each by its leaf name, so that a handle and
+/// its dataset share one name: in a group made for "/results",
+///   handles.fip = results.field<std::uint8_t>("fip", {"practice"}, "1 = fully integrated", "1");
+/// declares /results/fip.
+class SchemaGroup {
+ public:
+  SchemaGroup(OutputSchema& schema, std::string path, std::string description = {});
+
+  /// A group inside this one ("/results" -> "/results/events").
+  [[nodiscard]] SchemaGroup group(std::string_view name, std::string description = {}) const;
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+
+  template <class T>
+  [[nodiscard]] FieldId<T> field(std::string_view name, std::vector<std::string> dims,
+                                 std::string description, std::string units) const {
+    return schema_->add_field<T>(path_of(name), std::move(dims), std::move(description), std::move(units));
+  }
+  [[nodiscard]] AccumulatorId accumulator(std::string_view name, std::vector<std::string> dims,
+                                          std::string description, std::string units,
+                                          Summation summation = {}) const;
+  /// A constant array of the scenario (StaticArray), written when the file is created.
+  template <class T>
+  void constant(std::string_view name, std::vector<std::string> dims, std::string description,
+                std::string units, std::vector<T> data) const {
+    schema_->statics.push_back(
+        {path_of(name), std::move(dims), std::move(description), std::move(units), std::move(data)});
+  }
+
+ private:
+  [[nodiscard]] std::string path_of(std::string_view name) const;
+
+  OutputSchema* schema_;
+  std::string path_;
 };
 
 }  // namespace sim

@@ -1,7 +1,7 @@
 #pragma once
 // The weekly mechanisms of DESIGN §3.2, one file each, as free functions over a practice's
-// state so that each can be tested on its own. The order in which they run is in
-// simulation.cpp (run_week).
+// state so that each can be tested on its own. The order in which they run is the table of the
+// week's steps, kWeek in schedule.hpp.
 
 #include <span>
 #include <vector>

@@ -1,111 +1,183 @@
 #pragma once
 // What the model writes (DESIGN §4.2): per-replicate results, exact sums over replicates
-// (timeseries and summaries), the FIP count as the observable compared with observation, and the
-// scenario's constants. The enumerations follow the order in which schema() declares them.
+// (summaries and timeseries), the FIP count as the observable compared with observation, and the
+// scenario's constants. declare_outputs() builds the schema and, with it, a handle to every
+// dataset the model records; the handles are grouped as the file is (outputs.results.fip is
+// /results/fip, outputs.locality.fip_count is /locality/fip_count), so a dataset has one name
+// from its declaration to the file.
 
+#include <array>
+#include <cstdint>
+
+#include "models/lwp/parameters.hpp"
 #include "models/lwp/setup.hpp"
 #include "models/lwp/state.hpp"
 #include "sim/schema.hpp"
 
 namespace lwp {
 
-enum Field : std::size_t {
-  kFip,
-  kFipCount,
-  kFirstNormalisedWeek,
-  kWeeksNormalised,
-  kReferrals,
-  kLinked,
-  kContactsHistogram,
-  kClpDepartures,
-  kVacancyWeeks,
-  kLeadershipChanges,
-  kStaffChanges,
-  kInnovations,
-  kAppraisals,
-  kPhaseScores,
-  kEngagementGain,
-  kClpHoursShare,
-  kClpWeeksInPost,
-  kTraining,
-  kGpBuyIn,
-  kTeamQuality,
-  kInnovationRate,
-  // Scale-up outputs (docs/model.md §7.9)
-  kCost,
-  kLocalityFipCount,
-  kRefused,
-  kClpChanges,
-  kDrawnListSize,
-  kFieldCount
-};
-
-enum Accumulator : std::size_t {
-  kPFip,
-  kMeanFipCount,
-  kPracticesByOutcome,
-  kPhaseScoresByOutcome,
-  kEngagementGainByOutcome,
-  kClpHoursShareByOutcome,
-  kClpYears,
-  kReferralsPerClpYear,
-  kReferralsTotal,
-  kLinkedShare,
-  kPatientsClosed,
-  kContactsShare,
-  kMeanClpDepartures,
-  kMeanVacancyWeeks,
-  // Scale-up: costs, localities and the nation (docs/model.md §7.9)
-  kCostTotal,
-  kCostPerFip,
-  kClpPosts,
-  kVacancyClpWeeks,
-  kNationalNormalised,
-  kNationalNormalisedBy,
-  kLocalityFipCountMean,
-  kLocalityPFip,
-  kLocalityNormalisedBy,
-  kLocalityVacancyClpWeeks,
-  kLocalityReferrals,
-  kLocalityLinkedShare,
-  kLocalityLinkRequests,
-  kLocalityRefusedShare,
-  kLocalitySaturation,
-  kFirstTimeseries  // the per-practice timeseries follow (when written), in the order of Series
-};
-
-/// Weekly series recorded per practice, averaged over replicates: /timeseries/<name>.
-enum Series : std::size_t {
-  kCoherence,
-  kParticipation,
-  kAction,
-  kMonitoring,
-  kNormalised,
-  kNormalisedBy,
-  kClpInPost,
-  kAttentionLoad,
-  kEngagement,
-  kUnderstanding,
-  kCaseload,
-  kPatientSupportShare,
-  kPracticeDevelopmentShare,
-  kNetworkingShare,
-  kSeriesCount
-};
-
-/// The simulated staff survey's fields and accumulators come after all the others, and exist only
-/// when the scenario has a survey ([evaluation.survey]).
-inline constexpr std::size_t kSurveyResponses = kFieldCount;
-inline constexpr std::size_t kSurveyRespondentPractice = kFieldCount + 1;
-inline constexpr std::size_t kSurveyRespondentRole = kFieldCount + 2;
-/// The survey's accumulators follow the per-practice timeseries, which large scenarios omit.
-inline std::size_t survey_answered_items(const Setup& setup) noexcept {
-  return static_cast<std::size_t>(kFirstTimeseries) +
-         (setup.practice_timeseries ? static_cast<std::size_t>(kSeriesCount) : 0);
+/// The mean of one attribute over a practice's staff.
+inline double staff_mean(const Staff& staff, const std::array<double, kMaxStaff>& attribute) {
+  double sum = 0.0;
+  for (std::size_t k = 0; k < static_cast<std::size_t>(staff.count); ++k) sum += attribute[k];
+  return sum / staff.count;
 }
-inline std::size_t survey_score_by_outcome(const Setup& setup) noexcept {
-  return survey_answered_items(setup) + 1;
-}
+
+/// A weekly series recorded per practice and averaged over replicates (/timeseries/<name>):
+/// adding a row adds the dataset and its recording.
+struct WeeklySeries {
+  const char* name;
+  const char* description;
+  const char* units;
+  double (*value)(const Practice& practice, const Parameters& params);
+};
+
+inline constexpr std::array<WeeklySeries, 14> kWeeklySeries = {{
+    {"coherence", "coherence score C = shared understanding S of the core leadership", "score",
+     [](const Practice& p, const Parameters&) { return p.coherence; }},
+    {"cognitive_participation", "cognitive participation score CP", "score",
+     [](const Practice& p, const Parameters&) { return p.participation; }},
+    {"collective_action",
+     "collective action score CA (role balance of the CLP; 0 without a CLP or referrals)", "score",
+     [](const Practice& p, const Parameters&) { return p.action; }},
+    {"reflexive_monitoring", "reflexive monitoring score RM (recency of appraisal)", "score",
+     [](const Practice& p, const Parameters&) { return p.monitoring; }},
+    {"normalised", "P(normalised in this week)", "probability",
+     [](const Practice& p, const Parameters&) { return p.normalised ? 1.0 : 0.0; }},
+    {"normalised_by", "P(normalised in this week or before)", "probability",
+     [](const Practice& p, const Parameters&) { return p.first_normalised_week >= 0 ? 1.0 : 0.0; }},
+    {"clp_in_post", "P(a CLP is in post)", "probability",
+     [](const Practice& p, const Parameters&) { return p.clp.in_post ? 1.0 : 0.0; }},
+    {"attention_load", "attention load from competing innovations and training", "share",
+     [](const Practice& p, const Parameters&) { return p.attention_load; }},
+    {"engagement", "mean staff engagement", "share",
+     [](const Practice& p, const Parameters&) { return staff_mean(p.staff, p.staff.engagement); }},
+    {"understanding", "mean staff understanding", "share",
+     [](const Practice& p, const Parameters&) { return staff_mean(p.staff, p.staff.understanding); }},
+    // Summed as integers: the same value as summing the counts as doubles (every partial sum is
+    // an integer far below 2^53, so exact either way).
+    {"caseload", "active patients on the CLP's caseload", "patients",
+     [](const Practice& p, const Parameters&) {
+       std::uint64_t sum = 0;
+       for (std::uint32_t patients : p.clp.caseload) sum += patients;
+       return static_cast<double>(sum);
+     }},
+    {"patient_support_share", "share of CLP hours on one-to-one patient support (0 without a CLP)", "share",
+     [](const Practice& p, const Parameters& params) {
+       return p.hours[0] / (params.clp_hours_per_week * p.clp_presence);
+     }},
+    {"practice_development_share", "share of CLP hours on practice development", "share",
+     [](const Practice& p, const Parameters& params) {
+       return p.hours[1] / (params.clp_hours_per_week * p.clp_presence);
+     }},
+    {"community_networking_share", "share of CLP hours on community networking", "share",
+     [](const Practice& p, const Parameters& params) {
+       return p.hours[2] / (params.clp_hours_per_week * p.clp_presence);
+     }},
+}};
+
+/// Handles to every dataset the model records, in the groups of the file. A handle of a dataset
+/// the scenario does not write (the survey's without a survey, the timeseries of a large
+/// scenario) is left undeclared.
+struct Outputs {
+  struct Events {
+    sim::FieldId<std::int16_t> clp_departures;
+    sim::FieldId<std::int16_t> vacancy_weeks;
+    sim::FieldId<std::int16_t> leadership_changes;
+    sim::FieldId<std::int16_t> staff_changes;
+    sim::FieldId<std::int16_t> innovations;
+    sim::FieldId<std::int16_t> appraisals;
+    sim::FieldId<std::int16_t> clp_changes;
+  };
+  struct Results {
+    sim::FieldId<std::uint8_t> fip;
+    sim::FieldId<std::int32_t> fip_count;
+    sim::FieldId<std::int16_t> first_normalised_week;
+    sim::FieldId<std::int16_t> weeks_normalised;
+    sim::FieldId<std::int32_t> referrals;
+    sim::FieldId<std::int32_t> linked;
+    sim::FieldId<std::int32_t> contacts_histogram;
+    Events events;
+    sim::FieldId<float> phase_scores;
+    sim::FieldId<float> engagement_gain;
+    sim::FieldId<float> clp_hours_share;
+    sim::FieldId<std::int16_t> clp_weeks_in_post;
+    sim::FieldId<double> cost;
+    sim::FieldId<std::int32_t> locality_fip_count;
+    sim::FieldId<std::int32_t> refused;
+  };
+  /// What is drawn for each practice in each replicate.
+  struct Practices {
+    sim::FieldId<std::uint8_t> training;
+    sim::FieldId<float> gp_buy_in;
+    sim::FieldId<float> team_quality;
+    sim::FieldId<float> innovation_rate;
+    sim::FieldId<std::int32_t> drawn_list_size;
+  };
+  struct Summary {
+    sim::AccumulatorId p_fip;
+    sim::AccumulatorId mean_fip_count;
+    sim::AccumulatorId practices_by_outcome;
+    sim::AccumulatorId phase_scores_by_outcome;
+    sim::AccumulatorId engagement_gain_by_outcome;
+    sim::AccumulatorId clp_hours_share_by_outcome;
+    sim::AccumulatorId clp_years;
+    sim::AccumulatorId referrals_per_clp_year;
+    sim::AccumulatorId referrals;
+    sim::AccumulatorId linked_share;
+    sim::AccumulatorId patients_closed;
+    sim::AccumulatorId contacts_share;
+    sim::AccumulatorId clp_departures;
+    sim::AccumulatorId vacancy_weeks;
+    sim::AccumulatorId cost;
+    sim::AccumulatorId cost_per_fip;
+    sim::AccumulatorId clp_posts;
+    sim::AccumulatorId vacancy_clp_weeks;
+  };
+  struct National {
+    sim::AccumulatorId normalised;
+    sim::AccumulatorId normalised_by;
+  };
+  struct Localities {
+    sim::AccumulatorId fip_count;
+    sim::AccumulatorId p_fip;
+    sim::AccumulatorId normalised_by;
+    sim::AccumulatorId vacancy_clp_weeks;
+    sim::AccumulatorId referrals;
+    sim::AccumulatorId linked_share;
+    sim::AccumulatorId link_requests;
+    sim::AccumulatorId refused_share;
+    sim::AccumulatorId saturation;
+  };
+  struct Survey {
+    sim::FieldId<std::uint8_t> responses;
+    sim::FieldId<std::int16_t> respondent_practice;
+    sim::FieldId<std::uint8_t> respondent_role;
+    sim::AccumulatorId answered_items;
+    sim::AccumulatorId mean_score_by_outcome;
+  };
+  struct Observables {
+    sim::ObservableId fip_count;
+  };
+
+  Results results;
+  Practices practices;
+  Summary summary;
+  National national;
+  Localities locality;
+  /// /timeseries/<kWeeklySeries[s].name>, in the order of kWeeklySeries.
+  std::array<sim::AccumulatorId, kWeeklySeries.size()> timeseries;
+  Survey survey;
+  Observables observables;
+};
+
+/// The schema of a scenario and the handles to its datasets, built together.
+struct DeclaredOutputs {
+  sim::OutputSchema schema;
+  Outputs outputs;
+};
+DeclaredOutputs declare_outputs(const Setup& setup);
+sim::OutputSchema make_schema(const Setup& setup);
 
 /// Labels of the small dimensions.
 inline constexpr std::array<const char*, 4> kConstructs = {"coherence", "cognitive_participation",
@@ -114,7 +186,5 @@ inline constexpr std::array<const char*, 2> kOutcomes = {"FIP", "PIP"};
 inline constexpr std::array<const char*, 2> kSettings = {"formal", "informal"};
 inline constexpr std::array<const char*, 3> kActivities = {"patient_support", "practice_development",
                                                            "community_networking"};
-
-sim::OutputSchema make_schema(const Setup& setup);
 
 }  // namespace lwp

@@ -1,16 +1,17 @@
 #include "models/lwp/simulation.hpp"
 
-#include <algorithm>
+#include <array>
 #include <atomic>
-#include <numeric>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <type_traits>
 
 #include <fmt/format.h>
 
 #include "models/lwp/invariants.hpp"
 #include "models/lwp/mechanisms.hpp"
-#include "models/lwp/outputs.hpp"
+#include "models/lwp/schedule.hpp"
+#include "models/lwp/table.hpp"
 #include "sim/error.hpp"
 
 namespace lwp {
@@ -75,66 +76,20 @@ void InvariantChecker::all(const ReplicateState& state, int week, const char* me
     locality(state.localities[l], l, week, mechanism);
 }
 
-// Pass A of a practice's week: events, leadership, team, collective action up to the requests
-// made of the community organisations. With a checker, the invariants are verified after each
-// mechanism (the CLP's hours only once this week's are allocated).
+// A practice's steps of one pass, in the order of the schedule. With a checker, the invariants
+// are verified after each step.
+template <Pass pass>
 void LwpSimulation::step_practice(Practice& practice, std::uint32_t index, const Draws& draws, int week,
                                   double open_share, std::span<double> scratch,
                                   const InvariantChecker* check) const {
-  const Parameters& p = params_;
-  const WeekContext ctx{draws, index, week};
-  const auto after = [&](const char* mechanism, bool hours_current = false) {
-    if (check != nullptr) check->practice(practice, index, week, mechanism, hours_current);
-  };
-  // 1. Events
-  clp_events(practice, p, ctx, open_share);
-  after("clp_events");
-  staff_turnover(practice, p, ctx);
-  after("staff_turnover");
-  competing_innovations(practice, p, ctx);
-  after("competing_innovations");
-  accrue_costs(practice, p, week);
-  after("accrue_costs");
-  // 2. Leadership -> coherence
-  leadership_meeting(practice, p, ctx);
-  after("leadership_meeting");
-  practice.shared_understanding = shared_understanding(practice, p);
-  after("shared_understanding");
-  // 3. Team relationships -> cognitive participation
-  practice.formal_attendance = formal_session(practice, p, ctx);
-  after("formal_session");
-  informal_contacts(practice, p, ctx, scratch);
-  after("informal_contacts");
-  engagement_drift(practice, p);
-  after("engagement_drift");
-  // 4. Collective action
-  referrals(practice, p, ctx);
-  after("referrals");
-  allocate_clp_hours(practice, p);
-  after("allocate_clp_hours", true);
-  patient_contacts(practice, p, ctx);
-  after("patient_contacts", true);
-  practice_development(practice, p);
-  after("practice_development", true);
-  community_networking(practice, p);
-  after("community_networking", true);
-}
-
-// Pass C: the links granted, reflexive monitoring and the week's scores.
-void LwpSimulation::finish_practice_week(Practice& practice, std::uint32_t index, const Draws& draws,
-                                         int week, const InvariantChecker* check) const {
-  const WeekContext ctx{draws, index, week};
-  const auto after = [&](const char* mechanism) {
-    if (check != nullptr) check->practice(practice, index, week, mechanism, true);
-  };
-  apply_links(practice, params_);
-  after("apply_links");
-  // 5. Reflexive monitoring
-  reflexive_monitoring(practice, params_, ctx);
-  after("reflexive_monitoring");
-  // 6. Scores and classification
-  score_week(practice, params_, *setup_, week, practice.formal_attendance);
-  after("score_week");
+  const PracticeWeek w{practice, params_, *setup_, {draws, index, week}, open_share, scratch};
+  for_each_row<kWeek>([&](auto row) {
+    constexpr WeekStep step = kWeek[row];
+    if constexpr (step.pass == pass) {
+      step.run(w);
+      if (check != nullptr) check->practice(practice, index, week, step.name, step.hours_current);
+    }
+  });
 }
 
 // The weekly schedule (DESIGN §3.2). Every practice makes its requests of the community
@@ -156,34 +111,38 @@ void LwpSimulation::run_week(LwpWorkspace& ws, const Draws& draws, int week,
 
   if (n < kParallelPractices || check != nullptr) {
     for (std::uint32_t i = 0; i < n; ++i)
-      step_practice(practices[i], i, draws, week, market, ws.scratch, check);
+      step_practice<Pass::before_localities>(practices[i], i, draws, week, market, ws.scratch, check);
     for (std::uint32_t l = 0; l < ws.state.localities.size(); ++l) {
       ws.members.clear();
       for (std::uint32_t i : setup_->locality_members[l]) ws.members.push_back(&practices[i]);
       resolve_locality(ws.state.localities[l], ws.members, params_, draws, l, week, ws.order);
       if (check != nullptr) {
-        check->locality(ws.state.localities[l], l, week, "resolve_locality");
+        check->locality(ws.state.localities[l], l, week, kResolveLocality.name);
         for (std::uint32_t i : setup_->locality_members[l]) {
-          check->practice(practices[i], i, week, "resolve_locality", true);
+          check->practice(practices[i], i, week, kResolveLocality.name, kResolveLocality.hours_current);
         }
       }
     }
-    for (std::uint32_t i = 0; i < n; ++i) finish_practice_week(practices[i], i, draws, week, check);
+    for (std::uint32_t i = 0; i < n; ++i)
+      step_practice<Pass::after_localities>(practices[i], i, draws, week, market, ws.scratch, check);
     return;
   }
 
   // Each chunk counts its own Philox calls and adds them once (the count is for `lwsim bench`).
   std::atomic_ref<std::uint64_t> philox(ws.philox);
-  constexpr std::size_t kGrain = 16;
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n, kGrain),
-                    [&](const tbb::blocked_range<std::uint32_t>& r) {
-                      std::uint64_t calls = 0;
-                      const Draws local{draws.key, &calls};
-                      std::array<double, 2 * kMaxStaff> scratch;
-                      for (std::uint32_t i = r.begin(); i != r.end(); ++i)
-                        step_practice(practices[i], i, local, week, market, scratch, nullptr);
-                      philox.fetch_add(calls, std::memory_order_relaxed);
-                    });
+  const auto practices_in_parallel = [&](auto pass) {
+    constexpr std::size_t kGrain = 16;
+    tbb::parallel_for(
+        tbb::blocked_range<std::uint32_t>(0, n, kGrain), [&](const tbb::blocked_range<std::uint32_t>& r) {
+          std::uint64_t calls = 0;
+          const Draws local{draws.key, &calls};
+          std::array<double, 2 * kMaxStaff> scratch;
+          for (std::uint32_t i = r.begin(); i != r.end(); ++i)
+            step_practice<decltype(pass)::value>(practices[i], i, local, week, market, scratch, nullptr);
+          philox.fetch_add(calls, std::memory_order_relaxed);
+        });
+  };
+  practices_in_parallel(std::integral_constant<Pass, Pass::before_localities>{});
   const auto localities = static_cast<std::uint32_t>(ws.state.localities.size());
   tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, localities, 8),
                     [&](const tbb::blocked_range<std::uint32_t>& r) {
@@ -198,236 +157,7 @@ void LwpSimulation::run_week(LwpWorkspace& ws, const Draws& draws, int week,
                       }
                       philox.fetch_add(calls, std::memory_order_relaxed);
                     });
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, n, kGrain),
-                    [&](const tbb::blocked_range<std::uint32_t>& r) {
-                      std::uint64_t calls = 0;
-                      const Draws local{draws.key, &calls};
-                      for (std::uint32_t i = r.begin(); i != r.end(); ++i)
-                        finish_practice_week(practices[i], i, local, week, nullptr);
-                      philox.fetch_add(calls, std::memory_order_relaxed);
-                    });
-}
-
-void LwpSimulation::record_week(const LwpWorkspace& ws, const sim::ReplicateOutput& out, int week) const {
-  const auto& practices = ws.state.practices;
-  const std::size_t n = practices.size();
-  const auto w = static_cast<std::size_t>(week);
-  // The nation and the localities: shares of practices normalised (now, and by now).
-  std::size_t normalised = 0;
-  std::size_t normalised_by = 0;
-  const std::size_t localities = setup_->localities.size();
-  const sim::Accumulator locality_by = out.accumulator(kLocalityNormalisedBy);
-  for (std::size_t l = 0; l < localities; ++l) {
-    const auto& members = setup_->locality_members[l];
-    std::size_t count = 0;
-    for (std::uint32_t i : members) {
-      const Practice& practice = practices[i];
-      normalised += practice.normalised ? 1 : 0;
-      count += practice.first_normalised_week >= 0 ? 1 : 0;
-    }
-    normalised_by += count;
-    if (!members.empty())
-      locality_by.add(w * localities + l, static_cast<double>(count) / static_cast<double>(members.size()));
-  }
-  const auto practices_n = static_cast<double>(n);
-  out.accumulator(kNationalNormalised).add(w, static_cast<double>(normalised) / practices_n);
-  out.accumulator(kNationalNormalisedBy).add(w, static_cast<double>(normalised_by) / practices_n);
-  if (!setup_->practice_timeseries) return;
-
-  // The series' accumulators are looked up once a week, not once a practice-week.
-  std::array<sim::Accumulator, kSeriesCount> series;
-  for (std::size_t s = 0; s < kSeriesCount; ++s) series[s] = out.accumulator(kFirstTimeseries + s);
-  for (std::size_t i = 0; i < n; ++i) {
-    const Practice& practice = practices[i];
-    const double hours = params_.clp_hours_per_week * practice.clp_presence;
-    const std::size_t cell = w * n + i;
-    const Staff& staff = practice.staff;
-    double engagement = 0.0;
-    double understanding = 0.0;
-    for (std::size_t k = 0; k < static_cast<std::size_t>(staff.count); ++k) {
-      engagement += staff.engagement[k];
-      understanding += staff.understanding[k];
-    }
-    // Summed as integers: the same value as summing the counts as doubles (every partial sum is
-    // an integer far below 2^53, so exact either way).
-    const auto caseload = static_cast<double>(
-        std::accumulate(practice.clp.caseload.begin(), practice.clp.caseload.end(), std::uint64_t{0}));
-    const std::array<double, kSeriesCount> values = {
-        practice.coherence,
-        practice.participation,
-        practice.action,
-        practice.monitoring,
-        practice.normalised ? 1.0 : 0.0,
-        practice.first_normalised_week >= 0 ? 1.0 : 0.0,
-        practice.clp.in_post ? 1.0 : 0.0,
-        practice.attention_load,
-        engagement / staff.count,
-        understanding / staff.count,
-        caseload,
-        practice.hours[0] / hours,
-        practice.hours[1] / hours,
-        practice.hours[2] / hours,
-    };
-    for (std::size_t s = 0; s < kSeriesCount; ++s) series[s].add(cell, values[s]);
-  }
-}
-
-void LwpSimulation::record_replicate(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const {
-  const auto& practices = ws.state.practices;
-  const std::size_t n = practices.size();
-  const std::size_t phases = setup_->phases.size();
-  std::int32_t fip_count = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const Practice& practice = practices[i];
-    const PracticeTotals& t = practice.totals;
-    const bool fip = classify_integration(practice, params_, *setup_);
-    const std::size_t outcome = fip ? 0 : 1;
-    fip_count += fip ? 1 : 0;
-
-    out.field<std::uint8_t>(kFip)[i] = fip ? 1 : 0;
-    out.field<std::int16_t>(kFirstNormalisedWeek)[i] =
-        static_cast<std::int16_t>(practice.first_normalised_week);
-    out.field<std::int16_t>(kWeeksNormalised)[i] = static_cast<std::int16_t>(practice.weeks_normalised);
-    out.field<std::int32_t>(kReferrals)[i] = static_cast<std::int32_t>(t.referrals);
-    out.field<std::int32_t>(kLinked)[i] = static_cast<std::int32_t>(t.linked);
-    auto* histogram = out.field<std::int32_t>(kContactsHistogram) + i * kContactBins;
-    for (std::size_t c = 0; c < kContactBins; ++c)
-      histogram[c] = static_cast<std::int32_t>(t.closed_by_contacts[c]);
-    out.field<std::int16_t>(kClpDepartures)[i] = static_cast<std::int16_t>(t.clp_departures);
-    out.field<std::int16_t>(kVacancyWeeks)[i] = static_cast<std::int16_t>(t.vacancy_weeks);
-    out.field<std::int16_t>(kLeadershipChanges)[i] = static_cast<std::int16_t>(t.leadership_changes);
-    out.field<std::int16_t>(kStaffChanges)[i] =
-        static_cast<std::int16_t>(std::min<std::uint32_t>(t.staff_changes, 32767));
-    out.field<std::int16_t>(kInnovations)[i] =
-        static_cast<std::int16_t>(std::min<std::uint32_t>(t.innovations, 32767));
-    out.field<std::int16_t>(kAppraisals)[i] = static_cast<std::int16_t>(t.appraisals);
-    out.field<std::int16_t>(kClpWeeksInPost)[i] = static_cast<std::int16_t>(t.clp_weeks_in_post);
-    out.field<std::uint8_t>(kTraining)[i] = practice.training ? 1 : 0;
-    out.field<float>(kGpBuyIn)[i] = static_cast<float>(practice.gp_buy_in);
-    out.field<float>(kTeamQuality)[i] = static_cast<float>(practice.team_quality);
-    out.field<float>(kInnovationRate)[i] = static_cast<float>(practice.innovation_rate * 52.0);
-
-    float* phase_scores = out.field<float>(kPhaseScores) + i * phases * 4;
-    const sim::Accumulator by_outcome = out.accumulator(kPhaseScoresByOutcome);
-    for (std::size_t ph = 0; ph < phases; ++ph) {
-      for (std::size_t c = 0; c < 4; ++c) {
-        const double mean = t.phase_weeks[ph] > 0 ? t.phase_scores[ph][c] / t.phase_weeks[ph] : 0.0;
-        phase_scores[ph * 4 + c] = static_cast<float>(mean);
-        by_outcome.add((outcome * phases + ph) * 4 + c, mean);
-      }
-    }
-    const std::array<double, 2> gains = {t.engagement_gain_formal, t.engagement_gain_informal};
-    for (std::size_t g = 0; g < 2; ++g) {
-      out.field<float>(kEngagementGain)[i * 2 + g] = static_cast<float>(gains[g]);
-      out.accumulator(kEngagementGainByOutcome).add(outcome * 2 + g, gains[g]);
-    }
-    for (std::size_t a = 0; a < 3; ++a) {
-      const double share = t.clp_hours_available > 0.0 ? t.clp_hours[a] / t.clp_hours_available : 0.0;
-      out.field<float>(kClpHoursShare)[i * 3 + a] = static_cast<float>(share);
-      out.accumulator(kClpHoursShareByOutcome).add(outcome * 3 + a, share);
-    }
-
-    out.accumulator(kPFip).add_count(i, fip ? 1 : 0);
-    out.accumulator(kPracticesByOutcome).add_count(outcome, 1);
-    out.accumulator(kClpYears).add(0, t.clp_weeks_in_post / 52.0);
-    out.accumulator(kReferralsPerClpYear).add_count(0, t.referrals);
-    out.accumulator(kReferralsTotal).add_count(0, t.referrals);
-    out.accumulator(kLinkedShare).add_count(0, t.linked);
-    std::int64_t closed = 0;
-    for (std::size_t c = 0; c < kContactBins; ++c) {
-      out.accumulator(kContactsShare).add_count(c, t.closed_by_contacts[c]);
-      closed += t.closed_by_contacts[c];
-    }
-    out.accumulator(kPatientsClosed).add_count(0, closed);
-    out.accumulator(kMeanClpDepartures).add_count(i, t.clp_departures);
-    out.accumulator(kMeanVacancyWeeks).add_count(i, t.vacancy_weeks);
-  }
-  out.field<std::int32_t>(kFipCount)[0] = fip_count;
-  out.accumulator(kMeanFipCount).add_count(0, fip_count);
-  record_scale(ws, out);
-  if (!setup_->surveys.empty()) record_survey(ws, out);
-}
-
-// Costs, CLP posts, and the localities' results (docs/model.md §7.9).
-void LwpSimulation::record_scale(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const {
-  const auto& practices = ws.state.practices;
-  double cost = 0.0;
-  double vacancy = 0.0;
-  for (std::size_t i = 0; i < practices.size(); ++i) {
-    const PracticeTotals& t = practices[i].totals;
-    cost += t.cost;
-    vacancy += t.vacancy_clp_weeks;
-    out.field<std::int32_t>(kRefused)[i] = static_cast<std::int32_t>(t.refused);
-    out.field<std::int16_t>(kClpChanges)[i] = static_cast<std::int16_t>(t.clp_changes);
-    out.field<std::int32_t>(kDrawnListSize)[i] = practices[i].list_size;
-  }
-  out.field<double>(kCost)[0] = cost;
-  out.accumulator(kCostTotal).add(0, cost);
-  out.accumulator(kCostPerFip).add(0, cost);
-  out.accumulator(kClpPosts).add_count(0, programme_.posts_before);
-  out.accumulator(kClpPosts).add_count(1, programme_.posts_after);
-  out.accumulator(kVacancyClpWeeks).add(0, vacancy);
-
-  const double organisation_weeks_per = static_cast<double>(setup_->weeks());
-  for (std::size_t l = 0; l < setup_->localities.size(); ++l) {
-    const auto& members = setup_->locality_members[l];
-    std::int32_t fips = 0;
-    double locality_vacancy = 0.0;
-    std::int64_t referrals = 0, linked = 0, requests = 0, refused = 0;
-    for (std::uint32_t i : members) {
-      const Practice& practice = practices[i];
-      const PracticeTotals& t = practice.totals;
-      fips += out.field<std::uint8_t>(kFip)[i];
-      locality_vacancy += t.vacancy_clp_weeks;
-      referrals += t.referrals;
-      linked += t.linked;
-      requests += t.link_requests;
-      refused += t.refused;
-    }
-    out.field<std::int32_t>(kLocalityFipCount)[l] = fips;
-    out.accumulator(kLocalityFipCountMean).add_count(l, fips);
-    if (!members.empty())
-      out.accumulator(kLocalityPFip).add(l, static_cast<double>(fips) / static_cast<double>(members.size()));
-    out.accumulator(kLocalityVacancyClpWeeks).add(l, locality_vacancy);
-    out.accumulator(kLocalityReferrals).add_count(l, referrals);
-    out.accumulator(kLocalityLinkedShare).add_count(l, linked);
-    out.accumulator(kLocalityLinkRequests).add_count(l, requests);
-    out.accumulator(kLocalityRefusedShare).add_count(l, refused);
-    const Locality& locality = ws.state.localities[l];
-    const double organisation_weeks = organisation_weeks_per * std::max(1, locality.organisations);
-    out.accumulator(kLocalitySaturation).add(l, locality.saturated_weeks / organisation_weeks);
-  }
-}
-
-void LwpSimulation::record_survey(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const {
-  const std::size_t respondents = setup_->survey_respondents();
-  const std::size_t items = kSurveyItems;
-  const std::size_t constructs = kConstructs.size();
-  auto* responses = out.field<std::uint8_t>(kSurveyResponses);
-  auto* practice_of = out.field<std::int16_t>(kSurveyRespondentPractice);
-  auto* role_of = out.field<std::uint8_t>(kSurveyRespondentRole);
-  const sim::Accumulator scores = out.accumulator(survey_score_by_outcome(*setup_));
-  const sim::Accumulator answered = out.accumulator(survey_answered_items(*setup_));
-  for (std::size_t s = 0; s < setup_->surveys.size(); ++s) {
-    for (std::size_t r = 0; r < respondents; ++r) {
-      const std::size_t cell = s * respondents + r;
-      const SurveyRecipient& recipient = ws.state.survey[cell];
-      practice_of[cell] = static_cast<std::int16_t>(recipient.practice);
-      role_of[cell] = recipient.role;
-      std::copy(recipient.answers.begin(), recipient.answers.end(), responses + cell * items);
-      if (!recipient.replied) continue;
-      // Respondents are grouped by their practice's outcome at the horizon, as the evaluation
-      // compared FIPs with PIPs.
-      const Practice& practice = ws.state.practices[static_cast<std::size_t>(recipient.practice)];
-      const std::size_t outcome = classify_integration(practice, params_, *setup_) ? 0 : 1;
-      for (std::size_t item = 0; item < items; ++item) {
-        const std::size_t slot =
-            (s * kOutcomes.size() + outcome) * constructs + survey_construct(static_cast<int>(item));
-        scores.add_count(slot, recipient.answers[item]);
-        answered.add_count(slot, 1);
-      }
-    }
-  }
+  practices_in_parallel(std::integral_constant<Pass, Pass::after_localities>{});
 }
 
 }  // namespace lwp

@@ -1,13 +1,15 @@
 #pragma once
-// One design point of the model, ready to run replicates: the weekly schedule (DESIGN §3.2) and
-// the recording of results.
+// One design point of the model, ready to run replicates: the weekly schedule (schedule.hpp) run
+// over every practice and locality (simulation.cpp), and the recording of results (recording.cpp).
 
 #include <memory>
 #include <vector>
 
 #include "models/lwp/invariants.hpp"
 #include "models/lwp/mechanisms.hpp"
+#include "models/lwp/outputs.hpp"
 #include "models/lwp/parameters.hpp"
+#include "models/lwp/schedule.hpp"
 #include "models/lwp/setup.hpp"
 #include "models/lwp/state.hpp"
 #include "models/lwp/streams.hpp"
@@ -28,7 +30,7 @@ class LwpWorkspace final : public sim::Workspace {
 };
 
 /// Verifies the state invariants (invariants.hpp) of a checked run; throws sim::InvariantError
-/// naming the practice or locality, the week and the mechanism after which one does not hold.
+/// naming the practice or locality, the week and the step after which one does not hold.
 struct InvariantChecker {
   const Setup& setup;
   const Parameters& params;
@@ -44,7 +46,10 @@ struct InvariantChecker {
 class LwpSimulation final : public sim::Simulation {
  public:
   LwpSimulation(std::shared_ptr<const Setup> setup, const Parameters& params)
-      : setup_(std::move(setup)), params_(params), programme_(make_programme(*setup_, params_)) {}
+      : setup_(std::move(setup)),
+        params_(params),
+        programme_(make_programme(*setup_, params_)),
+        outputs_(declare_outputs(*setup_).outputs) {}
 
   [[nodiscard]] std::unique_ptr<sim::Workspace> make_workspace() const override;
   void run_replicate(sim::StreamKey key, const sim::ReplicateOutput& out,
@@ -62,10 +67,10 @@ class LwpSimulation final : public sim::Simulation {
 
  private:
   void run_week(LwpWorkspace& ws, const Draws& draws, int week, const InvariantChecker* check) const;
+  /// One practice's steps of a pass of the week (schedule.hpp), each checked after it runs.
+  template <Pass pass>
   void step_practice(Practice& practice, std::uint32_t index, const Draws& draws, int week, double open_share,
                      std::span<double> scratch, const InvariantChecker* check) const;
-  void finish_practice_week(Practice& practice, std::uint32_t index, const Draws& draws, int week,
-                            const InvariantChecker* check) const;
   void record_scale(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const;
   void record_week(const LwpWorkspace& ws, const sim::ReplicateOutput& out, int week) const;
   void record_replicate(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const;
@@ -74,6 +79,7 @@ class LwpSimulation final : public sim::Simulation {
   std::shared_ptr<const Setup> setup_;
   Parameters params_;
   Programme programme_;
+  Outputs outputs_;
 };
 
 }  // namespace lwp

@@ -18,6 +18,20 @@
 namespace lwp {
 namespace {
 
+/// A point's summaries, read through the handles of the datasets they summarise.
+struct Summaries {
+  const sim::PointSummary& point;
+  const sim::OutputSchema& schema;
+  const Outputs& outputs;
+
+  [[nodiscard]] const std::vector<double>& at(sim::AccumulatorId accumulator) const {
+    return point.at(schema, accumulator);
+  }
+  [[nodiscard]] bool contains(sim::AccumulatorId accumulator) const {
+    return point.contains(schema, accumulator);
+  }
+};
+
 std::string bar(double p, double scale) {
   const int n = static_cast<int>(std::lround(p * scale));
   std::string out;
@@ -37,10 +51,11 @@ std::string score_pair(double fip, double pip) {
 
 // The simulated staff survey beside the real one (Chng 2021 surveyed staff at P2 and P4): mean
 // item score per construct of respondents in FIPs and in PIPs.
-void describe_survey(const Setup& setup, const sim::PointSummary& summary, std::ostream& os) {
-  if (setup.surveys.empty() || summary.arrays.count("/survey/mean_score_by_outcome") == 0) return;
-  const std::vector<double>& scores = summary.at("/survey/mean_score_by_outcome");
-  const std::vector<double>& answered = summary.at("/survey/answered_items");
+void describe_survey(const Setup& setup, const Summaries& summary, std::ostream& os) {
+  const Outputs::Survey& survey_outputs = summary.outputs.survey;
+  if (!summary.contains(survey_outputs.mean_score_by_outcome)) return;
+  const std::vector<double>& scores = summary.at(survey_outputs.mean_score_by_outcome);
+  const std::vector<double>& answered = summary.at(survey_outputs.answered_items);
   const std::size_t constructs = kConstructs.size();
   fmt::print(os, "\nSimulated staff survey (NoMAD-style, 1-5): mean item score, FIP / PIP respondents\n");
   fmt::print(os, "  {:<14} {:>5} {:>8}  {:>13}  {:>13}  {:>13}  {:>13}\n", "survey", "sent", "replied", "C",
@@ -67,29 +82,31 @@ void describe_survey(const Setup& setup, const sim::PointSummary& summary, std::
 }
 
 // Scale-up: the programme's posts and cost, and the localities side by side (docs/model.md §7.9).
-void describe_programme(const Setup& setup, const sim::PointSummary& summary, std::ostream& os) {
-  if (summary.arrays.count("/summary/cost") == 0) return;
-  const std::vector<double>& posts = summary.at("/summary/clp_posts");
-  const double fips = summary.at("/summary/mean_fip_count")[0];
+void describe_programme(const Setup& setup, const Summaries& summary, std::ostream& os) {
+  const Outputs& outputs = summary.outputs;
+  if (!summary.contains(outputs.summary.cost)) return;
+  const std::vector<double>& posts = summary.at(outputs.summary.clp_posts);
+  const double fips = summary.at(outputs.summary.mean_fip_count)[0];
   fmt::print(os, "\nProgramme and cost (weeks 0-{})\n", setup.horizon_weeks);
   if (posts[0] != posts[1]) {
     fmt::print(os, "  CLP posts: {:.0f}, cut to {:.0f}\n", posts[0], posts[1]);
   } else {
     fmt::print(os, "  CLP posts: {:.0f} for {} practices\n", posts[0], setup.practice_count());
   }
-  fmt::print(os, "  vacant CLP-weeks: {:.1f}\n", summary.at("/summary/vacancy_clp_weeks")[0]);
-  fmt::print(
-      os, "  cost: {:.0f} GBP; per fully integrated practice: {}\n", summary.at("/summary/cost")[0],
-      fips > 0.0 ? fmt::format("{:.0f} GBP", summary.at("/summary/cost_per_fip")[0]) : std::string("n/a"));
+  fmt::print(os, "  vacant CLP-weeks: {:.1f}\n", summary.at(outputs.summary.vacancy_clp_weeks)[0]);
+  fmt::print(os, "  cost: {:.0f} GBP; per fully integrated practice: {}\n",
+             summary.at(outputs.summary.cost)[0],
+             fips > 0.0 ? fmt::format("{:.0f} GBP", summary.at(outputs.summary.cost_per_fip)[0])
+                        : std::string("n/a"));
 
   const std::size_t localities = setup.localities.size();
   if (localities < 2) return;
-  const std::vector<double>& p_fip = summary.at("/locality/p_fip");
-  const std::vector<double>& count = summary.at("/locality/fip_count");
-  const std::vector<double>& linked = summary.at("/locality/linked_share");
-  const std::vector<double>& refused = summary.at("/locality/refused_share");
-  const std::vector<double>& saturation = summary.at("/locality/saturation");
-  const std::vector<double>& vacancy = summary.at("/locality/vacancy_clp_weeks");
+  const std::vector<double>& p_fip = summary.at(outputs.locality.p_fip);
+  const std::vector<double>& count = summary.at(outputs.locality.fip_count);
+  const std::vector<double>& linked = summary.at(outputs.locality.linked_share);
+  const std::vector<double>& refused = summary.at(outputs.locality.refused_share);
+  const std::vector<double>& saturation = summary.at(outputs.locality.saturation);
+  const std::vector<double>& vacancy = summary.at(outputs.locality.vacancy_clp_weeks);
   std::size_t width = 8;
   for (const std::string& name : setup.localities)
     width = std::max(width, std::min<std::size_t>(name.size(), 40));
@@ -128,16 +145,20 @@ CentralInterval central_interval(const std::vector<double>& distribution, double
   return out;
 }
 
-void describe_point(const Setup& setup, const sim::PointSummary& summary, const sim::Observation* observed,
+void describe_point(const Setup& setup, const sim::PointSummary& point, const sim::Observation* observed,
                     std::ostream& os) {
+  const DeclaredOutputs declared = declare_outputs(setup);
+  const Summaries summary{point, declared.schema, declared.outputs};
+  const Outputs::Summary& outputs = declared.outputs.summary;
   const std::size_t n = setup.practice_count();
-  const std::vector<double>& p_fip = summary.at("/summary/p_fip");
-  const std::vector<double>& distribution = summary.at("/summary/fip_count_distribution");
-  const auto replicates = static_cast<double>(summary.replicates);
+  const std::vector<double>& p_fip = summary.at(outputs.p_fip);
+  const std::vector<double>& distribution =
+      point.distribution(declared.schema, declared.outputs.observables.fip_count);
+  const auto replicates = static_cast<double>(point.replicates);
   const std::int64_t* observed_count = observed != nullptr ? observed->find("fip_count") : nullptr;
 
   fmt::print(os, "\nP(FIP) per practice ({} replicates; ± is the Monte Carlo standard error)\n",
-             summary.replicates);
+             point.replicates);
   std::size_t width = 8;
   for (const PracticeSpec& p : setup.practices) width = std::max(width, p.name.size());
   const std::size_t shown = std::min<std::size_t>(n, 40);
@@ -170,18 +191,18 @@ void describe_point(const Setup& setup, const sim::PointSummary& summary, const 
                is_observed ? "  <- observed" : "");
   }
   const CentralInterval interval = central_interval(distribution, 0.9);
-  fmt::print(os, "  mean {:.2f}; central 90% interval [{}, {}]\n", summary.at("/summary/mean_fip_count")[0],
+  fmt::print(os, "  mean {:.2f}; central 90% interval [{}, {}]\n", summary.at(outputs.mean_fip_count)[0],
              interval.lower, interval.upper);
-  if (observed_count != nullptr && summary.arrays.count("/summary/p_observed") > 0) {
-    const double p = summary.at("/summary/p_observed")[0];
-    const double se = summary.at("/summary/p_observed_se")[0];
+  if (observed_count != nullptr && point.arrays.count(sim::kObservedProbabilityPath) > 0) {
+    const double p = point.at(sim::kObservedProbabilityPath)[0];
+    const double se = point.at(sim::kObservedErrorPath)[0];
     const bool inside = *observed_count >= interval.lower && *observed_count <= interval.upper;
     fmt::print(os, "  P(count = {}) = {:.4f} ± {:.4f}; the observed count lies {} the central 90%\n",
                *observed_count, p, se, inside ? "inside" : "OUTSIDE");
   }
 
-  const std::vector<double>& by_outcome = summary.at("/summary/practices_by_outcome");
-  const std::vector<double>& scores = summary.at("/summary/phase_scores_by_outcome");
+  const std::vector<double>& by_outcome = summary.at(outputs.practices_by_outcome);
+  const std::vector<double>& scores = summary.at(outputs.phase_scores_by_outcome);
   const std::size_t phases = setup.phases.size();
   fmt::print(os, "\nNPT construct scores, mean in each evaluation phase: simulated FIPs / PIPs\n");
   fmt::print(os, "  (mean {:.2f} FIPs and {:.2f} PIPs per replicate)\n", by_outcome[0], by_outcome[1]);
@@ -204,7 +225,7 @@ void describe_point(const Setup& setup, const sim::PointSummary& summary, const 
     fmt::print(os, "{}\n", row);
   }
 
-  const std::vector<double>& gain = summary.at("/summary/engagement_gain_by_outcome");
+  const std::vector<double>& gain = summary.at(outputs.engagement_gain_by_outcome);
   const auto formal_share = [&](std::size_t outcome) {
     const double total = gain[outcome * 2] + gain[outcome * 2 + 1];
     return total > 0.0 ? gain[outcome * 2] / total : std::nan("");
@@ -213,7 +234,7 @@ void describe_point(const Setup& setup, const sim::PointSummary& summary, const 
   fmt::print(os, "  FIP {} / {}    PIP {} / {}\n", percent(formal_share(0)), percent(1.0 - formal_share(0)),
              percent(formal_share(1)), percent(1.0 - formal_share(1)));
 
-  const std::vector<double>& hours = summary.at("/summary/clp_hours_share_by_outcome");
+  const std::vector<double>& hours = summary.at(outputs.clp_hours_share_by_outcome);
   fmt::print(os, "\nCLP hours: patient support / practice development / community networking\n");
   for (std::size_t o = 0; o < 2; ++o) {
     fmt::print(os, "  {}  {} / {} / {}\n", kOutcomes[o], percent(hours[o * 3]), percent(hours[o * 3 + 1]),
@@ -221,11 +242,10 @@ void describe_point(const Setup& setup, const sim::PointSummary& summary, const 
   }
 
   fmt::print(os, "\nReferrals and contacts\n");
-  fmt::print(os, "  referrals per CLP-year in post: {:.1f}\n",
-             summary.at("/summary/referrals_per_clp_year")[0]);
+  fmt::print(os, "  referrals per CLP-year in post: {:.1f}\n", summary.at(outputs.referrals_per_clp_year)[0]);
   fmt::print(os, "  share of referred patients linked to a community organisation: {}\n",
-             percent(summary.at("/summary/linked_share")[0]));
-  const std::vector<double>& contacts = summary.at("/summary/contacts_share");
+             percent(summary.at(outputs.linked_share)[0]));
+  const std::vector<double>& contacts = summary.at(outputs.contacts_share);
   std::string line = "  closed patients by CLP contacts:";
   for (std::size_t c = 0; c < contacts.size(); ++c) {
     if (contacts[c] >= 0.005) line += fmt::format(" {}:{:.0f}%", c, 100.0 * contacts[c]);
@@ -234,8 +254,8 @@ void describe_point(const Setup& setup, const sim::PointSummary& summary, const 
 
   describe_survey(setup, summary, os);
 
-  const std::vector<double>& departures = summary.at("/summary/clp_departures");
-  const std::vector<double>& vacancy = summary.at("/summary/vacancy_weeks");
+  const std::vector<double>& departures = summary.at(outputs.clp_departures);
+  const std::vector<double>& vacancy = summary.at(outputs.vacancy_weeks);
   double total_departures = 0.0;
   double total_vacancy = 0.0;
   for (std::size_t i = 0; i < n; ++i) {

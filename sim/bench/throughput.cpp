@@ -19,9 +19,7 @@ StepCount step_count(const OutputSchema& schema) {
   StepCount count;
   count.entity = schema.entity_dimension.empty() ? "replicate" : schema.entity_dimension;
   if (!schema.entity_dimension.empty()) count.entities = schema.dim(schema.entity_dimension).size;
-  for (const Dimension& d : schema.dims) {
-    if (d.name == "week") count.weeks = d.size;
-  }
+  count.weeks = schema.time_steps();
   return count;
 }
 

@@ -13,13 +13,15 @@ Command calibrate_entry();
 Command sensitivity_entry();
 Command validate_entry();
 Command params_entry();
+Command schema_entry();
 Command report_entry();
 Command export_entry();
 Command bench_entry();
 
 std::vector<Command> command_table() {
-  return {run_entry(),      sweep_entry(),  merge_entry(),  calibrate_entry(), sensitivity_entry(),
-          validate_entry(), params_entry(), report_entry(), export_entry(),    bench_entry()};
+  return {run_entry(),         sweep_entry(),    merge_entry(),  calibrate_entry(),
+          sensitivity_entry(), validate_entry(), params_entry(), schema_entry(),
+          report_entry(),      export_entry(),   bench_entry()};
 }
 
 }  // namespace sim::cli

@@ -92,6 +92,10 @@ int export_command(const std::string& file, const std::string& directory, bool o
                    const ModelRegistry& registry, std::ostream& out);
 int validate_command(const std::string& file, const ModelRegistry& registry, std::ostream& out);
 int params_command(bool markdown, const ModelRegistry& registry, std::ostream& out);
+/// The layout of the file a run of the scenario (default: the registry's), or a sweep of the sweep
+/// file, writes; as Markdown, the dataset tables of docs/output.md.
+int schema_command(const std::optional<std::string>& file, bool markdown, const ModelRegistry& registry,
+                   std::ostream& out);
 /// One file: its summary. Several: each file's summary, then their scalar summaries side by side.
 int report_command(const std::vector<std::string>& files, const ModelRegistry& registry, std::ostream& out);
 /// Measures throughput on the registry's default scenario and the share of the built-in

@@ -119,12 +119,14 @@ struct Exported {
 
 Exported exported_datasets(const StoredResults& stored) {
   const std::string& entity = stored.schema.entity_dimension;
+  const std::string& time = stored.schema.time_dimension;
   Exported chosen;
   for (const output::DatasetPlan& plan : stored.layout.datasets) {
     if (plan.role != output::Role::summary) continue;
     const std::size_t trailing = plan.elements() / std::max<hsize_t>(plan.shape[0], 1);
-    const bool has_week = std::find(plan.dims.begin(), plan.dims.end(), "week") != plan.dims.end();
-    if (has_week) continue;
+    const bool over_time =
+        !time.empty() && std::find(plan.dims.begin(), plan.dims.end(), time) != plan.dims.end();
+    if (over_time) continue;
     if (plan.dims.size() >= 2 && plan.dims[1] == entity) {
       if (trailing / plan.shape[1] <= kMaxColumnsPerDataset) chosen.per_entity.push_back(&plan);
     } else if (std::find(plan.dims.begin(), plan.dims.end(), entity) == plan.dims.end() &&

@@ -110,22 +110,16 @@ void print_summary(const RunPlan& plan, const RunStats& stats, const PointSummar
                    const RunArgs& args, const mpi::Session& session, std::ostream& out) {
   const Job& job = plan.job;
   const unsigned threads = plan.threads;
-  // Throughput in entity-weeks (for lwp: practice-weeks) per second.
-  double steps = static_cast<double>(job.replicates);
-  if (!job.schema.entity_dimension.empty()) {
-    steps *= static_cast<double>(job.schema.dim(job.schema.entity_dimension).size);
-  }
-  for (const Dimension& d : job.schema.dims) {
-    if (d.name == "week") steps *= static_cast<double>(d.size);
-  }
+  // Throughput in entity-steps (for lwp: practice-weeks) per second.
+  const double steps =
+      static_cast<double>(job.replicates) * static_cast<double>(job.schema.steps_per_replicate());
   const Scenario& scenario = plan.scenario;
   fmt::print(out, "lwsim {} | model {} | {}\n", lwsim_version(), scenario.model->name(),
              scenario.title.empty() ? scenario.file : scenario.title);
-  fmt::print(out, "{} replicates, seed {}, {}: {:.2f} s ({:.2f} million {}-weeks/s)\n", job.replicates,
-             job.seed,
+  fmt::print(out, "{} replicates, seed {}, {}: {:.2f} s ({:.2f} million {}s/s)\n", job.replicates, job.seed,
              session.distributed() ? fmt::format("{} ranks x {} threads", session.size(), threads)
                                    : fmt::format("{} thread{}", threads, threads == 1 ? "" : "s"),
-             stats.seconds, steps / std::max(stats.seconds, 1e-9) / 1e6, job.schema.entity_dimension);
+             stats.seconds, steps / std::max(stats.seconds, 1e-9) / 1e6, job.schema.step_unit());
   scenario.model->describe(*scenario.setup, summary, plan.observed(), out);
   if (args.output) fmt::print(out, "\nWrote {}\n", *args.output);
 }

@@ -1,5 +1,6 @@
 #include "sim/output/layout.hpp"
 
+#include <algorithm>
 #include <numeric>
 #include <stdexcept>
 
@@ -24,15 +25,19 @@ std::size_t FileLayout::index_of(const std::string& path) const {
   throw std::out_of_range("result file layout has no dataset " + path);
 }
 
+const std::string& FileLayout::group_description(const std::string& path) const {
+  static const std::string none;
+  for (const GroupSpec& group : groups) {
+    if (group.path == path) return group.description;
+  }
+  return none;
+}
+
 bool FileLayout::contains(const std::string& path) const {
   for (const auto& d : datasets) {
     if (d.path == path) return true;
   }
   return false;
-}
-
-std::string distribution_path(const ObservableSpec& observable) {
-  return fmt::format("/summary/{}_distribution", observable.name);
 }
 
 std::vector<std::int64_t> index_values(std::size_t n) {
@@ -77,6 +82,20 @@ DatasetPlan constant_plan(std::string path, std::vector<std::string> dims, std::
 FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design, std::uint64_t replicates,
                        const Observation* observed) {
   FileLayout layout;
+  layout.groups = {{"/dims", "dimension scales: the labels (or indices) along each named dimension"},
+                   {"/design", "sweeps only: the value of each swept parameter at each design point"}};
+  layout.groups.insert(layout.groups.end(), schema.groups.begin(), schema.groups.end());
+  for (const GroupSpec& engine :
+       {GroupSpec{"/summary", "summaries over replicates"},
+        GroupSpec{"/status", "which design points are complete (resume and merge read this)"}}) {
+    const auto declared = std::find_if(layout.groups.begin(), layout.groups.end(),
+                                       [&](const GroupSpec& g) { return g.path == engine.path; });
+    if (declared == layout.groups.end()) {
+      layout.groups.push_back(engine);
+    } else if (declared->description.empty()) {
+      declared->description = engine.description;
+    }
+  }
   const auto P = static_cast<hsize_t>(design.points);
   const auto R = static_cast<hsize_t>(replicates);
   std::vector<std::pair<std::string, hsize_t>> sizes = {{"point", P}, {"replicate", R}};

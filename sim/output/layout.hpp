@@ -51,17 +51,22 @@ struct DatasetPlan {
 
 struct FileLayout {
   std::vector<DatasetPlan> datasets;
+  /// What the groups hold (the engine's and the model's), for `lwsim schema`.
+  std::vector<GroupSpec> groups;
+
+  /// The description of a group ("" if it has none).
+  [[nodiscard]] const std::string& group_description(const std::string& path) const;
 
   [[nodiscard]] const DatasetPlan& at(const std::string& path) const;
   [[nodiscard]] std::size_t index_of(const std::string& path) const;
   [[nodiscard]] bool contains(const std::string& path) const;
 };
 
-/// Paths of the engine's own summaries.
+/// Paths of the engine's own datasets (the summaries of observables are named in schema.hpp).
 inline constexpr const char* kStatusPath = "/status/completed";
-inline constexpr const char* kObservedProbabilityPath = "/summary/p_observed";
-inline constexpr const char* kObservedErrorPath = "/summary/p_observed_se";
-std::string distribution_path(const ObservableSpec& observable);
+using sim::distribution_path;
+using sim::kObservedErrorPath;
+using sim::kObservedProbabilityPath;
 
 /// 0, 1, ..., n - 1: the values of a dimension without labels.
 std::vector<std::int64_t> index_values(std::size_t n);

@@ -37,6 +37,7 @@ SCENARIOS_DIR = os.path.join(SOURCE_DIR, "scenarios")
 DEFAULT_SCENARIO = os.path.join(SCENARIOS_DIR, "deep_end_glasgow.toml")
 PARAMETERS_DEF = os.path.join(SOURCE_DIR, "models", "lwp", "parameters.def")
 PARAMETERS_DOC = os.path.join(SOURCE_DIR, "docs", "parameters.md")
+OUTPUT_DOC = os.path.join(SOURCE_DIR, "docs", "output.md")
 
 # The exit codes promised by DESIGN §4.1.
 EXIT_OK = 0

@@ -1,5 +1,6 @@
 """The command line's informational commands (DESIGN §4.1, §5): help, version, the parameter table
-and its committed documentation, `validate`, and `run` of the built-in Deep End scenario.
+and the output schema with their committed documentation, `validate`, and `run` of the built-in
+Deep End scenario.
 """
 
 import os
@@ -16,6 +17,7 @@ SUBCOMMAND_OPTIONS = {
     "run": ["scenario", "-o", "--output", "--replicates", "--seed", "--threads", "--set", "--quiet", "--overwrite"],
     "validate": ["file"],
     "params": ["--markdown"],
+    "schema": ["scenario", "--markdown"],
     "report": ["file"],
 }
 
@@ -90,6 +92,51 @@ class ParamsTest(unittest.TestCase):
                               if a != b), min(len(committed.splitlines()), len(generated.splitlines())) + 1)
             self.fail(f"{e2e.PARAMETERS_DOC} is out of date with the parameter table "
                       f"(first difference at line {differing}); {regenerate}")
+
+
+class SchemaTest(unittest.TestCase):
+
+    def test_committed_output_doc_is_up_to_date(self):
+        """The dataset tables of docs/output.md, between its GENERATED markers, are exactly what
+        `lwsim schema --markdown` prints (they are generated)."""
+        regenerate = ("regenerate them with `cmake --build <build> --target docs-output` "
+                      "(for example `cmake --build build/release --target docs-output`) and commit it")
+        generated = e2e.run_ok(self, "schema", "--markdown").stdout
+        doc = e2e.read_text(e2e.OUTPUT_DOC)
+        begin, end = doc.find("<!-- BEGIN GENERATED"), doc.find("<!-- END GENERATED")
+        if begin < 0 or end < begin:
+            self.fail(f"{e2e.OUTPUT_DOC} has lost its <!-- BEGIN GENERATED --> / <!-- END GENERATED --> markers")
+        committed = doc[doc.index("\n", begin) + 1:end]
+        if committed != generated:
+            differing = next((i for i, (a, b) in enumerate(zip(committed.splitlines(), generated.splitlines()), 1)
+                              if a != b), min(len(committed.splitlines()), len(generated.splitlines())) + 1)
+            self.fail(f"the dataset tables of {e2e.OUTPUT_DOC} are out of date with the output schema "
+                      f"(first difference at line {differing} of the tables); {regenerate}")
+
+    def test_schema_of_a_large_scenario_has_no_practice_timeseries(self):
+        """`lwsim schema SCENARIO` describes that scenario's file: a scale-up scenario of more than
+        1,000 practices has the localities and the nation but no per-practice timeseries, and its
+        dimensions carry the scenario's sizes."""
+        scenario = os.path.join(e2e.SCENARIOS_DIR, "scale_up", "england_pcn.toml")
+        listed = e2e.run_ok(self, "schema", scenario).stdout
+        self.assertIn("/locality/p_fip", listed)
+        self.assertIn("/national/normalised_by", listed)
+        self.assertNotIn("/timeseries/", listed)
+        self.assertRegex(listed, r"/results/fip  uint8 \[point=1, replicate=\d+, practice=\d{4,}\]")
+
+    def test_schema_of_a_sweep_has_its_design(self):
+        """`lwsim schema SWEEP` describes the sweep's file: one /design dataset per swept parameter,
+        over all its points."""
+        sweep = os.path.join(e2e.SCENARIOS_DIR, "scale_up", "glasgow_2024_compare.toml")
+        listed = e2e.run_ok(self, "schema", sweep).stdout
+        self.assertRegex(listed, r"/design/[a-z_.]+  float64 \[point=\d+\]")
+        self.assertNotIn("<parameter>", listed)
+
+    def test_schema_of_a_missing_scenario_is_bad_input(self):
+        """`lwsim schema` of a file that does not exist exits 2 naming the file."""
+        result = e2e.run("schema", "no_such_scenario.toml")
+        self.assertEqual(result.code, e2e.EXIT_BAD_INPUT)
+        self.assertIn("no_such_scenario.toml", result.stderr)
 
 
 class ValidateTest(unittest.TestCase):

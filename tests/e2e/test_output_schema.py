@@ -13,6 +13,7 @@ SOURCE = os.environ.get("LWSIM_SOURCE_DIR", os.path.join(os.path.dirname(__file_
 LWSIM = os.environ.get("LWSIM", "lwsim")
 sys.path.insert(0, os.path.join(SOURCE, "analysis"))
 
+import h5py  # noqa: E402
 import lwsim_results  # noqa: E402
 
 
@@ -51,12 +52,36 @@ class OutputSchemaTest(unittest.TestCase):
         run_schema = self.doc.split("## Calibration files")[0]
         documented = set(re.findall(r"^\| `(/[a-z_/]+)`", run_schema, flags=re.M))
         self.assertGreater(len(documented), 40)
-        with lwsim_results.Results(self.path) as r:
-            present = {name for name, _ in r.datasets()}
+        with h5py.File(self.path, "r") as f:
+            present = set()
+            f.visititems(lambda name, obj: present.add("/" + name) if isinstance(obj, h5py.Dataset) else None)
         # Sweeps add /design/<parameter>; a run with observed data has every other dataset.
         for path in sorted(documented):
             with self.subTest(dataset=path):
                 self.assertIn(path, present)
+
+    def test_lwsim_schema_lists_every_dataset_of_a_real_file_with_its_type_and_dimensions(self):
+        """`lwsim schema` prints the layout of the file `lwsim run` writes: the same datasets (a
+        sweep's /design/<parameter> aside), in the same groups, each with the file's type, dimension
+        labels, units and description."""
+        listed = subprocess.run([LWSIM, "schema"], check=True, capture_output=True, text=True, timeout=60).stdout
+        entries = re.findall(r"^  (/\S+)  (\S+) \[([^\]]*)\](?:  \((.*)\))?\n      (.*)$", listed, flags=re.M)
+        schema = {path: (dtype, [d.split("=")[0] for d in dims.split(", ") if d], units, description)
+                  for path, dtype, dims, units, description in entries if not path.startswith("/design/")}
+        with h5py.File(self.path, "r") as f:
+            datasets = {}
+            f.visititems(lambda name, obj: datasets.__setitem__("/" + name, obj)
+                         if isinstance(obj, h5py.Dataset) else None)
+            self.assertEqual(sorted(schema), sorted(datasets))
+            for path, (dtype, dims, units, description) in schema.items():
+                with self.subTest(dataset=path):
+                    ds = datasets[path]
+                    kind = "string" if ds.dtype.kind == "S" else str(ds.dtype)
+                    self.assertEqual(dtype, kind)
+                    if not path.startswith("/dims/"):
+                        self.assertEqual(dims, [d.label for d in ds.dims])
+                    self.assertEqual(units, lwsim_results.text_attr(ds, "units"))
+                    self.assertEqual(description, lwsim_results.text_attr(ds, "description"))
 
     def test_the_reader_describes_every_dataset_with_units_and_meaning(self):
         out = io.StringIO()

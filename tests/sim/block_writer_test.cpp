@@ -34,18 +34,33 @@ using lwsim_test::identical;
 // A toy output: a count per replicate (an observable, 0..4), a flag per practice, a mean per
 // practice, a count of "eligible" replicates per practice, and a per-(practice, week) value
 // averaged over the eligible replicates only.
-sim::OutputSchema toy_schema() {
-  sim::OutputSchema s;
+struct ToyOutputs {
+  sim::OutputSchema schema;
+  sim::FieldId<std::int32_t> count;
+  sim::FieldId<std::uint8_t> flag;
+  sim::AccumulatorId mean, eligible, conditional;
+};
+
+ToyOutputs toy_outputs() {
+  ToyOutputs t;
+  sim::OutputSchema& s = t.schema;
   s.dims = {sim_test::dimension("practice", 3, {"A", "B", "C"}), sim_test::dimension("week", 2)};
-  s.fields = {sim_test::field("/results/count", sim::DType::i32, {}),
-              sim_test::field("/results/flag", sim::DType::u8, {"practice"})};
-  s.accumulators = {
-      sim_test::accumulator("/summary/mean", {"practice"}, 32),
-      sim_test::accumulator("/summary/eligible", {"practice"}, 0),
-      sim_test::accumulator("/timeseries/conditional", {"practice", "week"}, 32, "/summary/eligible")};
-  s.observables = {sim_test::observable("count", "/results/count", 4)};
+  const sim::SchemaGroup results(s, "/results");
+  t.count = results.field<std::int32_t>("count", {}, "a field", "1");
+  t.flag = results.field<std::uint8_t>("flag", {"practice"}, "a field", "1");
+  const sim::SchemaGroup summary(s, "/summary");
+  t.mean = summary.accumulator("mean", {"practice"}, "an accumulator", "1");
+  t.eligible = summary.accumulator("eligible", {"practice"}, "an accumulator", "1", sim::counts());
+  t.conditional = sim::SchemaGroup(s, "/timeseries")
+                      .accumulator("conditional", {"practice", "week"}, "an accumulator", "1",
+                                   sim::fixed_point(32, t.eligible));
+  (void)s.add_observable("count", t.count, 0, 4, "an observable", "", true);
   s.check();
-  return s;
+  return t;
+}
+
+sim::OutputSchema toy_schema() {
+  return toy_outputs().schema;
 }
 
 class ToyWorkspace final : public sim::Workspace {
@@ -62,17 +77,21 @@ class ToySimulation final : public sim::Simulation {
   }
   void run_replicate(sim::StreamKey key, const sim::ReplicateOutput& out, sim::Workspace&) const override {
     const std::uint32_t r = key.replicate;
-    *out.field<std::int32_t>(0) = static_cast<std::int32_t>(r % 5U);
+    *out.field(outputs_.count) = static_cast<std::int32_t>(r % 5U);
     for (std::size_t p = 0; p < 3; ++p) {
-      out.field<std::uint8_t>(1)[p] = static_cast<std::uint8_t>((r + p) % 2U);
-      out.accumulator(0).add(p, 0.25 * r + static_cast<double>(p));
+      out.field(outputs_.flag)[p] = static_cast<std::uint8_t>((r + p) % 2U);
+      out.accumulator(outputs_.mean).add(p, 0.25 * r + static_cast<double>(p));
       const bool eligible = p != 2 && r % 2U == 1U;
-      out.accumulator(1).add_count(p, eligible ? 1 : 0);
+      out.accumulator(outputs_.eligible).add_count(p, eligible ? 1 : 0);
       for (std::size_t w = 0; w < 2; ++w) {
-        out.accumulator(2).add(p * 2 + w, eligible ? 0.5 * static_cast<double>(w + 1) : 0.0);
+        out.accumulator(outputs_.conditional)
+            .add(p * 2 + w, eligible ? 0.5 * static_cast<double>(w + 1) : 0.0);
       }
     }
   }
+
+ private:
+  ToyOutputs outputs_ = toy_outputs();
 };
 
 struct ToyRun {

@@ -64,6 +64,23 @@ class ToyWorkspace final : public sim::Workspace {
   std::uint64_t calls = 0;
 };
 
+struct ToyOutputs {
+  sim::OutputSchema schema;
+  sim::FieldId<double> value;
+  sim::FieldId<std::int32_t> category;
+  sim::AccumulatorId mean_value;
+};
+
+ToyOutputs toy_outputs() {
+  ToyOutputs t;
+  const sim::SchemaGroup results(t.schema, "/results");
+  t.value = results.field<double>("value", {}, "a field", "1");
+  t.category = results.field<std::int32_t>("category", {}, "a field", "1");
+  t.mean_value = sim::SchemaGroup(t.schema, "/summary").accumulator("value", {}, "an accumulator", "1");
+  (void)t.schema.add_observable("category", t.category, 0, 3, "an observable", "", true);
+  return t;
+}
+
 // Each replicate draws a value from its own stream; replicate `fail_at` throws (as a broken
 // invariant when the run is checked).
 class ToySimulation final : public sim::Simulation {
@@ -79,14 +96,15 @@ class ToySimulation final : public sim::Simulation {
     }
     auto& toy = dynamic_cast<ToyWorkspace&>(ws);
     sim::Stream s(key, {0, 0, 0}, &toy.calls);
-    *out.field<double>(0) = offset_ + sim::random::uniform(s);
-    *out.field<std::int32_t>(1) = static_cast<std::int32_t>(sim::random::index(s, 4));
-    out.accumulator(0).add(0, *out.field<double>(0));
+    *out.field(outputs_.value) = offset_ + sim::random::uniform(s);
+    *out.field(outputs_.category) = static_cast<std::int32_t>(sim::random::index(s, 4));
+    out.accumulator(outputs_.mean_value).add(0, *out.field(outputs_.value));
   }
 
  private:
   double offset_;
   std::int64_t fail_at_;
+  ToyOutputs outputs_ = toy_outputs();
 };
 
 const sim::ParamTable& toy_table() {
@@ -107,12 +125,7 @@ class ToyModel final : public sim::Model {
     return std::make_shared<ToySetup>();
   }
   [[nodiscard]] sim::OutputSchema schema(const sim::ModelSetup&) const override {
-    sim::OutputSchema s;
-    s.fields = {sim_test::field("/results/value", sim::DType::f64, {}),
-                sim_test::field("/results/category", sim::DType::i32, {})};
-    s.accumulators = {sim_test::accumulator("/summary/value", {}, 32)};
-    s.observables = {sim_test::observable("category", "/results/category", 3)};
-    return s;
+    return toy_outputs().schema;
   }
   [[nodiscard]] std::unique_ptr<const sim::Simulation> prepare(
       const std::shared_ptr<const sim::ModelSetup>&, const sim::ParamValues& values) const override {

@@ -22,10 +22,27 @@ class ToySetup final : public sim::ModelSetup {
   std::int64_t trials = 20;
 };
 
+struct BinomialOutputs {
+  sim::OutputSchema schema;
+  sim::FieldId<std::int32_t> k;
+  sim::AccumulatorId mean_k;
+};
+
+BinomialOutputs binomial_outputs(std::int64_t trials) {
+  BinomialOutputs b;
+  b.k = sim::SchemaGroup(b.schema, "/results").field<std::int32_t>("k", {}, "successes", "1");
+  b.mean_k =
+      sim::SchemaGroup(b.schema, "/summary").accumulator("mean_k", {}, "mean successes", "1", sim::counts());
+  (void)b.schema.add_observable("k", b.k, 0, trials, "successes", "mean k / n", true);
+  b.schema.check();
+  return b;
+}
+
 /// k ~ Binomial(trials, p), from `trials` Bernoulli draws of the replicate's stream.
 class BinomialSimulation final : public sim::Simulation {
  public:
-  BinomialSimulation(double p, std::int64_t trials) : p_(p), trials_(trials) {}
+  BinomialSimulation(double p, std::int64_t trials)
+      : p_(p), trials_(trials), outputs_(binomial_outputs(trials)) {}
   [[nodiscard]] std::unique_ptr<sim::Workspace> make_workspace() const override {
     return std::make_unique<Counter>();
   }
@@ -33,13 +50,14 @@ class BinomialSimulation final : public sim::Simulation {
     sim::Stream s(key, {0, 0, 1}, &static_cast<Counter&>(ws).calls);
     std::int32_t k = 0;
     for (std::int64_t i = 0; i < trials_; ++i) k += sim::random::bernoulli(s, p_) ? 1 : 0;
-    out.field<std::int32_t>(0)[0] = k;
-    out.accumulator(0).add_count(0, k);
+    out.field(outputs_.k)[0] = k;
+    out.accumulator(outputs_.mean_k).add_count(0, k);
   }
 
  private:
   double p_;
   std::int64_t trials_;
+  BinomialOutputs outputs_;
 };
 
 class BinomialModel final : public sim::Model {
@@ -64,13 +82,7 @@ class BinomialModel final : public sim::Model {
     return setup;
   }
   [[nodiscard]] sim::OutputSchema schema(const sim::ModelSetup& s) const override {
-    const auto& setup = static_cast<const ToySetup&>(s);
-    sim::OutputSchema schema;
-    schema.fields = {{"/results/k", sim::DType::i32, {}, "successes", "1"}};
-    schema.accumulators = {{"/summary/mean_k", {}, "mean successes", "1", 0, ""}};
-    schema.observables = {{"k", "/results/k", 0, setup.trials, "successes", "mean k / n", true}};
-    schema.check();
-    return schema;
+    return binomial_outputs(static_cast<const ToySetup&>(s).trials).schema;
   }
   [[nodiscard]] std::unique_ptr<const sim::Simulation> prepare(
       const std::shared_ptr<const sim::ModelSetup>& s, const sim::ParamValues& v) const override {
@@ -96,6 +108,20 @@ class BinomialModel final : public sim::Model {
   sim::ParamTable table_;
 };
 
+struct IshigamiOutputs {
+  sim::OutputSchema schema;
+  sim::FieldId<double> y;
+  sim::AccumulatorId mean_y;
+};
+
+IshigamiOutputs ishigami_outputs() {
+  IshigamiOutputs i;
+  i.y = sim::SchemaGroup(i.schema, "/results").field<double>("y", {}, "Y", "1");
+  i.mean_y = sim::SchemaGroup(i.schema, "/summary").accumulator("y", {}, "mean Y", "1");
+  i.schema.check();
+  return i;
+}
+
 /// Y = sin x1 + a sin² x2 + b x3⁴ sin x1, a = 7, b = 0.1 (Ishigami and Homma 1990).
 class IshigamiSimulation final : public sim::Simulation {
  public:
@@ -106,12 +132,13 @@ class IshigamiSimulation final : public sim::Simulation {
   void run_replicate(sim::StreamKey, const sim::ReplicateOutput& out, sim::Workspace&) const override {
     const double y =
         std::sin(x1_) + 7.0 * std::sin(x2_) * std::sin(x2_) + 0.1 * std::pow(x3_, 4) * std::sin(x1_);
-    out.field<double>(0)[0] = y;
-    out.accumulator(0).add(0, y);
+    out.field(outputs_.y)[0] = y;
+    out.accumulator(outputs_.mean_y).add(0, y);
   }
 
  private:
   double x1_, x2_, x3_;
+  IshigamiOutputs outputs_ = ishigami_outputs();
 };
 
 class IshigamiModel final : public sim::Model {
@@ -133,11 +160,7 @@ class IshigamiModel final : public sim::Model {
     return std::make_shared<ToySetup>();
   }
   [[nodiscard]] sim::OutputSchema schema(const sim::ModelSetup&) const override {
-    sim::OutputSchema schema;
-    schema.fields = {{"/results/y", sim::DType::f64, {}, "Y", "1"}};
-    schema.accumulators = {{"/summary/y", {}, "mean Y", "1", 32, ""}};
-    schema.check();
-    return schema;
+    return ishigami_outputs().schema;
   }
   [[nodiscard]] std::unique_ptr<const sim::Simulation> prepare(const std::shared_ptr<const sim::ModelSetup>&,
                                                                const sim::ParamValues& v) const override {
