@@ -1,6 +1,9 @@
 #include "sim/registry.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+
+#include "sim/util/text.hpp"
 
 namespace sim {
 
@@ -26,9 +29,11 @@ const Model* ModelRegistry::find(std::string_view name) const {
   return nullptr;
 }
 
-const Model& ModelRegistry::only_model() const {
-  if (models_.size() != 1) throw std::logic_error("expected exactly one registered model");
-  return *models_.front();
+std::string ModelRegistry::model_names() const {
+  std::vector<std::string> names;
+  for (const auto& m : models_) names.emplace_back(m->name());
+  std::sort(names.begin(), names.end());
+  return text::join_list(names, "and");
 }
 
 std::vector<const Model*> ModelRegistry::models() const {

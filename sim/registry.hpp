@@ -24,8 +24,9 @@ class ModelRegistry {
   void set_default_scenario(std::string builtin_path);
 
   [[nodiscard]] const Model* find(std::string_view name) const;
-  [[nodiscard]] const Model& only_model() const;
   [[nodiscard]] std::vector<const Model*> models() const;
+  /// The models' names in a sentence, for messages: "lwp", "binomial, ishigami and lwp".
+  [[nodiscard]] std::string model_names() const;
   [[nodiscard]] std::optional<std::string_view> builtin_file(std::string_view path) const;
   [[nodiscard]] const std::string& default_scenario() const noexcept { return default_scenario_; }
 

@@ -169,17 +169,25 @@ void check_named_file(const config::Value& where, const std::string& path, std::
 
 namespace {
 
+// The model of a file that names none: the one its study file names, else the only one there is.
+const Model& unnamed_model(const std::string& file, const ModelRegistry& registry, const Model* model) {
+  if (model != nullptr) return *model;
+  const std::vector<const Model*> models = registry.models();
+  if (models.size() == 1) return *models.front();
+  throw InputError(file, 0, "model",
+                   models.empty() ? std::string("this lwsim has no model registered")
+                                  : fmt::format("the file names no model and this lwsim has {}: {}; add "
+                                                "model = \"NAME\" at the top of the file",
+                                                models.size(), registry.model_names()));
+}
+
 Scenario scenario_from_root(config::Value root, const std::string& file, const ModelRegistry& registry,
-                            const std::string* observed_text) {
+                            const std::string* observed_text, const Model* default_model) {
   Scenario scenario;
   scenario.file = file;
-  const Model* model = nullptr;
-  if (const auto* m = root.find("model")) {
-    model = registry.find(m->as_string());
-    if (model == nullptr) m->fail(fmt::format("unknown model '{}'", m->as_string()));
-  } else {
-    model = &registry.only_model();
-  }
+  const auto* name = root.find("model");
+  const Model* model =
+      name != nullptr ? &named_model(*name, registry) : &unnamed_model(file, registry, default_model);
   scenario.model = model;
 
   std::vector<std::string> allowed = {"model", "title", "description", "run", "parameters"};
@@ -228,6 +236,7 @@ Scenario scenario_from_root(config::Value root, const std::string& file, const M
     obs.file = path;
     obs.text = doc.text;
     scenario.observation = std::move(obs);
+    if (observed_text == nullptr && !is_builtin(path)) scenario.sources.push_back(path);
   }
   scenario.document = std::move(root);
   return scenario;
@@ -235,17 +244,29 @@ Scenario scenario_from_root(config::Value root, const std::string& file, const M
 
 }  // namespace
 
-Scenario load_scenario(const std::string& path, const ModelRegistry& registry) {
+const Model& named_model(const config::Value& name, const ModelRegistry& registry) {
+  const Model* model = registry.find(name.as_string());
+  if (model == nullptr) {
+    name.fail(fmt::format("unknown model '{}'; this lwsim has {}", name.as_string(), registry.model_names()));
+  }
+  return *model;
+}
+
+Scenario load_scenario(const std::string& path, const ModelRegistry& registry, const Model* model) {
   std::vector<std::string> chain;
   config::Value root = load_with_bases(path, registry, chain);
-  return scenario_from_root(std::move(root), path, registry, nullptr);
+  Scenario scenario = scenario_from_root(std::move(root), path, registry, nullptr, model);
+  for (std::string& file : chain) {
+    if (!is_builtin(file)) scenario.sources.push_back(std::move(file));
+  }
+  return scenario;
 }
 
 Scenario scenario_from_text(const std::string& text, const std::string& name, const ModelRegistry& registry,
                             const std::string* observed_text) {
   config::Value root = config::parse_toml(text, name);
   if (root.find("base") != nullptr) root.at("base").fail("a stored scenario cannot have a base");
-  return scenario_from_root(std::move(root), name, registry, observed_text);
+  return scenario_from_root(std::move(root), name, registry, observed_text, nullptr);
 }
 
 std::string replicates_limit_message(const Scenario& scenario, double points, double replicates) {

@@ -1,5 +1,6 @@
 #pragma once
-// Scenario files (DESIGN §4): TOML naming a model, its parameters by their table names, the run
+// Scenario files (DESIGN §4): TOML naming a model (`model = "lwp"`, which may be left out while
+// one model is registered), its parameters by their table names, the run
 // settings and the model's own sections. A scenario may extend a base scenario (`base = "..."`,
 // relative to the file) and override its keys; tables merge key by key, anything else replaces.
 // Unknown keys, wrong types and out-of-range values are InputErrors naming file, line and key.
@@ -46,6 +47,9 @@ struct Scenario {
   std::uint64_t replicates = 1000;
   std::uint32_t seed = 1;
   std::optional<Observation> observation;
+  /// The files it was read from (itself, its bases, its observed data; not built-in files): an
+  /// output must never be one of them.
+  std::vector<std::string> sources;
 
   [[nodiscard]] const ParamValues& params() const { return *parameters; }
   /// The complete resolved scenario as TOML: every parameter explicit, no `base`. Running it
@@ -56,7 +60,14 @@ struct Scenario {
 /// Upper bound on replicates per design point, to refuse absurd requests up front.
 inline constexpr std::uint64_t kMaxReplicates = 100'000'000;
 
-Scenario load_scenario(const std::string& path, const ModelRegistry& registry);
+/// Loads a scenario file. Its model is the one it (or a base) names with `model = "..."`; else
+/// `model` when given (the model a study file names); else the registry's only model. Naming no
+/// model when several are registered, or one that is not, is an InputError listing them.
+Scenario load_scenario(const std::string& path, const ModelRegistry& registry, const Model* model = nullptr);
+
+/// The registered model `name` (a `model = "..."` value) names; InputError there listing the
+/// registered models when there is none of that name.
+const Model& named_model(const config::Value& name, const ModelRegistry& registry);
 /// Builds a scenario from TOML text (used to re-read the scenario stored in an output file).
 /// When `observed_text` is given it is the observed data, instead of the file `run.observed`
 /// names (which may not exist where the output file is read).

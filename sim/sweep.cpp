@@ -221,25 +221,8 @@ bool is_sweep_document(const config::Value& root) {
 Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
   const Document doc = read_document(path, registry);
   const Value& root = doc.root;
-  root.expect_keys({"title", "question", "description", "base", "design", "fixed", "parameters"});
   Sweep sweep;
-  sweep.file = path;
-  if (const Value* t = root.find("title")) sweep.title = t->as_string();
-  if (const Value* q = root.find("question")) sweep.question = q->as_string();
-  if (const Value* d = root.find("description")) (void)d->as_string();
-
-  const Value& base = root.at("base");
-  const std::string base_path = resolve_relative(path, base.as_string());
-  check_named_file(base, base_path, "base scenario");
-  try {
-    sweep.scenario = load_scenario(base_path, registry);
-  } catch (const InputError& e) {
-    if (e.line() == 0 && e.key().empty()) {
-      base.fail(fmt::format("cannot read base scenario {}: {}", base_path, e.detail()));
-    }
-    throw;
-  }
-  if (sweep.title.empty()) sweep.title = sweep.scenario.title;
+  static_cast<StudyHeader&>(sweep) = read_study_header(doc, {"design", "fixed", "parameters"}, registry);
   const ParamTable& table = sweep.scenario.params().table();
   if (const Value* fixed = root.find("fixed")) {
     if (!fixed->is_table()) fixed->fail("expected a table of parameter values");
@@ -314,6 +297,7 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
     const std::string csv_path = resolve_relative(path, file.as_string());
     check_named_file(file, csv_path, "points file");
     read_csv_points(csv_path, file, table, sweep, axes);
+    sweep.sources.push_back(csv_path);
   } else {
     if (design.find("file") != nullptr) design.at("file").fail("`file` is only for kind = \"csv\"");
     const Value& parameters = root.at("parameters");
@@ -402,6 +386,15 @@ std::string Sweep::resolved_text() const {
   }
   out += "\n# resolved base scenario\n" + scenario.resolved_toml();
   return out;
+}
+
+output::DesignInfo design_of(const Sweep& sweep) {
+  output::DesignInfo design;
+  design.kind = sweep.kind;
+  design.points = sweep.points.size();
+  for (const auto& axis : sweep.axes) design.parameters.push_back(axis.name);
+  design.values = sweep.values_by_axis();
+  return design;
 }
 
 }  // namespace sim

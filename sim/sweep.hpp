@@ -9,18 +9,17 @@
 #include <vector>
 
 #include "sim/design/design.hpp"
+#include "sim/output/layout.hpp"
 #include "sim/registry.hpp"
 #include "sim/run/job.hpp"
 #include "sim/scenario.hpp"
+#include "sim/study_header.hpp"
 
 namespace sim {
 
-struct Sweep {
-  std::string file;
-  std::string title;
-  std::string question;
-  std::string kind;   // grid, lhs, sobol, random, csv
-  Scenario scenario;  // the base scenario with [fixed] applied
+/// The header's scenario is the base scenario with [fixed] applied.
+struct Sweep : StudyHeader {
+  std::string kind;  // grid, lhs, sobol, random, csv
   std::vector<design::Axis> axes;
   std::vector<std::size_t> parameters;  // table index of each axis
   design::Points points;                // values[point][axis], all valid
@@ -44,5 +43,9 @@ bool is_sweep_document(const config::Value& root);
 
 /// The job of a sweep: the base scenario's job with the swept parameters' values at every point.
 Job job_for(const Sweep& sweep);
+
+/// What a sweep's file stores of its design (read back with the file's results): kind, points,
+/// the swept parameters and their values at every point.
+output::DesignInfo design_of(const Sweep& sweep);
 
 }  // namespace sim

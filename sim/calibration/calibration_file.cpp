@@ -56,22 +56,9 @@ void read_settings(const Value& abc, AbcSettings& s, const Scenario& scenario) {
 CalibrationFile load_calibration(const std::string& path, const ModelRegistry& registry) {
   const Document doc = read_document(path, registry);
   const Value& root = doc.root;
-  root.expect_keys({"title", "question", "description", "base", "observed", "abc", "distance", "priors"});
   CalibrationFile out;
-  out.file = path;
-  if (const auto* t = root.find("title")) out.title = t->as_string();
-  if (const auto* q = root.find("question")) out.question = q->as_string();
-  if (const auto* d = root.find("description")) (void)d->as_string();
-  const Value& base = root.at("base");
-  const std::string base_path = resolve_relative(path, base.as_string());
-  check_named_file(base, base_path, "base scenario");
-  try {
-    out.scenario = load_scenario(base_path, registry);
-  } catch (const InputError& e) {
-    if (e.line() == 0 && e.key().empty())
-      base.fail(fmt::format("cannot read base scenario {}: {}", base_path, e.detail()));
-    throw;
-  }
+  static_cast<StudyHeader&>(out) =
+      read_study_header(doc, {"observed", "abc", "distance", "priors"}, registry);
   if (const auto* observed = root.find("observed")) {
     const std::string observed_path = resolve_relative(path, observed->as_string());
     check_named_file(*observed, observed_path, "observed-data file");
@@ -88,8 +75,8 @@ CalibrationFile load_calibration(const std::string& path, const ModelRegistry& r
     observation.file = observed_path;
     observation.text = obs.text;
     out.scenario.observation = std::move(observation);
+    out.sources.push_back(observed_path);
   }
-  if (out.title.empty()) out.title = out.scenario.title;
   if (!out.scenario.observation) {
     root.fail(
         "no observed data to calibrate against: give `observed = \"...\"` here or run.observed in the base "

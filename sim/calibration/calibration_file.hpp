@@ -10,14 +10,12 @@
 #include "sim/calibration/priors.hpp"
 #include "sim/registry.hpp"
 #include "sim/scenario.hpp"
+#include "sim/study_header.hpp"
 
 namespace sim::calibration {
 
-struct CalibrationFile {
-  std::string file;
-  std::string title;
-  std::string question;
-  Scenario scenario;  // the base scenario, with the observed data to calibrate against
+/// The header's scenario is the base scenario, with the observed data to calibrate against.
+struct CalibrationFile : StudyHeader {
   std::vector<Prior> priors;
   std::vector<DistanceTerm> terms;
   AbcSettings settings;

@@ -1,7 +1,8 @@
 #pragma once
-// lwsim's commands (DESIGN §4.1). The argument parsing lives in cli.cpp (the only file that
-// includes CLI11); each command is a function of its arguments and the registry, so that tests
-// can call it directly.
+// lwsim's commands (DESIGN §4.1) as functions of their arguments and the registry, so that tests
+// can call them directly. Each command's entry in the command line (name, help, options) is in
+// its file next to the function; command_table.cpp lists them and cli.cpp (the only file that
+// includes CLI11) parses the command line from that table.
 
 #include <cstdint>
 #include <iosfwd>

@@ -10,10 +10,11 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "sim/cli/command.hpp"
 #include "sim/cli/commands.hpp"
-#include "sim/cli/output_path.hpp"
 #include "sim/cli/stored_results.hpp"
 #include "sim/error.hpp"
+#include "sim/output/pending_output.hpp"
 #include "sim/util/interrupt.hpp"
 
 namespace sim::cli {
@@ -74,47 +75,24 @@ struct Table {
   std::vector<std::vector<std::string>> rows;
 };
 
-void write_table(const Table& table, const std::string& path) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    if (!out) throw InputError(path, 0, "--csv", fmt::format("cannot write: {}", std::strerror(errno)));
-    for (std::size_t i = 0; i < table.header.size(); ++i) out << (i ? "," : "") << csv_field(table.header[i]);
+/// Writes `table` to the output's temporary (committed by the caller).
+void write_table(const Table& table, const output::PendingOutput& pending) {
+  const std::string& path = pending.target();
+  std::ofstream out(pending.temporary(), std::ios::trunc);
+  if (!out) throw InputError(path, 0, "--csv", fmt::format("cannot write: {}", std::strerror(errno)));
+  for (std::size_t i = 0; i < table.header.size(); ++i) out << (i ? "," : "") << csv_field(table.header[i]);
+  out << '\n';
+  for (const auto& row : table.rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_field(row[i]);
     out << '\n';
-    for (const auto& row : table.rows) {
-      for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_field(row[i]);
-      out << '\n';
-    }
-    out.flush();
-    if (!out) {
-      out.close();
-      remove_quietly(temporary);
-      throw std::runtime_error(fmt::format("{}: write failed: {}", path, std::strerror(errno)));
-    }
   }
-  replace_file(temporary, path);
+  out.flush();
+  if (!out) throw std::runtime_error(fmt::format("{}: write failed: {}", path, std::strerror(errno)));
 }
 
-}  // namespace
-
-namespace {
-int export_file(const std::string& file_path, const std::string& directory, bool overwrite,
-                const ModelRegistry& registry, std::ostream& out);
-}  // namespace
-
-int export_command(const std::string& file_path, const std::string& directory, bool overwrite,
-                   const ModelRegistry& registry, std::ostream& out) {
-  return reading(file_path, [&] { return export_file(file_path, directory, overwrite, registry, out); });
-}
-
-namespace {
-int export_file(const std::string& file_path, const std::string& directory, bool overwrite,
-                const ModelRegistry& registry, std::ostream& out) {
-  const output::ResultFile file = open_input_file(file_path);
-  const StoredResults stored = read_stored_results(file, registry);
-  const OutputSchema& schema = stored.schema;
-  const std::string& entity = schema.entity_dimension;
-
+/// DIR/points.csv and DIR/points_<entity>.csv. DIR is created when missing; its parent must exist.
+std::pair<std::string, std::string> prepare_directory(const std::string& directory,
+                                                      const std::string& entity) {
   std::error_code ec;
   if (fs::exists(directory, ec) && !fs::is_directory(directory, ec)) {
     throw InputError(directory, 0, "--csv", "exists and is not a directory");
@@ -124,96 +102,154 @@ int export_file(const std::string& file_path, const std::string& directory, bool
   if (!fs::exists(directory, ec) && !fs::is_directory(parent, ec)) {
     throw InputError(directory, 0, "--csv", fmt::format("the directory {} does not exist", parent.string()));
   }
-  const std::string points_csv = (fs::path(directory) / "points.csv").string();
-  const std::string entity_csv = (fs::path(directory) / fmt::format("points_{}.csv", entity)).string();
-  for (const std::string& target : {points_csv, entity_csv}) {
-    if (!overwrite && fs::exists(target, ec)) {
-      throw InputError(target, 0, "--csv", "the file exists; use --overwrite to replace it");
-    }
-  }
+  // An existing directory is not changed by this; a new one holds no file the checks could refuse.
   fs::create_directories(directory, ec);
   if (ec)
     throw InputError(directory, 0, "--csv", fmt::format("cannot create the directory: {}", ec.message()));
+  return {(fs::path(directory) / "points.csv").string(),
+          (fs::path(directory) / fmt::format("points_{}.csv", entity)).string()};
+}
 
-  const std::size_t points = stored.status.size();
-  const std::vector<std::string>& parameters = stored.design.parameters;
+/// The summaries each table takes: per point (no entity dimension, few columns) and per point and
+/// entity; time series are left out.
+struct Exported {
+  std::vector<const output::DatasetPlan*> per_point;
+  std::vector<const output::DatasetPlan*> per_entity;
+};
 
-  // Per-point datasets (no entity dimension, small trailing dimensions), and per-entity ones.
-  std::vector<const output::DatasetPlan*> per_point, per_entity;
+Exported exported_datasets(const StoredResults& stored) {
+  const std::string& entity = stored.schema.entity_dimension;
+  const std::string& time = stored.schema.time_dimension;
+  Exported chosen;
   for (const output::DatasetPlan& plan : stored.layout.datasets) {
     if (plan.role != output::Role::summary) continue;
     const std::size_t trailing = plan.elements() / std::max<hsize_t>(plan.shape[0], 1);
     const bool over_time =
-        !schema.time_dimension.empty() &&
-        std::find(plan.dims.begin(), plan.dims.end(), schema.time_dimension) != plan.dims.end();
+        !time.empty() && std::find(plan.dims.begin(), plan.dims.end(), time) != plan.dims.end();
     if (over_time) continue;
     if (plan.dims.size() >= 2 && plan.dims[1] == entity) {
-      if (trailing / plan.shape[1] <= kMaxColumnsPerDataset) per_entity.push_back(&plan);
+      if (trailing / plan.shape[1] <= kMaxColumnsPerDataset) chosen.per_entity.push_back(&plan);
     } else if (std::find(plan.dims.begin(), plan.dims.end(), entity) == plan.dims.end() &&
                trailing <= kMaxColumnsPerDataset) {
-      per_point.push_back(&plan);
+      chosen.per_point.push_back(&plan);
     }
   }
+  return chosen;
+}
 
-  Table point_table;
-  point_table.header = {"point", "completed"};
-  for (const auto& p : parameters) point_table.header.push_back(p);
-  for (const auto* plan : per_point) {
-    for (const auto& c : column_names(schema, *plan, 1)) point_table.header.push_back(c);
-  }
-  Table entity_table;
-  entity_table.header = {"point", "completed", entity};
-  for (const auto& p : parameters) entity_table.header.push_back(p);
-  for (const auto* plan : per_entity) {
-    for (const auto& c : column_names(schema, *plan, 2)) entity_table.header.push_back(c);
-  }
-  const Dimension& entity_dim = schema.dim(entity);
+/// A point's values of a dataset (zeros when the point is not complete).
+std::vector<double> point_values(const output::ResultFile& file, const output::DatasetPlan& plan,
+                                 std::size_t point, bool complete) {
+  std::vector<double> values(plan.elements() / plan.shape[0], 0.0);
+  if (complete) file.read_points(plan.path, DType::f64, point, 1, values.data());
+  return values;
+}
 
-  std::vector<double> buffer;
-  for (std::size_t p = 0; p < points; ++p) {
+/// The first columns of a row: the point, whether it is complete, and then `between` (the
+/// entity), then the point's parameter values.
+std::vector<std::string> row_start(const StoredResults& stored, std::size_t p, const std::string& between) {
+  std::vector<std::string> row = {std::to_string(p), stored.status[p] != 0 ? "1" : "0"};
+  if (!between.empty()) row.push_back(between);
+  for (const auto& values : stored.design.values) row.push_back(number(values[p]));
+  return row;
+}
+
+Table point_table(const output::ResultFile& file, const StoredResults& stored, const Exported& chosen) {
+  Table table;
+  table.header = {"point", "completed"};
+  for (const auto& p : stored.design.parameters) table.header.push_back(p);
+  for (const auto* plan : chosen.per_point) {
+    for (const auto& c : column_names(stored.schema, *plan, 1)) table.header.push_back(c);
+  }
+  for (std::size_t p = 0; p < stored.status.size(); ++p) {
     const bool complete = stored.status[p] != 0;
-    std::vector<std::string> row = {std::to_string(p), complete ? "1" : "0"};
-    for (std::size_t k = 0; k < parameters.size(); ++k) row.push_back(number(stored.design.values[k][p]));
-    for (const auto* plan : per_point) {
-      const std::size_t n = plan->elements() / plan->shape[0];
-      buffer.assign(n, 0.0);
-      if (complete) file.read_points(plan->path, DType::f64, p, 1, buffer.data());
-      for (double v : buffer) row.push_back(complete ? number(v) : "");
+    std::vector<std::string> row = row_start(stored, p, "");
+    for (const auto* plan : chosen.per_point) {
+      for (double v : point_values(file, *plan, p, complete)) row.push_back(complete ? number(v) : "");
     }
-    point_table.rows.push_back(std::move(row));
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
 
-    std::vector<std::vector<double>> entity_values;
-    for (const auto* plan : per_entity) {
-      const std::size_t n = plan->elements() / plan->shape[0];
-      buffer.assign(n, 0.0);
-      if (complete) file.read_points(plan->path, DType::f64, p, 1, buffer.data());
-      entity_values.push_back(buffer);
-    }
+Table entity_table(const output::ResultFile& file, const StoredResults& stored, const Exported& chosen) {
+  const std::string& entity = stored.schema.entity_dimension;
+  const Dimension& entity_dim = stored.schema.dim(entity);
+  Table table;
+  table.header = {"point", "completed", entity};
+  for (const auto& p : stored.design.parameters) table.header.push_back(p);
+  for (const auto* plan : chosen.per_entity) {
+    for (const auto& c : column_names(stored.schema, *plan, 2)) table.header.push_back(c);
+  }
+  for (std::size_t p = 0; p < stored.status.size(); ++p) {
+    const bool complete = stored.status[p] != 0;
+    std::vector<std::vector<double>> values;
+    for (const auto* plan : chosen.per_entity) values.push_back(point_values(file, *plan, p, complete));
     for (std::size_t e = 0; e < entity_dim.size; ++e) {
-      std::vector<std::string> erow = {std::to_string(p), complete ? "1" : "0",
-                                       entity_dim.labels.empty() ? std::to_string(e) : entity_dim.labels[e]};
-      for (std::size_t k = 0; k < parameters.size(); ++k) erow.push_back(number(stored.design.values[k][p]));
-      for (std::size_t d = 0; d < per_entity.size(); ++d) {
-        const std::size_t per = entity_values[d].size() / entity_dim.size;
-        for (std::size_t i = 0; i < per; ++i)
-          erow.push_back(complete ? number(entity_values[d][e * per + i]) : "");
+      std::vector<std::string> row =
+          row_start(stored, p, entity_dim.labels.empty() ? std::to_string(e) : entity_dim.labels[e]);
+      for (const std::vector<double>& v : values) {
+        const std::size_t per = v.size() / entity_dim.size;
+        for (std::size_t i = 0; i < per; ++i) row.push_back(complete ? number(v[e * per + i]) : "");
       }
-      entity_table.rows.push_back(std::move(erow));
+      table.rows.push_back(std::move(row));
     }
   }
+  return table;
+}
+
+int export_file(const std::string& file_path, const std::string& directory, bool overwrite,
+                const ModelRegistry& registry, std::ostream& out) {
+  const output::ResultFile file = open_input_file(file_path);
+  const StoredResults stored = read_stored_results(file, registry);
+  const auto [points_csv, entity_csv] = prepare_directory(directory, stored.schema.entity_dimension);
+  const auto target = [&](const std::string& path) {
+    return output::OutputTarget{path, "--csv", overwrite, "use --overwrite to replace it", {file_path}};
+  };
+  output::PendingOutput points_output(target(points_csv));
+  output::PendingOutput entity_output(target(entity_csv));
+  const Exported chosen = exported_datasets(stored);
+  const Table points = point_table(file, stored, chosen);
+  const Table entities = entity_table(file, stored, chosen);
   // Stopped (SIGINT, SIGTERM) before writing: nothing is written.
   if (stop_requested()) {
     fmt::print(std::cerr, "lwsim: interrupted by signal {}; nothing written\n", stop_signal());
     return 128 + (stop_signal() > 0 ? stop_signal() : 2);
   }
-  write_table(point_table, points_csv);
-  write_table(entity_table, entity_csv);
+  write_table(points, points_output);
+  write_table(entities, entity_output);
+  points_output.commit();
+  entity_output.commit();
   fmt::print(out, "Wrote {} ({} rows, {} columns) and {} ({} rows, {} columns)\n", points_csv,
-             point_table.rows.size(), point_table.header.size(), entity_csv, entity_table.rows.size(),
-             entity_table.header.size());
+             points.rows.size(), points.header.size(), entity_csv, entities.rows.size(),
+             entities.header.size());
   return kExitSuccess;
 }
 
 }  // namespace
+
+int export_command(const std::string& file_path, const std::string& directory, bool overwrite,
+                   const ModelRegistry& registry, std::ostream& out) {
+  return reading(file_path, [&] { return export_file(file_path, directory, overwrite, registry, out); });
+}
+
+Command export_entry() {
+  struct Args {
+    std::string file;
+    std::string directory;
+    bool overwrite = false;
+  };
+  auto args = std::make_shared<Args>();
+  return {"export",
+          "Export an output file's summaries as CSV for spreadsheets",
+          {Option("file", "lwsim output file (HDF5)", &args->file).required(),
+           Option("--csv", "directory for points.csv and points_practice.csv", &args->directory).required(),
+           {"--overwrite", "replace existing CSV files", &args->overwrite}},
+          Ranks::first,
+          OnStop::command_decides,
+          [args](const Invocation& i) {
+            return export_command(args->file, args->directory, args->overwrite, i.registry, i.out);
+          }};
+}
 
 }  // namespace sim::cli

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "sim/cli/command.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/error.hpp"
 #include "sim/run/estimate.hpp"
@@ -70,6 +71,26 @@ int params_command(bool markdown, const ModelRegistry& registry, std::ostream& o
     out << (markdown ? model->parameters().markdown(model->name()) : model->parameters().text());
   }
   return kExitSuccess;
+}
+
+Command validate_entry() {
+  auto file = std::make_shared<std::string>();
+  return {"validate",
+          "Check a scenario or sweep file and print its resolved values",
+          {Option("file", "scenario or sweep file (TOML)", file.get()).required()},
+          Ranks::first,
+          OnStop::run_to_end,
+          [file](const Invocation& i) { return validate_command(*file, i.registry, i.out); }};
+}
+
+Command params_entry() {
+  auto markdown = std::make_shared<bool>(false);
+  return {"params",
+          "Print the parameter table",
+          {{"--markdown", "as Markdown (the content of docs/parameters.md)", markdown.get()}},
+          Ranks::first,
+          OnStop::command_decides,
+          [markdown](const Invocation& i) { return params_command(*markdown, i.registry, i.out); }};
 }
 
 }  // namespace sim::cli

@@ -11,10 +11,11 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "sim/cli/command.hpp"
 #include "sim/cli/commands.hpp"
-#include "sim/cli/output_path.hpp"
 #include "sim/cli/stored_results.hpp"
 #include "sim/error.hpp"
+#include "sim/output/pending_output.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/util/interrupt.hpp"
 #include "sim/util/text.hpp"
@@ -40,19 +41,16 @@ std::string attribute_text(const output::ResultFile& file, const std::string& na
   }
 }
 
-}  // namespace
+struct ShardFile {
+  std::string path;
+  output::ResultFile file;
+  StoredResults stored;
+};
 
-int merge_command(const MergeArgs& args, const ModelRegistry& registry, std::ostream& out) {
-  if (args.shards.empty()) throw InputError("command line", 0, "merge", "no shard files given");
-  check_output_path(args.output, "-o", true, "choose another name (merge never overwrites)");
-
-  struct ShardFile {
-    std::string path;
-    output::ResultFile file;
-    StoredResults stored;
-  };
+/// Reads every shard; each must be a sweep shard (a damaged file is bad input naming it).
+std::vector<ShardFile> read_shards(const std::vector<std::string>& paths, const ModelRegistry& registry) {
   std::vector<ShardFile> shards;
-  for (const std::string& path : args.shards) {
+  for (const std::string& path : paths) {
     reading(path, [&] {
       output::ResultFile file = open_input_file(path);
       StoredResults stored = read_stored_results(file, registry);
@@ -64,7 +62,11 @@ int merge_command(const MergeArgs& args, const ModelRegistry& registry, std::ost
       shards.push_back({path, std::move(file), std::move(stored)});
     });
   }
-  // Every shard must come from the same sweep, seed and lwsim.
+  return shards;
+}
+
+/// Every shard must come from the same sweep, seed and lwsim, and be given once.
+void check_shards_belong_together(const std::vector<ShardFile>& shards) {
   const ShardFile& first = shards.front();
   for (const ShardFile& shard : shards) {
     for (const char* name :
@@ -83,13 +85,14 @@ int merge_command(const MergeArgs& args, const ModelRegistry& registry, std::ost
   }
   for (const ShardFile& shard : shards) {
     for (const ShardFile& other : shards) {
-      if (&shard != &other && shard.path == other.path) {
-        throw InputError(shard.path, 0, "", "is given twice");
-      }
+      if (&shard != &other && shard.path == other.path) throw InputError(shard.path, 0, "", "is given twice");
     }
   }
+}
 
-  const std::size_t points = first.stored.status.size();
+/// The shard each point is complete in (-1: none); a point complete in two shards is bad input.
+std::vector<int> point_owners(const std::vector<ShardFile>& shards, const std::string& output) {
+  const std::size_t points = shards.front().stored.status.size();
   std::vector<int> owner(points, -1);
   std::map<std::size_t, std::vector<std::string>> duplicated;
   for (std::size_t s = 0; s < shards.size(); ++s) {
@@ -106,14 +109,68 @@ int merge_command(const MergeArgs& args, const ModelRegistry& registry, std::ost
   }
   if (!duplicated.empty()) {
     std::vector<std::size_t> numbers;
+    numbers.reserve(duplicated.size());
     for (const auto& [p, files] : duplicated) numbers.push_back(p);
     const auto& [p0, files0] = *duplicated.begin();
     throw InputError(
-        args.output, 0, "merge",
-        fmt::format("points complete in more than one shard: {} (point {} is in {} and {}); give each "
-                    "shard once",
+        output, 0, "merge",
+        fmt::format("points complete in more than one shard: {} (point {} is in {} and {}); give "
+                    "each shard once",
                     point_list(numbers), p0, files0[0], files0[1]));
   }
+  return owner;
+}
+
+/// The shards' attributes, as one unsharded sweep file's.
+output::Attributes merged_attributes(const std::vector<ShardFile>& shards, const std::string& command_line) {
+  output::Attributes attributes = output::read_root_attributes(shards.front().file);
+  std::vector<std::string> sources;
+  sources.reserve(shards.size());
+  for (const ShardFile& shard : shards) sources.push_back(shard.path);
+  attributes = output::with_attribute(std::move(attributes), "command_line", command_line);
+  attributes = output::with_attribute(std::move(attributes), "created_utc", output::utc_now());
+  attributes = output::with_attribute(std::move(attributes), "shard", std::string("0/1"));
+  attributes = output::with_attribute(std::move(attributes), "storage", std::string("streaming"));
+  return output::with_attribute(std::move(attributes), "merged_from", text::join(sources, "\n"));
+}
+
+/// Copies each point from the shard that holds it into a streaming scratch file, then writes its
+/// compressed copy into the pending output (CopyInterrupted when a stop is asked for).
+void write_merged(const std::vector<ShardFile>& shards, const std::vector<int>& owner,
+                  const output::Attributes& attributes, output::PendingOutput& pending) {
+  const output::FileLayout& layout = shards.front().stored.layout;
+  output::ResultFile merged =
+      output::ResultFile::create(pending.scratch(), layout, attributes, output::Storage::streaming);
+  std::vector<std::byte> row;
+  for (std::size_t p = 0; p < owner.size(); ++p) {
+    if (owner[p] < 0) continue;
+    if (stop_requested()) throw output::CopyInterrupted();
+    const ShardFile& shard = shards[static_cast<std::size_t>(owner[p])];
+    for (const output::DatasetPlan& plan : layout.datasets) {
+      if (plan.role != output::Role::field && plan.role != output::Role::summary &&
+          plan.role != output::Role::status) {
+        continue;
+      }
+      row.resize(plan.elements() / plan.shape[0] * dtype_size(plan.type));
+      reading(shard.path, [&] { shard.file.read_points(plan.path, plan.type, p, 1, row.data()); });
+      merged.write_point(plan.path, plan.type, p, row.data());
+    }
+  }
+  output::write_copy(merged, layout, output::with_attribute(attributes, "storage", std::string("compressed")),
+                     pending.temporary(), output::Storage::compressed, [] { return stop_requested(); });
+  merged.close();
+}
+
+}  // namespace
+
+int merge_command(const MergeArgs& args, const ModelRegistry& registry, std::ostream& out) {
+  if (args.shards.empty()) throw InputError("command line", 0, "merge", "no shard files given");
+  output::PendingOutput pending(output::OutputTarget{
+      args.output, "-o", false, "choose another name (merge never overwrites)", args.shards});
+  const std::vector<ShardFile> shards = read_shards(args.shards, registry);
+  check_shards_belong_together(shards);
+  const std::vector<int> owner = point_owners(shards, args.output);
+  const std::size_t points = owner.size();
   std::vector<std::size_t> missing;
   for (std::size_t p = 0; p < points; ++p) {
     if (owner[p] < 0) missing.push_back(p);
@@ -125,67 +182,13 @@ int merge_command(const MergeArgs& args, const ModelRegistry& registry, std::ost
                     "them), or pass --allow-incomplete to write a file marked incomplete",
                     missing.size(), points, point_list(missing)));
   }
-
-  // Attributes: the shards', as one unsharded sweep file.
-  output::Attributes attributes = output::read_root_attributes(first.file);
-  std::string sources;
-  for (const ShardFile& shard : shards) sources += (sources.empty() ? "" : "\n") + shard.path;
-  const auto set = [&](const std::string& name, const output::AttributeValue& value) {
-    for (auto& [key, v] : attributes) {
-      if (key == name) {
-        v = value;
-        return;
-      }
-    }
-    attributes.emplace_back(name, value);
-  };
-  set("command_line", args.command_line);
-  set("created_utc", output::utc_now());
-  set("shard", std::string("0/1"));
-  set("storage", std::string("streaming"));
-  set("merged_from", sources);
-
-  const output::FileLayout& layout = first.stored.layout;
-  const std::string streaming = args.output + ".part";
-  const std::string temporary = args.output + ".tmp";
-  remove_quietly(streaming);
-  remove_quietly(temporary);
   try {
-    {
-      output::ResultFile merged =
-          output::ResultFile::create(streaming, layout, attributes, output::Storage::streaming);
-      std::vector<std::byte> row;
-      for (std::size_t p = 0; p < points; ++p) {
-        if (owner[p] < 0) continue;
-        if (stop_requested()) throw output::CopyInterrupted();
-        const ShardFile& shard = shards[static_cast<std::size_t>(owner[p])];
-        for (const output::DatasetPlan& plan : layout.datasets) {
-          if (plan.role != output::Role::field && plan.role != output::Role::summary &&
-              plan.role != output::Role::status) {
-            continue;
-          }
-          row.resize(plan.elements() / plan.shape[0] * dtype_size(plan.type));
-          reading(shard.path, [&] { shard.file.read_points(plan.path, plan.type, p, 1, row.data()); });
-          merged.write_point(plan.path, plan.type, p, row.data());
-        }
-      }
-      set("storage", std::string("compressed"));
-      output::write_copy(merged, layout, attributes, temporary, output::Storage::compressed,
-                         [] { return stop_requested(); });
-      merged.close();
-    }
-    replace_file(temporary, args.output);
-    remove_quietly(streaming);
+    write_merged(shards, owner, merged_attributes(shards, args.command_line), pending);
   } catch (const output::CopyInterrupted&) {
-    remove_quietly(streaming);
-    remove_quietly(temporary);
     fmt::print(std::cerr, "lwsim: interrupted by signal {}; nothing written\n", stop_signal());
     return 128 + (stop_signal() > 0 ? stop_signal() : 2);
-  } catch (...) {
-    remove_quietly(streaming);
-    remove_quietly(temporary);
-    throw;
   }
+  pending.commit();
   fmt::print(out, "Merged {} shards into {}: {} of {} points complete{}\n", shards.size(), args.output,
              points - missing.size(), points,
              missing.empty()
@@ -194,6 +197,21 @@ int merge_command(const MergeArgs& args, const ModelRegistry& registry, std::ost
                                "--resume`)",
                                point_list(missing), args.output));
   return kExitSuccess;
+}
+
+Command merge_entry() {
+  auto args = std::make_shared<MergeArgs>();
+  return {"merge",
+          "Combine the shards of a job array (lwsim sweep --shard I/N) into one file",
+          {Option("shards", "shard files (HDF5)", &args->shards).required(),
+           Option("-o,--output", "the merged output file", &args->output).required(),
+           {"--allow-incomplete",
+            "write a file even when points are missing, marked incomplete (resumable with lwsim sweep "
+            "--resume)",
+            &args->allow_incomplete}},
+          Ranks::first,
+          OnStop::command_decides,
+          runs(args, &merge_command)};
 }
 
 }  // namespace sim::cli

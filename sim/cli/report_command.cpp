@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "sim/cli/command.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/report_stats.hpp"
 #include "sim/cli/stored_results.hpp"
@@ -69,16 +70,16 @@ void print_side_by_side(const std::vector<Column>& columns, std::ostream& out) {
   }
 }
 
-void report_sweep(const output::ResultFile& file, const StoredResults& stored, std::ostream& out) {
-  const std::size_t points = stored.status.size();
+/// The design of a sweep: its kind, size and the range of each parameter.
+void print_design(const output::ResultFile& file, const StoredResults& stored, std::ostream& out) {
   const auto& names = stored.design.parameters;
   if (file.has_attribute("question") && !file.attribute_string("question").empty()) {
     fmt::print(out, "question: {}\n", text::printable(file.attribute_string("question")));
   }
   fmt::print(out,
              "design: {} over {} parameter{}, {} points ({} complete), {} replicates per point, seed {}\n",
-             stored.design.kind, names.size(), names.size() == 1 ? "" : "s", points, stored.completed(),
-             stored.scenario.replicates, stored.scenario.seed);
+             stored.design.kind, names.size(), names.size() == 1 ? "" : "s", stored.status.size(),
+             stored.completed(), stored.scenario.replicates, stored.scenario.seed);
   for (std::size_t k = 0; k < names.size(); ++k) {
     const auto& v = stored.design.values[k];
     fmt::print(out, "  {:<40} from {:g} to {:g}\n", text::printable(names[k]),
@@ -87,54 +88,69 @@ void report_sweep(const output::ResultFile& file, const StoredResults& stored, s
   if (file.has_attribute("shard") && file.attribute_string("shard") != "0/1") {
     fmt::print(out, "shard {} of the design\n", text::printable(file.attribute_string("shard")));
   }
+}
 
-  std::vector<std::size_t> done;
-  for (std::size_t p = 0; p < points; ++p) {
-    if (stored.status[p] != 0) done.push_back(p);
-  }
-  if (done.empty()) {
-    fmt::print(out, "no point is complete yet\n");
-    return;
-  }
-  // The outcome at a glance: the first observable's mean as a share of its maximum (for lwp,
-  // the mean FIP count over the number of practices: mean P(FIP)).
+/// The outcome of each complete point at a glance: the first observable's mean as a share of its
+/// maximum (for lwp, the mean FIP count over the number of practices: mean P(FIP)).
+struct Outcome {
+  std::string label;
+  std::vector<std::size_t> done;   // the complete points
+  std::vector<double> value;       // [point]
+  std::vector<double> p_observed;  // [point], when the file has observed data
+};
+
+Outcome sweep_outcome(const output::ResultFile& file, const StoredResults& stored) {
   const ObservableSpec& observable = stored.schema.observables.front();
-  const std::string label =
+  Outcome outcome;
+  outcome.label =
       observable.share_label.empty() ? "mean " + observable.name + " / max" : observable.share_label;
+  for (std::size_t p = 0; p < stored.status.size(); ++p) {
+    if (stored.status[p] != 0) outcome.done.push_back(p);
+  }
+  if (outcome.done.empty()) return outcome;
   const std::vector<double> distribution = file.read_doubles(output::distribution_path(observable));
   const auto bins = static_cast<std::size_t>(observable.max_value + 1);
-  const bool has_observed = stored.layout.contains(output::kObservedProbabilityPath);
-  const std::vector<double> p_observed =
-      has_observed ? file.read_doubles(output::kObservedProbabilityPath) : std::vector<double>();
-  std::vector<double> outcome(points, 0.0);
-  for (std::size_t p : done) {
+  if (stored.layout.contains(output::kObservedProbabilityPath)) {
+    outcome.p_observed = file.read_doubles(output::kObservedProbabilityPath);
+  }
+  outcome.value.assign(stored.status.size(), 0.0);
+  for (std::size_t p : outcome.done) {
     double mean = 0.0;
     for (std::size_t k = 0; k < bins; ++k) mean += static_cast<double>(k) * distribution[p * bins + k];
-    outcome[p] = mean / static_cast<double>(std::max<std::int64_t>(1, observable.max_value));
+    outcome.value[p] = mean / static_cast<double>(std::max<std::int64_t>(1, observable.max_value));
   }
+  return outcome;
+}
 
-  std::string header = fmt::format("  {:>6}  {:>11}", "point", label);
+/// The five complete points with the highest outcome, and the five with the lowest.
+void print_extremes(const StoredResults& stored, const Outcome& outcome, std::ostream& out) {
+  const auto& names = stored.design.parameters;
+  const bool has_observed = !outcome.p_observed.empty();
+  std::string header = fmt::format("  {:>6}  {:>11}", "point", outcome.label);
   if (has_observed) header += fmt::format("  {:>12}", "P(observed)");
   for (const auto& name : names) header += fmt::format("  {:>14}", name.substr(name.rfind('.') + 1));
   const auto row = [&](std::size_t p) {
-    std::string line = fmt::format("  {:>6}  {:>11.4f}", p, outcome[p]);
-    if (has_observed) line += fmt::format("  {:>12.4f}", p_observed[p]);
+    std::string line = fmt::format("  {:>6}  {:>11.4f}", p, outcome.value[p]);
+    if (has_observed) line += fmt::format("  {:>12.4f}", outcome.p_observed[p]);
     for (std::size_t k = 0; k < names.size(); ++k)
       line += fmt::format("  {:>14.6g}", stored.design.values[k][p]);
     return line;
   };
-  std::vector<std::size_t> order = done;
+  std::vector<std::size_t> order = outcome.done;
   std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return outcome[a] > outcome[b]; });
+                   [&](std::size_t a, std::size_t b) { return outcome.value[a] > outcome.value[b]; });
   const std::size_t shown = std::min<std::size_t>(5, order.size());
-  fmt::print(out, "\nPoints with the highest {}\n{}\n", label, header);
+  fmt::print(out, "\nPoints with the highest {}\n{}\n", outcome.label, header);
   for (std::size_t i = 0; i < shown; ++i) fmt::print(out, "{}\n", row(order[i]));
-  fmt::print(out, "\nPoints with the lowest {}\n{}\n", label, header);
+  fmt::print(out, "\nPoints with the lowest {}\n{}\n", outcome.label, header);
   for (std::size_t i = 0; i < shown; ++i) fmt::print(out, "{}\n", row(order[order.size() - 1 - i]));
+}
 
-  if (names.empty() || done.size() < 3) return;
+/// The parameters that matter most for the outcome, at a glance (report_stats.hpp).
+void print_main_effects(const StoredResults& stored, const Outcome& outcome, std::ostream& out) {
+  const auto& names = stored.design.parameters;
   std::vector<double> y;
-  for (std::size_t p : done) y.push_back(outcome[p]);
+  for (std::size_t p : outcome.done) y.push_back(outcome.value[p]);
   struct Effect {
     std::string name;
     MainEffect effect;
@@ -142,7 +158,7 @@ void report_sweep(const output::ResultFile& file, const StoredResults& stored, s
   std::vector<Effect> effects;
   for (std::size_t k = 0; k < names.size(); ++k) {
     std::vector<double> x;
-    for (std::size_t p : done) x.push_back(stored.design.values[k][p]);
+    for (std::size_t p : outcome.done) x.push_back(stored.design.values[k][p]);
     effects.push_back({names[k], main_effect(x, y)});
   }
   std::stable_sort(effects.begin(), effects.end(), [](const Effect& a, const Effect& b) {
@@ -152,13 +168,24 @@ void report_sweep(const output::ResultFile& file, const StoredResults& stored, s
              "\nParameters that matter most for {}, at a glance (over the {} complete points;\n"
              "share = variance of the outcome explained by the parameter alone, from bin means;\n"
              "rho = Spearman rank correlation)\n",
-             label, done.size());
+             outcome.label, outcome.done.size());
   fmt::print(out, "  {:<40} {:>6} {:>7}   {} from the lowest to the highest bin\n", "parameter", "share",
-             "rho", label);
+             "rho", outcome.label);
   for (const Effect& e : effects) {
     fmt::print(out, "  {:<40} {:>6.2f} {:>7.2f}   {:.3f} -> {:.3f}\n", e.name, e.effect.variance_share,
                e.effect.rank_correlation, e.effect.first_bin_mean, e.effect.last_bin_mean);
   }
+}
+
+void report_sweep(const output::ResultFile& file, const StoredResults& stored, std::ostream& out) {
+  print_design(file, stored, out);
+  const Outcome outcome = sweep_outcome(file, stored);
+  if (outcome.done.empty()) {
+    fmt::print(out, "no point is complete yet\n");
+    return;
+  }
+  print_extremes(stored, outcome, out);
+  if (!stored.design.parameters.empty() && outcome.done.size() >= 3) print_main_effects(stored, outcome, out);
 }
 
 /// A sweep of a few points compares scenarios: its points side by side.
@@ -230,6 +257,16 @@ int report_command(const std::vector<std::string>& files, const ModelRegistry& r
   }
   print_side_by_side(columns, out);
   return kExitSuccess;
+}
+
+Command report_entry() {
+  auto files = std::make_shared<std::vector<std::string>>();
+  return {"report",
+          "Summarise an output file in plain text (several files: their scenarios side by side)",
+          {Option("file", "lwsim output files (HDF5)", files.get()).required()},
+          Ranks::first,
+          OnStop::run_to_end,
+          [files](const Invocation& i) { return report_command(*files, i.registry, i.out); }};
 }
 
 }  // namespace sim::cli

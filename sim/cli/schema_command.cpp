@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "sim/cli/command.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/stored_results.hpp"
 #include "sim/error.hpp"
@@ -130,6 +131,23 @@ int schema_command(const std::optional<std::string>& file, bool markdown, const 
     print_text(what, *layout, out);
   }
   return kExitSuccess;
+}
+
+Command schema_entry() {
+  struct Args {
+    std::optional<std::string> scenario;
+    bool markdown = false;
+  };
+  auto args = std::make_shared<Args>();
+  return {"schema",
+          "Print the layout of the output file of a scenario (default: the built-in one) or of a sweep file",
+          {{"scenario", "scenario or sweep file (TOML)", &args->scenario},
+           {"--markdown", "as Markdown (the dataset tables of docs/output.md)", &args->markdown}},
+          Ranks::first,
+          OnStop::command_decides,
+          [args](const Invocation& i) {
+            return schema_command(args->scenario, args->markdown, i.registry, i.out);
+          }};
 }
 
 }  // namespace sim::cli

@@ -6,15 +6,6 @@
 
 namespace sim::cli {
 
-output::DesignInfo design_of(const Sweep& sweep) {
-  output::DesignInfo design;
-  design.kind = sweep.kind;
-  design.points = sweep.points.size();
-  for (const auto& axis : sweep.axes) design.parameters.push_back(axis.name);
-  design.values = sweep.values_by_axis();
-  return design;
-}
-
 std::size_t StoredResults::completed() const {
   std::size_t n = 0;
   for (std::uint8_t s : status) n += s != 0 ? 1 : 0;

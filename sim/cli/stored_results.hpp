@@ -30,10 +30,6 @@ struct StoredResults {
   [[nodiscard]] PointSummary point_summary(const output::ResultFile& file, std::size_t point) const;
 };
 
-/// What a sweep's file stores of its design (read_stored_results reads it back): kind, points,
-/// the swept parameters and their values at every point.
-output::DesignInfo design_of(const Sweep& sweep);
-
 /// Opens a result file given on the command line: a missing, unreadable or non-HDF5 file is bad
 /// input (exit 2) naming the file.
 output::ResultFile open_input_file(const std::string& path, bool writable = false);

@@ -8,12 +8,13 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "sim/cli/command.hpp"
 #include "sim/cli/commands.hpp"
-#include "sim/cli/output_path.hpp"
 #include "sim/cli/ranks.hpp"
 #include "sim/cli/stored_results.hpp"
 #include "sim/error.hpp"
 #include "sim/output/layout.hpp"
+#include "sim/output/pending_output.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/output/result_file.hpp"
 #include "sim/output/writer.hpp"
@@ -22,6 +23,7 @@
 #include "sim/sweep.hpp"
 #include "sim/util/interrupt.hpp"
 #include "sim/util/progress.hpp"
+#include "sim/util/text.hpp"
 #include "sim/version.hpp"
 
 namespace sim::cli {
@@ -104,229 +106,287 @@ void check_resumable(const output::ResultFile& file, const output::Attributes& w
   }
 }
 
-output::Attributes with_storage(output::Attributes attributes, const std::string& storage) {
-  for (auto& [key, value] : attributes) {
-    if (key == "storage") value = storage;
+/// What a sweep (or this shard of it) computes and writes, decided before it starts.
+struct SweepPlan {
+  Sweep sweep;
+  Shard shard;
+  unsigned threads = 1;
+  Job job;
+  output::DesignInfo design;
+  output::FileLayout layout;
+  output::Attributes attributes;
+  std::vector<std::uint32_t> mine;  // the points of this shard
+  JobEstimate estimate;
+
+  [[nodiscard]] const Observation* observed() const {
+    return sweep.scenario.observation ? &*sweep.scenario.observation : nullptr;
   }
-  return attributes;
+};
+
+/// Every rank reads the sweep (on a shared file system) and refuses up front what cannot fit: the
+/// CPU time and the memory.
+SweepPlan plan_sweep(const SweepArgs& args, const ModelRegistry& registry, const mpi::Session& session) {
+  SweepPlan plan;
+  plan.sweep = load_sweep(args.file, registry);
+  const Sweep& sweep = plan.sweep;
+  plan.shard = args.shard ? parse_shard(*args.shard) : Shard{};
+  plan.threads = resolve_threads(args.threads);
+  plan.job = job_for(sweep);
+  plan.job.check_invariants = args.check;
+  plan.design = design_of(sweep);
+  plan.layout = output::make_layout(plan.job.schema, plan.design, plan.job.replicates, plan.observed());
+  const std::string inputs = sweep.resolved_text();
+  plan.attributes =
+      output::study_attributes(sweep, {"sweep", args.command_line, plan.threads, session.size(), inputs});
+  plan.attributes.emplace_back("design_kind", sweep.kind);
+  plan.attributes.emplace_back("design_parameters", text::join(plan.design.parameters, "\n"));
+  plan.attributes.emplace_back("shard", fmt::format("{}/{}", plan.shard.index, plan.shard.count));
+  plan.attributes.emplace_back("storage", std::string("streaming"));
+  plan.mine = shard_points(plan.design.points, plan.shard);
+  plan.estimate = estimate_job(plan.job.schema, static_cast<double>(plan.mine.size()), sweep.axes.size(),
+                               static_cast<double>(plan.job.replicates), plan.threads,
+                               output::attributes_bytes(plan.attributes));
+  if (const std::string why = beyond_limits(plan.estimate); !why.empty()) {
+    throw InputError(args.file, 0, "", "the sweep cannot run: " + why);
+  }
+  return plan;
+}
+
+/// `lwsim sweep ... --resume`, as the user would type it to finish this sweep.
+std::string resume_command(const SweepArgs& args) {
+  return fmt::format("lwsim sweep {} -o {}{} --resume", args.file, args.output,
+                     args.shard ? " --shard " + *args.shard : std::string());
+}
+
+int stopped() {
+  return 128 + (stop_signal() > 0 ? stop_signal() : 2);
+}
+
+output::Attributes with_storage(output::Attributes attributes, const std::string& storage) {
+  return output::with_attribute(std::move(attributes), "storage", storage);
+}
+
+/// A new sweep: its streaming file, every dataset preallocated, in place at once.
+void create_sweep_file(const SweepPlan& plan, output::PendingOutput& pending) {
+  const std::string& path = pending.target();
+  if (const std::string why = beyond_disk(plan.estimate, path); !why.empty())
+    throw InputError(path, 0, "-o", why);
+  const std::string& temporary = pending.temporary();
+  try {
+    output::ResultFile created =
+        output::ResultFile::create(temporary, plan.layout, plan.attributes, output::Storage::streaming);
+    created.flush_to_disk();
+    created.close();
+  } catch (const h5::OutputError& e) {
+    const std::string what = e.what();
+    throw InputError(path, 0, "-o", what.substr(std::min(what.size(), temporary.size() + 2)));
+  }
+  pending.commit();
+}
+
+/// A sweep to resume: checks that the file was started by this sweep; an exit code when there is
+/// nothing left to do. An incomplete compressed file (from `lwsim merge --allow-incomplete`) is
+/// turned back into a streaming one, so that finishing it changes no metadata.
+std::optional<int> reopen_sweep_file(const SweepPlan& plan, output::PendingOutput& pending,
+                                     const ModelRegistry& registry, std::ostream& out) {
+  const std::string& path = pending.target();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    throw InputError(path, 0, "--resume", "no such file to resume; run without --resume to start the sweep");
+  }
+  // A file that cannot be read (damaged, truncated) is bad input naming it.
+  return reading(path, [&]() -> std::optional<int> {
+    output::ResultFile existing = open_input_file(path, false);
+    check_resumable(existing, plan.attributes, path);
+    const StoredResults stored = read_stored_results(existing, registry);
+    if (!existing.has_attribute("storage") || existing.attribute_string("storage") != "compressed") {
+      return std::nullopt;
+    }
+    bool shard_complete = true;
+    for (std::uint32_t p : plan.mine) shard_complete = shard_complete && stored.status[p] != 0;
+    if (shard_complete) {
+      fmt::print(out, "{} is already complete: {} points of {} replicates. See `lwsim report {}`.\n", path,
+                 stored.completed(), plan.job.replicates, path);
+      return kExitSuccess;
+    }
+    output::write_copy(existing, plan.layout,
+                       with_storage(output::read_root_attributes(existing), "streaming"), pending.temporary(),
+                       output::Storage::streaming, [] { return stop_requested(); });
+    existing.close();
+    pending.commit();
+    return std::nullopt;
+  });
+}
+
+/// Opens the sweep's streaming file for writing and returns the points of this shard still to do.
+std::vector<std::uint32_t> points_to_do(const SweepPlan& plan, const std::string& path, bool resume,
+                                        std::optional<output::ResultFile>& file) {
+  try {
+    file = output::ResultFile::open(path, true);
+  } catch (const h5::OutputError& e) {
+    // The file this sweep has just created vanished before it was reopened (its directory
+    // removed): a failure of the run, as at a checkpoint, not bad input.
+    std::error_code ec;
+    if (!resume && !std::filesystem::exists(path, ec)) {
+      throw h5::OutputError(path,
+                            "the file was deleted (or its directory removed) while lwsim was writing it; "
+                            "what it held is lost");
+    }
+    throw InputError(path, 0, "-o", e.what());
+  }
+  const std::vector<std::uint8_t> status = reading(path, [&] { return file->read_status(); });
+  if (status.size() != plan.design.points)
+    throw InputError(path, 0, "--resume", "damaged: the wrong number of points");
+  std::vector<std::uint32_t> todo;
+  for (std::uint32_t p : plan.mine) {
+    if (status[p] == 0) todo.push_back(p);
+  }
+  return todo;
+}
+
+/// Finished: the streaming file is replaced by a compressed copy, atomically. If that fails (a
+/// full disk) or is stopped, the streaming file keeps every point and --resume finishes; an exit
+/// code then.
+std::optional<int> compress_sweep_file(const SweepPlan& plan, const SweepArgs& args,
+                                       std::optional<output::ResultFile>& file,
+                                       output::PendingOutput& pending) {
+  const std::string& temporary = pending.temporary();
+  try {
+    output::write_copy(*file, plan.layout, with_storage(output::read_root_attributes(*file), "compressed"),
+                       temporary, output::Storage::compressed, [] { return stop_requested(); });
+    file->close();
+    file.reset();
+    pending.commit();
+    return std::nullopt;
+  } catch (const output::CopyInterrupted&) {
+    pending.discard();
+    file->close();
+    fmt::print(std::cerr,
+               "lwsim: interrupted by signal {} while compressing: all {} points are complete in {} "
+               "(uncompressed).\nlwsim: resume with: {}\n",
+               stop_signal(), plan.mine.size(), args.output, resume_command(args));
+    return stopped();
+  } catch (const std::exception& e) {
+    pending.discard();
+    try {
+      if (file) file->close();
+    } catch (const h5::OutputError&) {
+      // Already failing; the streaming file's results were flushed at the last checkpoint.
+    }
+    std::string why = e.what();
+    if (why.rfind(temporary + ": ", 0) == 0) why.erase(0, temporary.size() + 2);
+    throw std::runtime_error(fmt::format(
+        "{}: cannot write the compressed copy ({}); {} keeps all {} points, uncompressed: make room "
+        "and finish with `{}`",
+        temporary, why, args.output, plan.mine.size(), resume_command(args)));
+  }
+}
+
+void print_summary(const SweepPlan& plan, const SweepArgs& args, const RunStats& stats, std::size_t computed,
+                   std::size_t already, const mpi::Session& session, std::ostream& out) {
+  const Sweep& sweep = plan.sweep;
+  const Shard& shard = plan.shard;
+  const std::string& path = args.output;
+  fmt::print(out, "lwsim {} | sweep {} | {}\n", lwsim_version(), args.file, sweep.title);
+  if (!sweep.question.empty()) fmt::print(out, "question: {}\n", sweep.question);
+  fmt::print(out, "{} design, {} points{} x {} replicates, seed {}: {} points computed in {:.1f} s on {}{}\n",
+             sweep.kind, plan.mine.size(),
+             shard.count > 1
+                 ? fmt::format(" (shard {}/{} of {})", shard.index, shard.count, plan.design.points)
+                 : "",
+             plan.job.replicates, plan.job.seed, computed, stats.seconds,
+             session.distributed() ? fmt::format("{} ranks x {} threads", session.size(), plan.threads)
+                                   : fmt::format("{} threads", plan.threads),
+             already > 0 ? fmt::format(" ({} were already complete)", already) : "");
+  fmt::print(out, "Wrote {}; summarise it with `lwsim report {}` or `lwsim export {} --csv DIR`\n", path,
+             path, path);
 }
 
 }  // namespace
 
 int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ostream& out,
                   const mpi::Session& session) {
-  // Every rank reads the sweep (on a shared file system); bad input is reported by rank 0.
-  const Sweep sweep = load_sweep(args.file, registry);
-  const Shard shard = args.shard ? parse_shard(*args.shard) : Shard{};
-  const unsigned threads = resolve_threads(args.threads);
-  const std::string& path = args.output;
+  const SweepPlan plan = plan_sweep(args, registry, session);
   const bool root = session.rank() == 0;
-
-  Job job = job_for(sweep);
-  job.check_invariants = args.check;
-  const Observation* observed = sweep.scenario.observation ? &*sweep.scenario.observation : nullptr;
-
-  const output::DesignInfo design = design_of(sweep);
-  const output::FileLayout layout = output::make_layout(job.schema, design, job.replicates, observed);
-
-  const std::string inputs = sweep.resolved_text();
-  output::Attributes attributes = output::provenance_attributes(
-      sweep.scenario, {"sweep", args.command_line, threads, session.size(), inputs});
-  for (auto& [key, value] : attributes) {
-    if (key == "title") value = sweep.title;
-  }
-  std::string parameter_list;
-  for (const auto& name : design.parameters) parameter_list += (parameter_list.empty() ? "" : "\n") + name;
-  attributes.emplace_back("sweep_file", args.file);
-  attributes.emplace_back("sweep", inputs);
-  attributes.emplace_back("question", sweep.question);
-  attributes.emplace_back("design_kind", sweep.kind);
-  attributes.emplace_back("design_parameters", parameter_list);
-  attributes.emplace_back("shard", fmt::format("{}/{}", shard.index, shard.count));
-  attributes.emplace_back("storage", std::string("streaming"));
-
-  const std::vector<std::uint32_t> mine = shard_points(design.points, shard);
-  // Refuse up front what cannot fit: the CPU time, the memory, and for a new file the disk.
-  double attribute_bytes = 0.0;
-  for (const auto& [key, value] : attributes) {
-    attribute_bytes +=
-        static_cast<double>(key.size()) +
-        std::visit([](const auto& v) { return static_cast<double>(fmt::format("{}", v).size()); }, value);
-  }
-  const JobEstimate estimate = estimate_job(job.schema, static_cast<double>(mine.size()), sweep.axes.size(),
-                                            static_cast<double>(job.replicates), threads, attribute_bytes);
-  if (const std::string why = beyond_limits(estimate); !why.empty()) {
-    throw InputError(args.file, 0, "", "the sweep cannot run: " + why);
-  }
   if (stop_requested()) {
     fmt::print(std::cerr, "lwsim: interrupted by signal {} before the sweep started; nothing written\n",
                stop_signal());
-    return 128 + (stop_signal() > 0 ? stop_signal() : 2);
+    return stopped();
   }
-
-  // Rank 0 creates or reopens the output and finds the points still to do.
-  const std::string temporary = path + ".tmp";
+  // Rank 0 creates or reopens the output and finds the points still to do. The pending output is
+  // declared before the file, so that the file is closed before its temporary goes.
+  std::optional<output::PendingOutput> pending;
   std::optional<output::ResultFile> file;
   std::vector<std::uint32_t> todo;
   // Before the output file exists: a signal while it is being created stops the sweep cleanly.
   install_interrupt_handlers();
   const std::int64_t verdict = root_prepares(session, [&]() -> std::int64_t {
+    pending.emplace(output::OutputTarget{args.output, "-o", args.resume,
+                                         "use --resume to continue it, or choose another name",
+                                         plan.sweep.sources});
     if (!args.resume) {
-      check_output_path(path, "-o", true, "use --resume to continue it, or choose another name");
-      if (const std::string why = beyond_disk(estimate, path); !why.empty())
-        throw InputError(path, 0, "-o", why);
-      remove_quietly(temporary);
-      try {
-        output::ResultFile created =
-            output::ResultFile::create(temporary, layout, attributes, output::Storage::streaming);
-        created.flush_to_disk();
-        created.close();
-      } catch (const h5::OutputError& e) {
-        remove_quietly(temporary);
-        const std::string what = e.what();
-        throw InputError(path, 0, "-o", what.substr(std::min(what.size(), temporary.size() + 2)));
-      }
-      replace_file(temporary, path);
-    } else {
-      check_output_path(path, "-o", false, "");
-      std::error_code ec;
-      if (!std::filesystem::exists(path, ec)) {
-        throw InputError(path, 0, "--resume",
-                         "no such file to resume; run without --resume to start the sweep");
-      }
-      // A file that cannot be read (damaged, truncated) is bad input naming it.
-      const std::optional<std::int64_t> done = reading(path, [&]() -> std::optional<std::int64_t> {
-        output::ResultFile existing = open_input_file(path, false);
-        check_resumable(existing, attributes, path);
-        const StoredResults stored = read_stored_results(existing, registry);
-        const bool compressed =
-            existing.has_attribute("storage") && existing.attribute_string("storage") == "compressed";
-        if (compressed) {
-          bool shard_complete = true;
-          for (std::uint32_t p : mine) shard_complete = shard_complete && stored.status[p] != 0;
-          if (shard_complete) {
-            fmt::print(out, "{} is already complete: {} points of {} replicates. See `lwsim report {}`.\n",
-                       path, stored.completed(), job.replicates, path);
-            return kExitSuccess;
-          }
-          // An incomplete compressed file (from `lwsim merge --allow-incomplete`) is turned back into
-          // a streaming one, so that finishing it changes no metadata.
-          remove_quietly(temporary);
-          try {
-            output::write_copy(existing, layout,
-                               with_storage(output::read_root_attributes(existing), "streaming"), temporary,
-                               output::Storage::streaming, [] { return stop_requested(); });
-          } catch (...) {
-            remove_quietly(temporary);
-            throw;
-          }
-          existing.close();
-          replace_file(temporary, path);
-        }
-        return std::nullopt;
-      });
-      if (done) return *done;
+      create_sweep_file(plan, *pending);
+    } else if (const std::optional<int> done = reopen_sweep_file(plan, *pending, registry, out)) {
+      return *done;
     }
-    try {
-      file = output::ResultFile::open(path, true);
-    } catch (const h5::OutputError& e) {
-      // The file this sweep has just created vanished before it was reopened (its directory
-      // removed): a failure of the run, as at a checkpoint, not bad input.
-      std::error_code ec;
-      if (!args.resume && !std::filesystem::exists(path, ec)) {
-        throw h5::OutputError(path,
-                              "the file was deleted (or its directory removed) while lwsim was writing it; "
-                              "what it held is lost");
-      }
-      throw InputError(path, 0, "-o", e.what());
-    }
-    const std::vector<std::uint8_t> status = reading(path, [&] { return file->read_status(); });
-    if (status.size() != design.points)
-      throw InputError(path, 0, "--resume", "damaged: the wrong number of points");
-    for (std::uint32_t p : mine) {
-      if (status[p] == 0) todo.push_back(p);
-    }
+    todo = points_to_do(plan, args.output, args.resume, file);
     return kProceed;
   });
   if (verdict != kProceed) return static_cast<int>(verdict);
 
-  const std::size_t already = mine.size() - todo.size();
-  const std::uint32_t block =
-      root ? choose_block_size(job.schema, job.replicates, std::max<std::size_t>(todo.size(), 1), threads)
-           : 1;
+  const std::size_t already = plan.mine.size() - todo.size();
+  const Job& job = plan.job;
+  const std::uint32_t block = root ? choose_block_size(job.schema, job.replicates,
+                                                       std::max<std::size_t>(todo.size(), 1), plan.threads)
+                                   : 1;
   std::optional<BlockLayout> blocks;
   std::optional<output::ResultWriter> writer;
   std::optional<Progress> progress;
   if (root) {
     blocks.emplace(job.schema, block);
-    writer.emplace(&*file, layout, job.schema, *blocks, job.replicates, observed,
+    writer.emplace(&*file, plan.layout, job.schema, *blocks, job.replicates, plan.observed(),
                    output::ResultWriter::PointCallback{}, args.checkpoint_seconds);
-    progress.emplace(mine.size(), "points", args.quiet ? Progress::Mode::quiet : Progress::Mode::automatic);
+    progress.emplace(plan.mine.size(), "points",
+                     args.quiet ? Progress::Mode::quiet : Progress::Mode::automatic);
   }
   return run_on_ranks(
-      session, job, todo, block, threads, root ? &*writer : nullptr,
+      session, job, todo, block, plan.threads, root ? &*writer : nullptr,
       [&](std::uint64_t) { progress->update(already + writer->points_completed()); },
       [&](const RunStats& stats) {
         progress->finish();
         if (stats.interrupted) {
-          const std::size_t done = already + writer->points_completed();
           file->close();
           fmt::print(std::cerr,
                      "lwsim: interrupted by signal {}: {} of {} points are complete and kept in {}.\n"
-                     "lwsim: resume with: lwsim sweep {} -o {}{} --resume\n",
-                     stop_signal(), done, mine.size(), path, args.file, path,
-                     args.shard ? " --shard " + *args.shard : std::string());
-          return 128 + (stop_signal() > 0 ? stop_signal() : 2);
+                     "lwsim: resume with: {}\n",
+                     stop_signal(), already + writer->points_completed(), plan.mine.size(), args.output,
+                     resume_command(args));
+          return stopped();
         }
-        // Finished: replace the streaming file by a compressed copy, atomically. If that fails (a
-        // full disk) or is interrupted, the streaming file keeps every point and --resume finishes.
-        const std::string resume_command =
-            fmt::format("lwsim sweep {} -o {}{} --resume", args.file, path,
-                        args.shard ? " --shard " + *args.shard : std::string());
-        remove_quietly(temporary);
-        try {
-          output::write_copy(*file, layout, with_storage(output::read_root_attributes(*file), "compressed"),
-                             temporary, output::Storage::compressed, [] { return stop_requested(); });
-          file->close();
-          file.reset();
-          replace_file(temporary, path);
-        } catch (const output::CopyInterrupted&) {
-          remove_quietly(temporary);
-          file->close();
-          fmt::print(std::cerr,
-                     "lwsim: interrupted by signal {} while compressing: all {} points are complete in {} "
-                     "(uncompressed).\nlwsim: resume with: {}\n",
-                     stop_signal(), mine.size(), path, resume_command);
-          return 128 + (stop_signal() > 0 ? stop_signal() : 2);
-        } catch (const std::exception& e) {
-          remove_quietly(temporary);
-          try {
-            if (file) file->close();
-          } catch (const h5::OutputError&) {
-            // Already failing; the streaming file's results were flushed at the last checkpoint.
-          }
-          std::string why = e.what();
-          if (why.rfind(temporary + ": ", 0) == 0) why.erase(0, temporary.size() + 2);
-          throw std::runtime_error(fmt::format(
-              "{}: cannot write the compressed copy ({}); {} keeps all {} points, uncompressed: make room "
-              "and finish with `{}`",
-              temporary, why, path, mine.size(), resume_command));
-        }
-        fmt::print(out, "lwsim {} | sweep {} | {}\n", lwsim_version(), args.file, sweep.title);
-        if (!sweep.question.empty()) fmt::print(out, "question: {}\n", sweep.question);
-        fmt::print(
-            out, "{} design, {} points{} x {} replicates, seed {}: {} points computed in {:.1f} s on {}{}\n",
-            sweep.kind, mine.size(),
-            shard.count > 1 ? fmt::format(" (shard {}/{} of {})", shard.index, shard.count, design.points)
-                            : "",
-            job.replicates, job.seed, todo.size(), stats.seconds,
-            session.distributed() ? fmt::format("{} ranks x {} threads", session.size(), threads)
-                                  : fmt::format("{} threads", threads),
-            already > 0 ? fmt::format(" ({} were already complete)", already) : "");
-        fmt::print(out, "Wrote {}; summarise it with `lwsim report {}` or `lwsim export {} --csv DIR`\n",
-                   path, path, path);
+        if (const std::optional<int> code = compress_sweep_file(plan, args, file, *pending)) return *code;
+        print_summary(plan, args, stats, todo.size(), already, session, out);
         return static_cast<int>(kExitSuccess);
       });
+}
+
+Command sweep_entry() {
+  auto args = std::make_shared<SweepArgs>();
+  return {"sweep",
+          "Run every point of a sweep file (grid, Latin hypercube, Sobol, random or CSV design), resumable",
+          {Option("file", "sweep file (TOML)", &args->file).required(),
+           Option("-o,--output", "output HDF5 file", &args->output).required(),
+           {"--resume", "continue an interrupted sweep in the output file", &args->resume},
+           {"--shard", "compute only shard I of N (points p with p mod N = I), e.g. 2/8", &args->shard},
+           threads_option(args->threads),
+           quiet_option(args->quiet),
+           check_option(args->check),
+           Option("--checkpoint-interval",
+                  "seconds between checkpoints that mark finished points complete (default 2)",
+                  &args->checkpoint_seconds)
+               .within(0.0, 3600.0)},
+          Ranks::every,
+          OnStop::command_decides,
+          runs(args, &sweep_command)};
 }
 
 }  // namespace sim::cli

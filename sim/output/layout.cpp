@@ -40,13 +40,44 @@ bool FileLayout::contains(const std::string& path) const {
   return false;
 }
 
-namespace {
-std::vector<std::int64_t> iota(std::size_t n) {
+std::vector<std::int64_t> index_values(std::size_t n) {
   std::vector<std::int64_t> v(n);
   std::iota(v.begin(), v.end(), 0);
   return v;
 }
-}  // namespace
+
+DatasetPlan scale_plan(const std::string& name, ArrayData values, std::string description,
+                       std::string units) {
+  const bool labels = std::holds_alternative<std::vector<std::string>>(values);
+  const std::size_t size = labels ? std::get<std::vector<std::string>>(values).size()
+                                  : std::get<std::vector<std::int64_t>>(values).size();
+  return {"/dims/" + name,
+          Role::scale,
+          DType::i64,
+          labels,
+          {name},
+          {static_cast<hsize_t>(size)},
+          std::move(description),
+          std::move(units),
+          std::move(values),
+          0};
+}
+
+DatasetPlan constant_plan(std::string path, std::vector<std::string> dims, std::vector<hsize_t> shape,
+                          ArrayData data, std::string description, std::string units) {
+  const bool text = std::holds_alternative<std::vector<std::string>>(data);
+  const bool whole = std::holds_alternative<std::vector<std::int64_t>>(data);
+  return {std::move(path),
+          Role::constant,
+          whole ? DType::i64 : DType::f64,
+          text,
+          std::move(dims),
+          std::move(shape),
+          std::move(description),
+          std::move(units),
+          std::move(data),
+          0};
+}
 
 FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design, std::uint64_t replicates,
                        const Observation* observed) {
@@ -70,58 +101,19 @@ FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design, std
   std::vector<std::pair<std::string, hsize_t>> sizes = {{"point", P}, {"replicate", R}};
 
   // Dimension scales.
-  layout.datasets.push_back({"/dims/point",
-                             Role::scale,
-                             DType::i64,
-                             false,
-                             {"point"},
-                             {P},
-                             "design point index",
-                             "1",
-                             iota(design.points),
-                             0});
-  layout.datasets.push_back({"/dims/replicate",
-                             Role::scale,
-                             DType::i64,
-                             false,
-                             {"replicate"},
-                             {R},
-                             "replicate index (the random-stream key with the seed)",
-                             "1",
-                             iota(static_cast<std::size_t>(replicates)),
-                             0});
+  layout.datasets.push_back(scale_plan("point", index_values(design.points), "design point index", "1"));
+  layout.datasets.push_back(scale_plan("replicate", index_values(static_cast<std::size_t>(replicates)),
+                                       "replicate index (the random-stream key with the seed)", "1"));
   for (const Dimension& d : schema.dims) {
-    DatasetPlan scale{"/dims/" + d.name,
-                      Role::scale,
-                      DType::i64,
-                      !d.labels.empty(),
-                      {d.name},
-                      {static_cast<hsize_t>(d.size)},
-                      d.description,
-                      d.labels.empty() ? "1" : "",
-                      {},
-                      0};
-    if (d.labels.empty()) {
-      scale.data = iota(d.size);
-    } else {
-      scale.data = d.labels;
-    }
-    layout.datasets.push_back(std::move(scale));
+    layout.datasets.push_back(d.labels.empty() ? scale_plan(d.name, index_values(d.size), d.description, "1")
+                                               : scale_plan(d.name, d.labels, d.description, ""));
     sizes.emplace_back(d.name, static_cast<hsize_t>(d.size));
   }
   for (const ObservableSpec& o : schema.observables) {
     if (!o.summarised) continue;
-    layout.datasets.push_back({"/dims/" + o.name,
-                               Role::scale,
-                               DType::i64,
-                               false,
-                               {o.name},
-                               {static_cast<hsize_t>(o.max_value + 1)},
-                               "possible values of " + o.name,
-                               "1",
-                               iota(static_cast<std::size_t>(o.max_value + 1)),
-                               0});
-    sizes.emplace_back(o.name, static_cast<hsize_t>(o.max_value + 1));
+    const auto values = static_cast<std::size_t>(o.max_value + 1);
+    layout.datasets.push_back(scale_plan(o.name, index_values(values), "possible values of " + o.name, "1"));
+    sizes.emplace_back(o.name, static_cast<hsize_t>(values));
   }
   const auto shape_of = [&](const std::vector<std::string>& dims) {
     std::vector<hsize_t> shape;
@@ -140,16 +132,9 @@ FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design, std
 
   // Design.
   for (std::size_t k = 0; k < design.parameters.size(); ++k) {
-    layout.datasets.push_back({"/design/" + design.parameters[k],
-                               Role::constant,
-                               DType::f64,
-                               false,
-                               {"point"},
-                               {P},
-                               "value of parameter " + design.parameters[k] + " at each point",
-                               "see the parameter table",
-                               design.values[k],
-                               0});
+    layout.datasets.push_back(constant_plan(
+        "/design/" + design.parameters[k], {"point"}, {P}, design.values[k],
+        "value of parameter " + design.parameters[k] + " at each point", "see the parameter table"));
   }
   // Scenario constants.
   for (const StaticArray& s : schema.statics) {

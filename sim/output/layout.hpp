@@ -68,6 +68,17 @@ using sim::distribution_path;
 using sim::kObservedErrorPath;
 using sim::kObservedProbabilityPath;
 
+/// 0, 1, ..., n - 1: the values of a dimension without labels.
+std::vector<std::int64_t> index_values(std::size_t n);
+
+/// The dimension scale /dims/<name>: `values` are its labels (text) or its indices; its size is
+/// theirs.
+DatasetPlan scale_plan(const std::string& name, ArrayData values, std::string description, std::string units);
+
+/// A dataset written once, when the file is created: a real, whole or text array (as `data` is).
+DatasetPlan constant_plan(std::string path, std::vector<std::string> dims, std::vector<hsize_t> shape,
+                          ArrayData data, std::string description, std::string units);
+
 FileLayout make_layout(const OutputSchema& schema, const DesignInfo& design, std::uint64_t replicates,
                        const Observation* observed);
 

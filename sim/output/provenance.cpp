@@ -8,6 +8,27 @@
 
 namespace sim::output {
 
+Attributes with_attribute(Attributes attributes, const std::string& name, const AttributeValue& value) {
+  for (auto& [key, v] : attributes) {
+    if (key == name) {
+      v = value;
+      return attributes;
+    }
+  }
+  attributes.emplace_back(name, value);
+  return attributes;
+}
+
+double attributes_bytes(const Attributes& attributes) {
+  double bytes = 0.0;
+  for (const auto& [key, value] : attributes) {
+    bytes +=
+        static_cast<double>(key.size()) +
+        std::visit([](const auto& v) { return static_cast<double>(fmt::format("{}", v).size()); }, value);
+  }
+  return bytes;
+}
+
 std::string fingerprint(const std::string& text) {
   std::uint64_t hash = 0xcbf29ce484222325ULL;
   for (char c : text) {
@@ -45,6 +66,17 @@ Attributes provenance_attributes(const Scenario& scenario, const Provenance& pro
   a.emplace_back("scenario", scenario.resolved_toml());
   a.emplace_back("observed", scenario.observation ? scenario.observation->text : std::string());
   a.emplace_back("inputs_fingerprint", fingerprint(provenance.inputs_text));
+  return a;
+}
+
+Attributes study_attributes(const StudyHeader& study, const Provenance& provenance) {
+  Attributes a = provenance_attributes(study.scenario, provenance);
+  for (auto& [key, value] : a) {
+    if (key == "title") value = study.title;
+  }
+  a.emplace_back(provenance.kind + "_file", study.file);
+  a.emplace_back(provenance.kind, provenance.inputs_text);
+  a.emplace_back("question", study.question);
   return a;
 }
 

@@ -30,23 +30,8 @@ std::uint64_t positive(const Value& v, std::uint64_t max) {
 SensitivityFile load_sensitivity(const std::string& path, const ModelRegistry& registry) {
   const Document doc = read_document(path, registry);
   const Value& root = doc.root;
-  root.expect_keys({"title", "question", "description", "base", "sensitivity", "outputs", "parameters"});
   SensitivityFile s;
-  s.file = path;
-  if (const auto* t = root.find("title")) s.title = t->as_string();
-  if (const auto* q = root.find("question")) s.question = q->as_string();
-  if (const auto* d = root.find("description")) (void)d->as_string();
-  const Value& base = root.at("base");
-  const std::string base_path = resolve_relative(path, base.as_string());
-  check_named_file(base, base_path, "base scenario");
-  try {
-    s.scenario = load_scenario(base_path, registry);
-  } catch (const InputError& e) {
-    if (e.line() == 0 && e.key().empty())
-      base.fail(fmt::format("cannot read base scenario {}: {}", base_path, e.detail()));
-    throw;
-  }
-  if (s.title.empty()) s.title = s.scenario.title;
+  static_cast<StudyHeader&>(s) = read_study_header(doc, {"sensitivity", "outputs", "parameters"}, registry);
   s.seed = s.scenario.seed;
   s.replicates = s.scenario.replicates;
 

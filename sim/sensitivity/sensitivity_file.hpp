@@ -8,6 +8,7 @@
 #include "sim/design/design.hpp"
 #include "sim/registry.hpp"
 #include "sim/scenario.hpp"
+#include "sim/study_header.hpp"
 
 namespace sim::sensitivity {
 
@@ -16,11 +17,7 @@ struct Output {
   std::string path;  // a per-point summary dataset, averaged over its elements (e.g. /summary/p_fip)
 };
 
-struct SensitivityFile {
-  std::string file;
-  std::string title;
-  std::string question;
-  Scenario scenario;
+struct SensitivityFile : StudyHeader {
   std::string method;         // "sobol" or "morris"
   std::size_t samples = 256;  // Sobol: N; Morris: trajectories
   std::size_t levels = 4;     // Morris grid levels

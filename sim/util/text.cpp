@@ -101,4 +101,22 @@ std::optional<std::size_t> first_control_character(std::string_view s) noexcept 
   return std::nullopt;
 }
 
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += separator;
+    out += items[i];
+  }
+  return out;
+}
+
+std::string join_list(const std::vector<std::string>& items, std::string_view last) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? fmt::format(" {} ", last) : std::string(", ");
+    out += items[i];
+  }
+  return out;
+}
+
 }  // namespace sim::text

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sim::text {
 
@@ -24,5 +25,11 @@ std::string printable(std::string_view s, std::size_t max_bytes = 4096);
 
 /// The first control character (C0 other than tab, newline and carriage return, or DEL) in `s`.
 std::optional<std::size_t> first_control_character(std::string_view s) noexcept;
+
+/// The items with `separator` between them.
+std::string join(const std::vector<std::string>& items, std::string_view separator);
+
+/// The items as a list in a sentence: "a", "a or b", "a, b or c" (with `last` = "or").
+std::string join_list(const std::vector<std::string>& items, std::string_view last);
 
 }  // namespace sim::text

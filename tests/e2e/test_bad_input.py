@@ -114,6 +114,16 @@ class ScenarioFileErrors(BadInputCase):
         line = e2e.line_of(e2e.read_text(self.path(name)), "colour =")
         self.assert_scenario_refused(name, file=name, line=line, key="colour", mentions=("unknown",))
 
+    def test_unknown_model_lists_the_registered_models(self):
+        """`model = "..."` naming a model this lwsim does not have is refused at its line, listing
+        the models it has; in a study file as in a scenario."""
+        name = self.variant("unknown_model.toml", 'model = "sir"\n' + self.original)
+        self.assert_scenario_refused(name, file=name, line=1, key="model", mentions=("'sir'", "lwp"))
+        sweep = self.variant("unknown_model_sweep.toml",
+                             'model = "sir"\nbase = "scenario.toml"\n[design]\nkind = "grid"\n'
+                             '[parameters]\n"clp.departure_hazard" = [0.01]\n')
+        self.assert_refused("validate", sweep, file=sweep, line=1, key="model", mentions=("'sir'", "lwp"))
+
     def test_unknown_parameter_suggests_the_near_name(self):
         """A misspelt parameter is refused with its line, and the message suggests the real name."""
         name = self.appended("unknown_parameter.toml", "[parameters.clp]\ndeparture_hazrd = 0.004\n")
@@ -370,6 +380,24 @@ class OutputPathErrors(BadInputCase):
         with open(self.path(OUT), "rb") as f:
             self.assertEqual(f.read(8), b"\x89HDF\r\n\x1a\n")
         self.assertEqual(sorted(os.listdir(self.tmp)), sorted(["observed", "scenario.toml", OUT]))
+
+    def test_output_that_is_an_input_is_refused_even_with_overwrite(self):
+        """`-o` naming the scenario (or its observed data) is refused with --overwrite too, and the
+        input is left as it was."""
+        observed = os.path.join("observed", "deep_end_2016.toml")
+        before = e2e.read_text(self.path(observed))
+        for target in ("scenario.toml", observed):
+            with self.subTest(target):
+                self.assert_refused("run", "scenario.toml", "--replicates", 10, "-o", target, "--overwrite",
+                                    file=target, key="-o", mentions=("is the input",))
+        self.assertEqual(e2e.read_text(self.scenario), self.original)
+        self.assertEqual(e2e.read_text(self.path(observed)), before)
+
+    def test_output_that_is_a_device_is_refused(self):
+        """`-o /dev/null` (a device, even one this user may write) is refused: an output is a
+        regular file."""
+        self.assert_refused("run", "--replicates", 10, "-o", "/dev/null", "--overwrite", file="/dev/null",
+                            key="-o", mentions=("not a regular file",))
 
 
 def peak_rss_bytes(*args, cwd=None, timeout=120):

@@ -18,24 +18,13 @@
 #include "tests/support/test_support.hpp"
 
 namespace {
+using lwsim_test::input_error;
 
 using sim::config::Value;
 using Kind = sim::config::Value::Kind;
 
 Value parse(const std::string& text, sim::config::ReadLimits limits = {}) {
   return sim::config::parse_toml(text, "test.toml", limits);
-}
-
-// The InputError thrown by `f`, or a failed test.
-template <class F>
-sim::InputError input_error(F&& f) {
-  try {
-    f();
-  } catch (const sim::InputError& e) {
-    return e;
-  }
-  FAIL("no InputError was thrown");
-  throw std::logic_error("unreachable");
 }
 
 void write_file(const std::string& path, const std::string& text) {

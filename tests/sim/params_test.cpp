@@ -14,8 +14,10 @@
 #include "sim/config/value.hpp"
 #include "sim/error.hpp"
 #include "tests/sim/builders.hpp"
+#include "tests/support/test_support.hpp"
 
 namespace {
+using lwsim_test::input_error;
 
 using sim::ParamKind;
 using sim::ParamSpec;
@@ -37,17 +39,6 @@ const sim::ParamTable& table() {
        real_spec("leadership.meeting_rate", 0.5, 0.0, 1.0)},
       {{"chng2021", "Chng NR et al. Br J Gen Pract 2021"}});
   return t;
-}
-
-template <class F>
-sim::InputError input_error(F&& f) {
-  try {
-    f();
-  } catch (const sim::InputError& e) {
-    return e;
-  }
-  FAIL("no InputError was thrown");
-  throw std::logic_error("unreachable");
 }
 
 template <class F>

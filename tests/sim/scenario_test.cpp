@@ -18,6 +18,7 @@
 #include "tests/support/test_support.hpp"
 
 namespace {
+using lwsim_test::input_error;
 namespace fs = std::filesystem;
 
 const std::string kPractice =
@@ -32,17 +33,6 @@ std::string write(const std::string& relative, const std::string& text) {
 
 sim::Scenario load(const std::string& path) {
   return sim::load_scenario(path, lwsim_test::registry());
-}
-
-template <class F>
-sim::InputError input_error(F&& f) {
-  try {
-    f();
-  } catch (const sim::InputError& e) {
-    return e;
-  }
-  FAIL("no InputError was thrown");
-  throw std::logic_error("unreachable");
 }
 
 double param(const sim::Scenario& s, const std::string& name) {

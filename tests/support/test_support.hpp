@@ -3,10 +3,14 @@
 // runs that return a point's summaries or a replicate's final state.
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "models/lwp/simulation.hpp"
+#include "sim/error.hpp"
 #include "sim/model.hpp"
 #include "sim/mpi/session.hpp"
 #include "sim/registry.hpp"
@@ -14,6 +18,18 @@
 #include "sim/scenario.hpp"
 
 namespace lwsim_test {
+
+/// The InputError `f` throws, or a failed test.
+template <class F>
+sim::InputError input_error(F&& f) {
+  try {
+    f();
+  } catch (const sim::InputError& e) {
+    return e;
+  }
+  FAIL("no InputError was thrown");
+  throw std::logic_error("unreachable");
+}
 
 /// The registry with the lwp model and its built-in files.
 const sim::ModelRegistry& registry();
