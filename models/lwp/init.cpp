@@ -1,6 +1,7 @@
-// Initialisation (ODD: initialisation). Attributes not published per practice are drawn per
-// replicate: which practices are training practices (exactly training_count of them), GP buy-in,
-// team relationship quality and the rate of competing innovations.
+// Initialisation (ODD: initialisation): the state at week 0 of a replicate. Attributes not
+// published per practice are drawn per replicate: which practices are training practices (exactly
+// training_count of them), GP buy-in, team relationship quality and the rate of competing
+// innovations. The first CLP's state is set in clp.cpp (initialise_clp).
 
 #include <algorithm>
 #include <cmath>
@@ -25,14 +26,6 @@ double beta_mean(sim::Stream& s, double mean, double concentration) {
 
 double spread_around(sim::Stream& s, double mean, double spread) {
   return clamp01(mean + spread * (2.0 * sim::random::uniform(s) - 1.0));
-}
-
-double hazard_of(Role role, const Parameters& params) {
-  switch (role) {
-    case Role::lead_gp: return params.turnover_lead_gp_hazard;
-    case Role::practice_manager: return params.turnover_practice_manager_hazard;
-    default: return params.turnover_staff_hazard;
-  }
 }
 
 double referral_weight_of(Role role, const Parameters& params) {
@@ -79,7 +72,7 @@ void initialise_staff(Practice& practice, const Parameters& params, const Draws&
     staff.referral_weight[i] = referral_weight_of(staff.role[i], params);
     staff.occupant[i] = 0;
     sim::Stream leave = draws.stream(index, 0, Purpose::staff_departure, static_cast<std::uint32_t>(i));
-    staff.leave_week[i] = weeks_until(leave, hazard_of(staff.role[i], params));
+    staff.leave_week[i] = weeks_until(leave, turnover_hazard(staff.role[i], params));
   }
 }
 
@@ -109,30 +102,6 @@ void initialise_team(Practice& practice, const Parameters& params, const Draws& 
   }
 }
 
-void initialise_clp(Practice& practice, const Parameters& params, const Draws& draws,
-                    const Locality& locality) {
-  Clp& clp = practice.clp;
-  const std::uint32_t entity = clp.entity;
-  clp = Clp{};
-  clp.entity = entity;
-  clp.organisations = locality.organisations;
-  if (practice.programme_start > 0) {
-    // A later rollout wave: no CLP until the post opens and is filled (clp_events).
-    clp.vacancy_end_week = kNever;
-    return;
-  }
-  clp.in_post = true;
-  clp.hired = true;
-  clp.occupant = 0;
-  clp.start_week = -static_cast<int>(std::lround(params.clp_tenure_at_start_weeks));
-  clp.skill = clp_skill(params, params.clp_tenure_at_start_weeks);
-  clp.understanding = params.clp_understanding_initial;
-  sim::Stream leave = draws.stream(entity, 0, Purpose::clp_departure);
-  // Memoryless: the remaining time in post at week 0 has the same law as a whole tenure.
-  clp.leave_week = clp_leave_week(leave, params, 0);
-  initial_clp_ties(clp, params, draws);
-}
-
 /// List size of a synthetic practice: log-normal with the locality's mean and standard deviation,
 /// clamped to its range.
 int draw_list_size(const LocalitySpec& spec, sim::Stream s) {
@@ -155,13 +124,6 @@ double draw_gp_buy_in(const Parameters& params, sim::Stream stream, double mean)
 
 double draw_gp_buy_in(const Parameters& params, sim::Stream stream) {
   return draw_gp_buy_in(params, stream, params.context_gp_buy_in_mean);
-}
-
-void initial_clp_ties(Clp& clp, const Parameters& params, const Draws& draws) {
-  sim::Stream ties = draws.stream(clp.entity, kInitTime, Purpose::clp_ties);
-  for (std::size_t o = 0; o < static_cast<std::size_t>(clp.organisations); ++o) {
-    clp.ties[o] = clamp01(params.clp_initial_tie_strength * (0.5 + sim::random::uniform(ties)));
-  }
 }
 
 Roster roster_for(int list_size, const Parameters& params) {

@@ -24,14 +24,6 @@ struct Programme {
   int cut_week = kNever;
 };
 Programme make_programme(const Setup& setup, const Parameters& params);
-/// True in the funding.uncertainty_weeks weeks before a funding renewal.
-bool funding_uncertain(const Parameters& params, int week) noexcept;
-/// Factor on the CLP departure hazard from the load on programme support (1 at the reference).
-double support_factor(const Parameters& params) noexcept;
-/// The weekly CLP departure hazard in `week` (support load and funding uncertainty included).
-double clp_hazard(const Parameters& params, int week) noexcept;
-/// The week a CLP in post from `from` leaves (kNever: not within any horizon).
-int clp_leave_week(sim::Stream& stream, const Parameters& params, int from);
 /// Share of the scenario's open posts (programme started) that have no CLP: the labour market.
 double open_share(const ReplicateState& state, const Programme& programme, int week) noexcept;
 /// At the cut week: practices regrouped; a practice whose CLP group changes gets the CLP of its
@@ -54,21 +46,43 @@ Roster roster_for(int list_size, const Parameters& params);
 /// GP buy-in of a (new) lead GP, from the practices' Beta distribution (with the given mean).
 double draw_gp_buy_in(const Parameters& params, sim::Stream stream);
 double draw_gp_buy_in(const Parameters& params, sim::Stream stream, double mean);
-/// Tie strengths of a new CLP at week 0 (or the first CLP of a later wave) to the organisations.
-void initial_clp_ties(Clp& clp, const Parameters& params, const Draws& draws);
 
-// ---- events.cpp: 1. events
-/// Skill of a CLP after `tenure_weeks` in post.
-double clp_skill(const Parameters& params, double tenure_weeks);
+// ---- waiting_time.cpp: waiting times from a weekly hazard (CLP and staff turnover)
 /// Weeks until an event with a weekly hazard, drawn by inverse transform (at least 1).
 int weeks_until(sim::Stream& stream, double hazard);
+
+// ---- clp.cpp: 1a. the CLP post and its occupant
+/// True in the funding.uncertainty_weeks weeks before a funding renewal.
+bool funding_uncertain(const Parameters& params, int week) noexcept;
+/// Factor on the CLP departure hazard from the load on programme support (1 at the reference).
+double support_factor(const Parameters& params) noexcept;
+/// The weekly CLP departure hazard in `week` (support load and funding uncertainty included).
+double clp_hazard(const Parameters& params, int week) noexcept;
+/// The week a CLP in post from `from` leaves (kNever: not within any horizon).
+int clp_leave_week(sim::Stream& stream, const Parameters& params, int from);
+/// Skill of a CLP after `tenure_weeks` in post.
+double clp_skill(const Parameters& params, double tenure_weeks);
+/// Tie strengths of a new CLP at week 0 (or the first CLP of a later wave) to the organisations.
+void initial_clp_ties(Clp& clp, const Parameters& params, const Draws& draws);
+/// The CLP at week 0: in post since clp.tenure_at_start_weeks with its leaving week drawn, or,
+/// in a later rollout wave, none until the post opens (clp.entity set by the caller).
+void initialise_clp(Practice& practice, const Parameters& params, const Draws& draws,
+                    const Locality& locality);
 /// `open_share`: share of the scenario's CLP posts open at the start of the week (labour market).
 void clp_departure(Practice& practice, const Parameters& params, const WeekContext& ctx,
                    double open_share = 0.0);
 void clp_replacement(Practice& practice, const Parameters& params, const WeekContext& ctx);
+/// The week's CLP events: a later wave's post opens, the CLP leaves when due, a vacancy ends
+/// with a replacement; skill, weeks in post and vacancy weeks are updated.
 void clp_events(Practice& practice, const Parameters& params, const WeekContext& ctx,
                 double open_share = 0.0);
+
+// ---- staff_turnover.cpp: 1b. lead GP, practice manager and staff turnover
+/// The weekly hazard of leaving for a member of staff in `role`.
+double turnover_hazard(Role role, const Parameters& params) noexcept;
 void staff_turnover(Practice& practice, const Parameters& params, const WeekContext& ctx);
+
+// ---- innovations.cpp: 1c. competing innovations
 void competing_innovations(Practice& practice, const Parameters& params, const WeekContext& ctx);
 /// Draws the arrival time (after `after`, in weeks), load and duration of innovation number
 /// practice.next_innovation from its own stream.

@@ -1,14 +1,14 @@
 // How the programme is organised in a scale-up (docs/model.md §7.9): CLPs shared across
-// practices, rollout in waves, a cut of posts at a date, the CLP labour market, programme support
-// capacity, funding cycles and costs. With the defaults (one CLP per practice, in post from week
-// 0, the Deep End's support ratio, no cut, no labour-market congestion, no funding renewals)
-// every mechanism here is inert and the Deep End results are as before.
+// practices, rollout in waves, a cut of posts at a date, the share of open posts (the CLP labour
+// market) and costs. How programme support and funding cycles change the CLP's departure hazard is
+// in clp.cpp. With the defaults (one CLP per practice, in post from week 0, the Deep End's support
+// ratio, no cut, no labour-market congestion, no funding renewals) every mechanism here is inert
+// and the Deep End results are as before.
 
 #include <algorithm>
 #include <cmath>
 
 #include "models/lwp/mechanisms.hpp"
-#include "sim/random.hpp"
 
 namespace lwp {
 namespace {
@@ -58,47 +58,6 @@ Programme make_programme(const Setup& setup, const Parameters& params) {
     programme.funded_from.push_back(setup.practices[programme.lead_before[i]].start_week);
   }
   return programme;
-}
-
-bool funding_uncertain(const Parameters& params, int week) noexcept {
-  const auto cycle = static_cast<int>(params.funding_cycle_weeks);
-  if (cycle <= 0) return false;
-  const auto first = static_cast<int>(params.funding_first_renewal_week);
-  // Weeks until the next renewal (0 in a renewal week itself).
-  const int until = week <= first ? first - week : (cycle - (week - first) % cycle) % cycle;
-  return until > 0 && until <= static_cast<int>(params.funding_uncertainty_weeks);
-}
-
-double support_factor(const Parameters& params) noexcept {
-  const double load = params.support_clps_per_manager / params.support_reference_clps_per_manager;
-  return 1.0 + params.support_departure_effect * std::max(0.0, load - 1.0);
-}
-
-double clp_hazard(const Parameters& params, int week) noexcept {
-  double hazard = params.clp_departure_hazard * support_factor(params);
-  if (funding_uncertain(params, week)) hazard *= params.funding_departure_multiplier;
-  return std::min(1.0, hazard);
-}
-
-int clp_leave_week(sim::Stream& stream, const Parameters& params, int from) {
-  if (params.funding_cycle_weeks <= 0) {
-    // A constant hazard: one inverse-transform draw (as in weeks_until).
-    const int tenure =
-        weeks_until(stream, std::min(1.0, params.clp_departure_hazard * support_factor(params)));
-    return tenure == kNever ? kNever : from + tenure;
-  }
-  // A hazard that varies with the funding cycle: leave in the first week whose cumulative hazard
-  // reaches a unit exponential draw.
-  const double target = sim::random::exponential(stream, 1.0);
-  double cumulative = 0.0;
-  constexpr int kLongest = 2 * 1040;
-  for (int week = from + 1; week <= from + kLongest; ++week) {
-    const double h = clp_hazard(params, week);
-    if (h >= 1.0) return week;
-    cumulative += -std::log1p(-h);
-    if (cumulative >= target) return week;
-  }
-  return kNever;
 }
 
 double open_share(const ReplicateState& state, const Programme& programme, int week) noexcept {

@@ -1,6 +1,7 @@
 // Scale-up mechanisms (docs/model.md §7.9): localities and their shared capacity, synthetic
-// populations, shared CLPs, waves, a cut of posts, the labour market, support, funding, costs,
-// and stepping the practices of one replicate in parallel.
+// populations, shared CLPs, waves, a cut of posts, the labour market, costs, and stepping the
+// practices of one replicate in parallel. Support and funding act on the CLP's departure hazard
+// (clp_test.cpp).
 
 #include <cmath>
 #include <string>
@@ -72,59 +73,6 @@ TEST_CASE(
   CHECK(none.cut_week == lwp::kNever);
   CHECK(none.lead_after == none.lead_before);
   CHECK(none.posts_after == 70);
-}
-
-TEST_CASE("funding uncertainty covers exactly the weeks before each renewal") {
-  lwp::Parameters p{};
-  CHECK_FALSE(lwp::funding_uncertain(p, 40));  // no cycle by default
-  p.funding_cycle_weeks = 52;
-  p.funding_first_renewal_week = 52;
-  p.funding_uncertainty_weeks = 13;
-  for (int week = 0; week < 200; ++week) {
-    // Renewals at weeks 52, 104, 156, 208: uncertain in the 13 weeks before each.
-    const bool expected = (week >= 39 && week < 52) || (week >= 91 && week < 104) ||
-                          (week >= 143 && week < 156) || (week >= 195 && week < 208);
-    CHECK(lwp::funding_uncertain(p, week) == expected);
-  }
-}
-
-TEST_CASE("programme support: the departure hazard rises only above the reference load") {
-  lwp::Parameters p{};
-  CHECK(lwp::support_factor(p) == 1.0);  // the Deep End's ratio
-  p.support_clps_per_manager = 3.5;
-  CHECK(lwp::support_factor(p) == 1.0);  // more support than the reference does not lower it
-  p.support_clps_per_manager = 14.0;
-  p.support_departure_effect = 0.5;
-  CHECK(lwp::support_factor(p) == Approx(1.5));
-  CHECK(lwp::clp_hazard(p, 10) == Approx(1.5 * p.clp_departure_hazard));
-}
-
-TEST_CASE(
-    "with no funding cycle a CLP's leaving week is the constant-hazard draw, and uncertainty brings it "
-    "forward") {
-  lwp::Parameters p{};
-  p.clp_departure_hazard = 0.01;
-  int earlier = 0;
-  for (std::uint32_t r = 0; r < 2000; ++r) {
-    const lwp::Draws draws{{5, r}, nullptr};
-    sim::Stream a = draws.stream(0, 0, lwp::Purpose::clp_departure);
-    sim::Stream b = draws.stream(0, 0, lwp::Purpose::clp_departure);
-    const int tenure = lwp::weeks_until(a, 0.01);
-    const int leave = lwp::clp_leave_week(b, p, 10);
-    CHECK(leave == (tenure == lwp::kNever ? lwp::kNever : 10 + tenure));
-
-    lwp::Parameters cycles = p;
-    cycles.funding_cycle_weeks = 52;
-    cycles.funding_first_renewal_week = 52;
-    cycles.funding_uncertainty_weeks = 13;
-    cycles.funding_departure_multiplier = 4.0;
-    sim::Stream c = draws.stream(0, 0, lwp::Purpose::clp_departure);
-    const int with_cycles = lwp::clp_leave_week(c, cycles, 10);
-    // The same unit exponential: a hazard never lower makes the CLP leave no later.
-    CHECK(with_cycles <= leave + 1);
-    earlier += with_cycles < leave ? 1 : 0;
-  }
-  CHECK(earlier > 100);
 }
 
 TEST_CASE(

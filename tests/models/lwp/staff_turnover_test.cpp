@@ -1,4 +1,4 @@
-// Lead GP, practice manager and staff turnover (models/lwp/events.cpp). Chng 2021: leadership
+// Lead GP, practice manager and staff turnover (models/lwp/staff_turnover.cpp). Chng 2021: leadership
 // drove integration; a newcomer starts from baseline states.
 
 #include <catch2/catch.hpp>
@@ -103,5 +103,18 @@ TEST_CASE("with no turnover hazards nobody leaves") {
       CHECK(p.totals.clp_departures == 0);
       CHECK(p.totals.vacancy_weeks == 0);
     }
+  }
+}
+
+TEST_CASE(
+    "the lead GP and the practice manager leave at their own hazards and everyone else at the staff hazard") {
+  lwp::Parameters params{};
+  params.turnover_lead_gp_hazard = 0.01;
+  params.turnover_practice_manager_hazard = 0.02;
+  params.turnover_staff_hazard = 0.03;
+  CHECK(lwp::turnover_hazard(lwp::Role::lead_gp, params) == 0.01);
+  CHECK(lwp::turnover_hazard(lwp::Role::practice_manager, params) == 0.02);
+  for (lwp::Role role : {lwp::Role::gp, lwp::Role::nurse, lwp::Role::admin}) {
+    CHECK(lwp::turnover_hazard(role, params) == 0.03);
   }
 }

@@ -1,5 +1,6 @@
-// Continuity of CLP support (Chng 2021; Skivington 2018): CLP departure, vacancy and replacement
-// (models/lwp/events.cpp).
+// The CLP post and its occupant (models/lwp/clp.cpp). Continuity of CLP support (Chng 2021;
+// Skivington 2018): departure, vacancy, replacement, the handover of ties and the skill ramp; the
+// departure hazard raised by the load on programme support and before a funding renewal.
 
 #include <algorithm>
 #include <cmath>
@@ -111,43 +112,6 @@ TEST_CASE("a CLP vacancy lasts at least one week and clp.vacancy_mean_weeks on a
   CHECK(std::fabs(sum / replicates - m) <= 4.0 * se);
 }
 
-TEST_CASE("under common random numbers a higher hazard never gives a later event") {
-  const std::vector<double> hazards = {0.0005, 0.001, 0.004, 0.01, 0.02, 0.05, 0.2, 0.5, 1.0};
-  int later_events = 0;
-  int within_a_week = 0;
-  for (std::uint32_t entity = 0; entity < 2000; ++entity) {
-    int later = lwp::kNever;
-    for (double h : hazards) {
-      sim::Stream stream({3, 1}, {entity, 0, 7});
-      const int weeks = lwp::weeks_until(stream, h);
-      within_a_week += weeks < 1 ? 1 : 0;
-      later_events += weeks > later ? 1 : 0;
-      later = weeks;
-    }
-  }
-  CHECK(within_a_week == 0);  // an event is at least one week away
-  CHECK(later_events == 0);
-  sim::Stream stream({3, 1}, {0, 0, 7});
-  CHECK(lwp::weeks_until(stream, 0.0) == lwp::kNever);
-}
-
-TEST_CASE("a weekly hazard h is the probability of leaving in any given week") {
-  // P(T = 1) = h and, being memoryless, E[T] = 1 / h. With n = 20000 draws the proportion has
-  // standard error sqrt(h (1 - h) / n) and the mean sqrt(1 - h) / h / sqrt(n); allow 4 of each.
-  const double h = 0.2;
-  const int n = 20000;
-  int first_week = 0;
-  double sum = 0.0;
-  for (std::uint32_t entity = 0; entity < static_cast<std::uint32_t>(n); ++entity) {
-    sim::Stream stream({9, 0}, {entity, 0, 1});
-    const int weeks = lwp::weeks_until(stream, h);
-    first_week += weeks == 1 ? 1 : 0;
-    sum += weeks;
-  }
-  CHECK(std::fabs(first_week / static_cast<double>(n) - h) <= 4.0 * std::sqrt(h * (1.0 - h) / n));
-  CHECK(std::fabs(sum / n - 1.0 / h) <= 4.0 * std::sqrt(1.0 - h) / h / std::sqrt(static_cast<double>(n)));
-}
-
 TEST_CASE("under common random numbers a higher CLP departure hazard never makes a CLP leave later") {
   // The first CLP's leaving week (drawn at initialisation) and a replacement's (drawn when they
   // start) use streams named by the k-th CLP, not by the hazard.
@@ -174,4 +138,57 @@ TEST_CASE("under common random numbers a higher CLP departure hazard never makes
       }
     }
   }
+}
+
+TEST_CASE("funding uncertainty covers exactly the weeks before each renewal") {
+  lwp::Parameters p{};
+  CHECK_FALSE(lwp::funding_uncertain(p, 40));  // no cycle by default
+  p.funding_cycle_weeks = 52;
+  p.funding_first_renewal_week = 52;
+  p.funding_uncertainty_weeks = 13;
+  for (int week = 0; week < 200; ++week) {
+    // Renewals at weeks 52, 104, 156, 208: uncertain in the 13 weeks before each.
+    const bool expected = (week >= 39 && week < 52) || (week >= 91 && week < 104) ||
+                          (week >= 143 && week < 156) || (week >= 195 && week < 208);
+    CHECK(lwp::funding_uncertain(p, week) == expected);
+  }
+}
+
+TEST_CASE("programme support: the departure hazard rises only above the reference load") {
+  lwp::Parameters p{};
+  CHECK(lwp::support_factor(p) == 1.0);  // the Deep End's ratio
+  p.support_clps_per_manager = 3.5;
+  CHECK(lwp::support_factor(p) == 1.0);  // more support than the reference does not lower it
+  p.support_clps_per_manager = 14.0;
+  p.support_departure_effect = 0.5;
+  CHECK(lwp::support_factor(p) == Approx(1.5));
+  CHECK(lwp::clp_hazard(p, 10) == Approx(1.5 * p.clp_departure_hazard));
+}
+
+TEST_CASE(
+    "with no funding cycle a CLP's leaving week is the constant-hazard draw, and uncertainty brings it "
+    "forward") {
+  lwp::Parameters p{};
+  p.clp_departure_hazard = 0.01;
+  int earlier = 0;
+  for (std::uint32_t r = 0; r < 2000; ++r) {
+    const lwp::Draws draws{{5, r}, nullptr};
+    sim::Stream a = draws.stream(0, 0, lwp::Purpose::clp_departure);
+    sim::Stream b = draws.stream(0, 0, lwp::Purpose::clp_departure);
+    const int tenure = lwp::weeks_until(a, 0.01);
+    const int leave = lwp::clp_leave_week(b, p, 10);
+    CHECK(leave == (tenure == lwp::kNever ? lwp::kNever : 10 + tenure));
+
+    lwp::Parameters cycles = p;
+    cycles.funding_cycle_weeks = 52;
+    cycles.funding_first_renewal_week = 52;
+    cycles.funding_uncertainty_weeks = 13;
+    cycles.funding_departure_multiplier = 4.0;
+    sim::Stream c = draws.stream(0, 0, lwp::Purpose::clp_departure);
+    const int with_cycles = lwp::clp_leave_week(c, cycles, 10);
+    // The same unit exponential: a hazard never lower makes the CLP leave no later.
+    CHECK(with_cycles <= leave + 1);
+    earlier += with_cycles < leave ? 1 : 0;
+  }
+  CHECK(earlier > 100);
 }

@@ -1,4 +1,4 @@
-// Competing innovations and training load (models/lwp/events.cpp). Chng 2021: other innovations
+// Competing innovations and training load (models/lwp/innovations.cpp). Chng 2021: other innovations
 // competed for the attention that integration needed; 4 of 7 practices were GP training practices.
 
 #include <algorithm>
