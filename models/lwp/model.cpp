@@ -18,18 +18,25 @@ extern const std::string_view kDeepEndObserved;
 
 namespace {
 
-std::size_t param_index(std::string_view name) {
-  return *parameter_table().find(name);
+std::vector<std::size_t> indices_of(std::initializer_list<ParamId> ids) {
+  std::vector<std::size_t> indices;
+  for (ParamId id : ids) indices.push_back(param_index(id));
+  return indices;
+}
+
+/// Of the given parameters, the one the user set last, else the last one given: the one to name
+/// in an error about a constraint between them.
+std::size_t culprit(const sim::ParamValues& values, std::initializer_list<ParamId> ids) {
+  const std::vector<std::size_t> indices = indices_of(ids);
+  return values.last_set(indices).value_or(indices.back());
 }
 
 /// Combinations of parameters, each within its range, that would make a probability or a share
 /// leave [0, 1] (the model would otherwise have to cap it silently). Refused at the parameter of
 /// the combination set last, so the message names the line the user wrote.
 void check_probabilities(const Parameters& p, const sim::ParamValues& values) {
-  const auto fail = [&](std::initializer_list<std::string_view> names, const std::string& detail) {
-    std::vector<std::size_t> indices;
-    for (std::string_view name : names) indices.push_back(param_index(name));
-    values.fail(values.last_set(indices).value_or(indices.back()), detail);
+  const auto fail = [&](std::initializer_list<ParamId> ids, const std::string& detail) {
+    values.fail(culprit(values, ids), detail);
   };
   // The CLP's weekly departure hazard at its highest: the base hazard, raised by the load on
   // programme support and, before a funding renewal, by the funding multiplier.
@@ -37,8 +44,9 @@ void check_probabilities(const Parameters& p, const sim::ParamValues& values) {
   const double multiplier = cycles ? p.funding_departure_multiplier : 1.0;
   const double hazard = p.clp_departure_hazard * support_factor(p) * multiplier;
   if (hazard > 1.0) {
-    fail({"clp.departure_hazard", "support.clps_per_manager", "support.reference_clps_per_manager",
-          "support.departure_effect", "funding.departure_multiplier"},
+    fail({ParamId::clp_departure_hazard, ParamId::support_clps_per_manager,
+          ParamId::support_reference_clps_per_manager, ParamId::support_departure_effect,
+          ParamId::funding_departure_multiplier},
          fmt::format(
              "the CLP's weekly departure hazard would reach {:.4g} (clp.departure_hazard {:.4g} x "
              "support factor {:.4g}{}), but a weekly probability is at most 1",
@@ -47,7 +55,7 @@ void check_probabilities(const Parameters& p, const sim::ParamValues& values) {
   }
   // The weeks of uncertainty before a renewal lie within one funding cycle.
   if (p.funding_cycle_weeks > 0 && p.funding_uncertainty_weeks >= p.funding_cycle_weeks) {
-    fail({"funding.cycle_weeks", "funding.uncertainty_weeks"},
+    fail({ParamId::funding_cycle_weeks, ParamId::funding_uncertainty_weeks},
          fmt::format("funding.uncertainty_weeks ({:g}) must be shorter than funding.cycle_weeks ({:g}): the "
                      "uncertain weeks are those before each renewal",
                      p.funding_uncertainty_weeks, p.funding_cycle_weeks));
@@ -55,7 +63,7 @@ void check_probabilities(const Parameters& p, const sim::ParamValues& values) {
   // One competing innovation takes between half and 1.5 times innovation.load_mean of attention:
   // a share, so at most all of it.
   if (1.5 * p.innovation_load_mean > 1.0) {
-    fail({"innovation.load_mean"},
+    fail({ParamId::innovation_load_mean},
          fmt::format("innovation.load_mean ({:g}) must be at most 2/3: one innovation takes up to 1.5 times "
                      "the mean share of attention, and a share is at most 1",
                      p.innovation_load_mean));
@@ -87,15 +95,11 @@ class LwpModel final : public sim::Model {
     const Parameters p = Parameters::from(values);
     const double shares = p.clp_target_share_patient_support + p.clp_target_share_practice_development +
                           p.clp_target_share_community_networking;
-    const auto index = param_index;
     if (std::fabs(shares - 1.0) > 1e-9) {
-      const std::size_t culprit = values
-                                      .last_set({index("clp.target_share_patient_support"),
-                                                 index("clp.target_share_practice_development"),
-                                                 index("clp.target_share_community_networking")})
-                                      .value_or(index("clp.target_share_community_networking"));
       values.fail(
-          culprit,
+          culprit(values,
+                  {ParamId::clp_target_share_patient_support, ParamId::clp_target_share_practice_development,
+                   ParamId::clp_target_share_community_networking}),
           fmt::format("the three clp.target_share_* parameters must sum to 1 (they sum to {})", shares));
     }
     check_probabilities(p, values);
@@ -109,10 +113,10 @@ class LwpModel final : public sim::Model {
           "a practice of {} patients would have {} staff, more than the {} a practice can hold; raise the "
           "roster.patients_per_* ratios",
           largest->list_size, roster.total(), kMaxStaff);
-      const auto culprit =
-          values.last_set({index("roster.patients_per_gp"), index("roster.patients_per_nurse"),
-                           index("roster.patients_per_admin")});
-      if (culprit) values.fail(*culprit, detail);
+      const auto set =
+          values.last_set(indices_of({ParamId::roster_patients_per_gp, ParamId::roster_patients_per_nurse,
+                                      ParamId::roster_patients_per_admin}));
+      if (set) values.fail(*set, detail);
       throw sim::InputError(largest->file, largest->line, largest->key + ".list_size", detail);
     }
   }

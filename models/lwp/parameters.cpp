@@ -50,8 +50,8 @@ Parameters Parameters::from(const sim::ParamValues& values) {
     throw std::logic_error("lwp::Parameters::from: values of another table");
   }
   Parameters p;
-  std::size_t i = 0;
-#define LWP_PARAM(field, name, kind, def, lo, hi, unit, meaning, source) p.field = values[i++];
+#define LWP_PARAM(field, name, kind, def, lo, hi, unit, meaning, source) \
+  p.field = values[param_index(ParamId::field)];
 #include "models/lwp/parameters.def"
 #undef LWP_PARAM
   return p;

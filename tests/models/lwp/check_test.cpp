@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "models/lwp/invariants.hpp"
+#include "models/lwp/parameters.hpp"
 #include "models/lwp/simulation.hpp"
 #include "sim/error.hpp"
 #include "sim/random.hpp"
@@ -174,9 +175,9 @@ TEST_CASE("random parameter values across every range keep every invariant, or a
   // Each point runs 3 replicates with every invariant checked after every mechanism of every week.
   const sim::Scenario base = lwsim_test::deep_end();
   const sim::ParamTable& table = base.params().table();
-  const std::size_t shares[] = {*table.find("clp.target_share_patient_support"),
-                                *table.find("clp.target_share_practice_development"),
-                                *table.find("clp.target_share_community_networking")};
+  const std::size_t shares[] = {lwp::param_index(lwp::ParamId::clp_target_share_patient_support),
+                                lwp::param_index(lwp::ParamId::clp_target_share_practice_development),
+                                lwp::param_index(lwp::ParamId::clp_target_share_community_networking)};
   std::map<std::string, int> refused;  // by the key the refusal named
   for (std::uint32_t point = 0; point < 300; ++point) {
     sim::Scenario scenario = base;

@@ -87,6 +87,28 @@ TEST_CASE("the parameters of the default values are the defaults of the struct, 
   CHECK(deep_end.classification_window_weeks == plain.classification_window_weeks);
 }
 
+TEST_CASE("each parameter's generated index names its row of the table, and every row has one") {
+  const sim::ParamTable& table = lwp::parameter_table();
+  std::size_t rows = 0;
+#define LWP_PARAM(field, dotted, kind, def, lo, hi, unit, meaning, source) \
+  {                                                                        \
+    INFO(dotted);                                                          \
+    const std::size_t i = lwp::param_index(lwp::ParamId::field);           \
+    REQUIRE(i < table.size());                                             \
+    CHECK(table[i].name == dotted);                                        \
+    CHECK(table.find(dotted) == i);                                        \
+    CHECK(i == rows);                                                      \
+    ++rows;                                                                \
+  }
+#include "models/lwp/parameters.def"
+#undef LWP_PARAM
+  CHECK(rows == table.size());
+  // A field of the struct is read from its own index.
+  sim::ParamValues values(table);
+  values.set(lwp::param_index(lwp::ParamId::clp_handover_fraction), 0.125, {"<test>", 1});
+  CHECK(lwp::Parameters::from(values).clp_handover_fraction == 0.125);
+}
+
 TEST_CASE("a value set in a scenario reaches its field of the model's parameters") {
   sim::Scenario scenario = lwsim_test::deep_end();
   lwsim_test::set(
