@@ -76,6 +76,17 @@ struct PointSummary {
                                                         ObservableId observable) const;
 };
 
+/// A parameter whose value the model's setup replaces with one of its own for part of the
+/// population (lwp: a [[locality]] with its own team_quality_mean). There the parameter is not
+/// used, so a study that varies it would change nothing there.
+struct ParamOverride {
+  std::size_t parameter = 0;  // index in the model's parameter table
+  std::string scope;          // whom it applies to, e.g. "locality 'North'"
+  std::string file;           // where the override is written
+  int line = 0;
+  std::string key;
+};
+
 class Model {
  public:
   virtual ~Model() = default;
@@ -93,6 +104,8 @@ class Model {
   [[nodiscard]] virtual std::shared_ptr<const ModelSetup> configure(const config::Value& scenario) const = 0;
   /// Constraints between parameters that single ranges cannot express (InputError otherwise).
   virtual void check(const ModelSetup& setup, const ParamValues& values) const;
+  /// The parameters the setup overrides for part of the population (none by default).
+  [[nodiscard]] virtual std::vector<ParamOverride> overrides(const ModelSetup& setup) const;
   [[nodiscard]] virtual OutputSchema schema(const ModelSetup& setup) const = 0;
   [[nodiscard]] virtual std::unique_ptr<const Simulation> prepare(
       const std::shared_ptr<const ModelSetup>& setup, const ParamValues& values) const = 0;
@@ -104,5 +117,13 @@ class Model {
   virtual void describe(const ModelSetup& setup, const PointSummary& summary, const Observation* observed,
                         std::ostream& out) const = 0;
 };
+
+/// A sweep, sensitivity analysis or calibration varies parameter `index`, written at `where`: an
+/// InputError there when the setup overrides the parameter somewhere, naming whom and where,
+/// since varying it would silently change nothing for them.
+void refuse_overridden(const Model& model, const ModelSetup& setup, std::size_t index,
+                       const std::string& file, int line, const std::string& key);
+void refuse_overridden(const Model& model, const ModelSetup& setup, std::size_t index,
+                       const config::Value& where);
 
 }  // namespace sim

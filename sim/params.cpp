@@ -30,6 +30,27 @@ std::optional<std::string> ParamSpec::problem_with(double value) const {
   return std::nullopt;
 }
 
+double ParamSpec::number_from(const config::Value& value) const {
+  switch (kind) {
+    case ParamKind::boolean:
+      if (value.kind() != config::Value::Kind::boolean) {
+        value.fail(fmt::format("expected true or false, found {}", config::Value::kind_name(value.kind())));
+      }
+      return value.as_bool() ? 1.0 : 0.0;
+    case ParamKind::integer:
+      if (value.kind() != config::Value::Kind::integer) {
+        value.fail(fmt::format("expected a whole number, found {}", config::Value::kind_name(value.kind())));
+      }
+      return static_cast<double>(value.as_integer());
+    case ParamKind::real:
+      if (!value.is_number()) {
+        value.fail(fmt::format("expected a number, found {}", config::Value::kind_name(value.kind())));
+      }
+      return value.as_real();
+  }
+  return 0.0;
+}
+
 std::string ParamSpec::format(double value) const {
   switch (kind) {
     case ParamKind::boolean: return value != 0.0 ? "true" : "false";
@@ -219,29 +240,7 @@ void ParamValues::set(std::size_t i, double value, ParamOrigin origin) {
 }
 
 void ParamValues::set_from_config(std::size_t i, const config::Value& value) {
-  const ParamSpec& spec = (*table_)[i];
-  ParamOrigin origin{value.file(), value.line()};
-  switch (spec.kind) {
-    case ParamKind::boolean: {
-      if (value.kind() != config::Value::Kind::boolean) {
-        value.fail(fmt::format("expected true or false, found {}", config::Value::kind_name(value.kind())));
-      }
-      set(i, value.as_bool() ? 1.0 : 0.0, origin);
-      return;
-    }
-    case ParamKind::integer:
-      if (value.kind() != config::Value::Kind::integer) {
-        value.fail(fmt::format("expected a whole number, found {}", config::Value::kind_name(value.kind())));
-      }
-      set(i, static_cast<double>(value.as_integer()), origin);
-      return;
-    case ParamKind::real:
-      if (!value.is_number()) {
-        value.fail(fmt::format("expected a number, found {}", config::Value::kind_name(value.kind())));
-      }
-      set(i, value.as_real(), origin);
-      return;
-  }
+  set(i, (*table_)[i].number_from(value), {value.file(), value.line()});
 }
 
 void ParamValues::set_from_text(std::size_t i, std::string_view text, const std::string& source) {

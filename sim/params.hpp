@@ -30,6 +30,10 @@ struct ParamSpec {
 
   /// Why `value` is not allowed for this parameter, or nothing when it is.
   [[nodiscard]] std::optional<std::string> problem_with(double value) const;
+  /// The number a file's entry gives for this parameter: true or false for a boolean, a whole
+  /// number for an integer, any number for a real (InputError at `value` otherwise). The range is
+  /// not checked here (problem_with).
+  [[nodiscard]] double number_from(const config::Value& value) const;
   /// The value written as a user would write it in a scenario file.
   [[nodiscard]] std::string format(double value) const;
 };

@@ -152,6 +152,7 @@ void read_csv_points(const std::string& path, const Value& where, const ParamTab
     const auto index = table.find(name);
     if (!index)
       throw InputError(path, line_number, name, fmt::format("unknown parameter; {}", table.suggest(name)));
+    refuse_overridden(*sweep.scenario.model, *sweep.scenario.setup, *index, path, line_number, name);
     for (const AxisSource& a : axes) {
       if (a.index == *index) throw InputError(path, line_number, name, "column appears twice");
     }
@@ -304,6 +305,8 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
     if (!parameters.is_table()) parameters.fail("expected a table of swept parameters");
     collect_axes(table, parameters, "", sweep.kind, axes);
     if (axes.empty()) parameters.fail("no parameters to sweep");
+    for (const AxisSource& a : axes)
+      refuse_overridden(*sweep.scenario.model, *sweep.scenario.setup, a.index, *a.value);
     std::vector<design::Axis> plain;
     for (const AxisSource& a : axes) plain.push_back(a.axis);
     if (sweep.kind == "grid") {

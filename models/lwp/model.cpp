@@ -121,6 +121,10 @@ class LwpModel final : public sim::Model {
     }
   }
 
+  [[nodiscard]] std::vector<sim::ParamOverride> overrides(const sim::ModelSetup& setup) const override {
+    return static_cast<const Setup&>(setup).overrides;
+  }
+
   [[nodiscard]] sim::OutputSchema schema(const sim::ModelSetup& setup) const override {
     return make_schema(static_cast<const Setup&>(setup));
   }

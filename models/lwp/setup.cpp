@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "models/lwp/parameters.hpp"
 #include "models/lwp/state.hpp"
 #include "sim/error.hpp"
 
@@ -122,6 +123,22 @@ void check_name(const Value& name, std::string_view what) {
   }
 }
 
+/// Where a [[locality]] sets its own value of a model parameter.
+using OwnValues = std::vector<std::pair<ParamId, const Value*>>;
+
+/// A [[locality]] key that replaces a model parameter for the locality's practices: of the
+/// parameter's kind and within its range in the table, and remembered in `own` (a study that
+/// varies the parameter is refused: it would change nothing there).
+std::optional<double> own_value(const Value& entry, std::string_view key, ParamId id, OwnValues& own) {
+  const Value* v = entry.find(key);
+  if (v == nullptr) return std::nullopt;
+  const sim::ParamSpec& spec = parameter_table()[param_index(id)];
+  const double x = spec.number_from(*v);
+  if (auto problem = spec.problem_with(x)) v->fail(fmt::format("overrides {}: {}", spec.name, *problem));
+  own.emplace_back(id, v);
+  return x;
+}
+
 // [[locality]]: name, optional community capacity and start week, optional synthetic population
 // (practices = N with list_size = { mean, sd, min, max }, training_share and context means), and
 // copies = K for K localities alike (named name-0001 ... name-K).
@@ -134,9 +151,10 @@ void read_localities(const Value& list, Setup& setup, int horizon_weeks) {
     const Value& name = entry.at("name");
     check_name(name, "locality");
     LocalitySpec spec;
-    if (const Value* v = entry.find("organisations"))
-      spec.organisations = static_cast<int>(integer_in(*v, 1, kMaxOrganisations, "organisations"));
-    if (const Value* v = entry.find("capacity")) spec.capacity = real_in(*v, 0.0, 1e6, "capacity");
+    OwnValues own;
+    if (const auto x = own_value(entry, "organisations", ParamId::community_organisations, own))
+      spec.organisations = static_cast<int>(*x);
+    spec.capacity = own_value(entry, "capacity", ParamId::community_capacity, own);
     if (const Value* v = entry.find("start_week"))
       spec.start_week = static_cast<int>(integer_in(*v, 0, horizon_weeks, "start_week"));
     if (const Value* v = entry.find("practices"))
@@ -158,18 +176,25 @@ void read_localities(const Value& list, Setup& setup, int horizon_weeks) {
     }
     if (const Value* v = entry.find("training_share"))
       spec.training_share = real_in(*v, 0.0, 1.0, "training_share");
-    if (const Value* v = entry.find("gp_buy_in_mean"))
-      spec.gp_buy_in_mean = real_in(*v, 0.0, 1.0, "gp_buy_in_mean");
-    if (const Value* v = entry.find("team_quality_mean"))
-      spec.team_quality_mean = real_in(*v, 0.0, 1.0, "team_quality_mean");
-    if (const Value* v = entry.find("innovation_rate_mean"))
-      spec.innovation_rate_mean = real_in(*v, 0.0, 52.0, "innovation_rate_mean");
+    spec.gp_buy_in_mean = own_value(entry, "gp_buy_in_mean", ParamId::context_gp_buy_in_mean, own);
+    spec.team_quality_mean = own_value(entry, "team_quality_mean", ParamId::context_team_quality_mean, own);
+    spec.innovation_rate_mean =
+        own_value(entry, "innovation_rate_mean", ParamId::context_innovation_rate_mean, own);
     std::int64_t copies = 1;
     const Value* copies_value = entry.find("copies");
     if (copies_value != nullptr) copies = integer_in(*copies_value, 1, kMaxLocalities, "copies");
+    const auto copy_name = [&](std::int64_t k) {
+      return copies_value != nullptr ? fmt::format("{}-{:04}", name.as_string(), k) : name.as_string();
+    };
+    const std::string scope = copies > 1
+                                  ? fmt::format("localities '{}' to '{}'", copy_name(1), copy_name(copies))
+                                  : fmt::format("locality '{}'", copy_name(1));
+    for (const auto& [id, v] : own) {
+      setup.overrides.push_back({param_index(id), scope, v->file(), v->line(), v->path()});
+    }
     for (std::int64_t k = 1; k <= copies; ++k) {
       LocalitySpec copy = spec;
-      copy.name = copies_value != nullptr ? fmt::format("{}-{:04}", name.as_string(), k) : name.as_string();
+      copy.name = copy_name(k);
       if (std::find(setup.localities.begin(), setup.localities.end(), copy.name) != setup.localities.end())
         name.fail(fmt::format("two localities are named '{}'", copy.name));
       if (static_cast<std::int64_t>(setup.localities.size()) >= kMaxLocalities)

@@ -82,6 +82,9 @@ class Setup final : public sim::ModelSetup {
   std::size_t final_phase = 0;  // index of the phase that classifies FIP/PIP
   /// [evaluation.survey], in phase order; empty: no survey, and no survey outputs.
   std::vector<Survey> surveys;
+  /// Model parameters that a [[locality]] replaces with its own value (organisations, capacity,
+  /// context means), one per key written, for Model::overrides.
+  std::vector<sim::ParamOverride> overrides;
   /// Weekly series per practice (/timeseries/*, [week, practice]); off for large populations,
   /// whose per-locality and national series are always written ([outputs] practice_timeseries).
   bool practice_timeseries = true;

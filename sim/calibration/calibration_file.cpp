@@ -126,6 +126,10 @@ CalibrationFile load_calibration(const std::string& path, const ModelRegistry& r
   }
   if (out.terms.empty()) throw InputError(path, 0, "distance", "every weight of the distance is 0");
   out.priors = read_priors(root.at("priors"), out.scenario.params().table());
+  for (const Prior& prior : out.priors) {
+    refuse_overridden(*out.scenario.model, *out.scenario.setup, prior.index, prior.file, prior.line,
+                      prior.key);
+  }
 
   // Every prior's whole support must satisfy the model's constraints at its ends.
   for (const Prior& prior : out.priors) {

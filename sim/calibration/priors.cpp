@@ -107,6 +107,9 @@ std::vector<Prior> read_priors(const config::Value& table, const ParamTable& par
     prior.parameter = name;
     prior.index = *index;
     prior.integer = p.kind == ParamKind::integer;
+    prior.file = spec.file();
+    prior.line = spec.line();
+    prior.key = spec.path();
     prior.min = p.min;
     prior.max = p.max;
     const config::Value& distribution = spec.at("distribution");

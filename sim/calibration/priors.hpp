@@ -23,6 +23,9 @@ struct Prior {
   double a = 0.0;  // beta a, or normal mean
   double b = 0.0;  // beta b, or normal sd
   bool integer = false;
+  std::string file;  // where the prior is written
+  int line = 0;
+  std::string key;
 
   /// A value drawn from the prior (on the value scale).
   [[nodiscard]] double sample(Stream& stream) const;

@@ -86,6 +86,7 @@ SensitivityFile load_sensitivity(const std::string& path, const ModelRegistry& r
       }
       v.fail(fmt::format("unknown parameter '{}'; {}", name, table.suggest(name)));
     }
+    refuse_overridden(*s.scenario.model, *s.scenario.setup, *index, v);
     const ParamSpec& spec = table[*index];
     if (spec.kind == ParamKind::boolean) v.fail("a boolean parameter has no range to analyse");
     if (!v.is_table()) v.fail("expected a range, e.g. { min = 0.1, max = 0.9 }");

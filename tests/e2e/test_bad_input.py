@@ -257,6 +257,68 @@ class ScenarioFileErrors(BadInputCase):
         self.assertIn(int(m.group(1)), (name_line - 1, name_line), "the line must be the Cobalt [[practice]] table")
 
 
+class LocalityOverrideErrors(BadInputCase):
+    """A [[locality]] may set its own value of a model parameter (organisations, capacity, the
+    context means; docs/scenarios.md). That value is held to the parameter's range in the table, and
+    a sweep, sensitivity analysis or calibration that varies such a parameter is refused naming the
+    locality, since it would change nothing there."""
+
+    # The Deep End's practices are in the locality Glasgow ([practices] locality).
+    LOCALITY = '[[locality]]\nname = "Glasgow"\n'
+
+    def test_a_locality_value_outside_its_parameter_range_is_refused_at_its_line(self):
+        cases = [("team_quality_mean", "1.5", "context.team_quality_mean", "range"),
+                 ("gp_buy_in_mean", "-0.2", "context.gp_buy_in_mean", "range"),
+                 ("innovation_rate_mean", "53", "context.innovation_rate_mean", "range"),
+                 ("capacity", "20000", "community.capacity", "range"),
+                 ("organisations", "65", "community.organisations", "range"),
+                 ("organisations", "12.5", "locality[0].organisations", "whole number")]
+        for key, value, parameter, word in cases:
+            with self.subTest(key=key, value=value):
+                name = self.appended(f"locality_{key}_{value}.toml", f"{self.LOCALITY}{key} = {value}\n")
+                line = e2e.line_of(e2e.read_text(self.path(name)), f"{key} = {value}")
+                self.assert_scenario_refused(name, file=name, line=line, key=f"locality[0].{key}",
+                                             mentions=(parameter, word))
+
+    def local_base(self):
+        """The default scenario whose locality Glasgow sets its own team quality: (name, line)."""
+        name = self.appended("local.toml", self.LOCALITY + "team_quality_mean = 0.7\n")
+        return name, e2e.line_of(e2e.read_text(self.path(name)), "team_quality_mean = 0.7")
+
+    def assert_study_refused(self, args, study, line, key):
+        base, base_line = self.local_base()
+        self.assert_refused(*args, file=study, line=line, key=key,
+                            mentions=("locality 'Glasgow'", f"{base}:{base_line}: locality[0].team_quality_mean",
+                                      "would change nothing there"))
+
+    def test_a_sweep_of_a_parameter_a_locality_sets_is_refused_naming_the_locality(self):
+        e2e.write_text(self.path("sweep.toml"), 'base = "local.toml"\n[design]\nkind = "grid"\n'
+                                                "[parameters.context]\nteam_quality_mean = [0.3, 0.6]\n")
+        for args in (("sweep", "sweep.toml", "-o", OUT), ("validate", "sweep.toml")):
+            with self.subTest(command=args[0]):
+                self.assert_study_refused(args, "sweep.toml", 5, "parameters.context.team_quality_mean")
+
+    def test_a_points_file_column_of_a_parameter_a_locality_sets_is_refused_at_the_header(self):
+        e2e.write_text(self.path("points.csv"), "clp.departure_hazard,context.team_quality_mean\n0.004,0.3\n")
+        e2e.write_text(self.path("csv.toml"), 'base = "local.toml"\n[design]\nkind = "csv"\nfile = "points.csv"\n')
+        self.assert_study_refused(("sweep", "csv.toml", "-o", OUT), "points.csv", 1, "context.team_quality_mean")
+
+    def test_a_sensitivity_analysis_of_a_parameter_a_locality_sets_is_refused_naming_the_locality(self):
+        e2e.write_text(self.path("sensitivity.toml"),
+                       'base = "local.toml"\n[sensitivity]\nmethod = "morris"\n'
+                       '[outputs]\nfips = "/summary/mean_fip_count"\n'
+                       '[parameters]\n"context.team_quality_mean" = { min = 0.2, max = 0.9 }\n')
+        self.assert_study_refused(("sensitivity", "sensitivity.toml", "-o", OUT), "sensitivity.toml", 7,
+                                  "parameters.context.team_quality_mean")
+
+    def test_a_calibration_of_a_parameter_a_locality_sets_is_refused_naming_the_locality(self):
+        e2e.write_text(self.path("calibration.toml"),
+                       'base = "local.toml"\n[abc]\nparticles = 10\n[priors]\n'
+                       '"context.team_quality_mean" = { distribution = "uniform", min = 0.2, max = 0.9 }\n')
+        self.assert_study_refused(("calibrate", "calibration.toml", "-o", OUT), "calibration.toml", 5,
+                                  "priors.context.team_quality_mean")
+
+
 class CommandLineErrors(BadInputCase):
 
     def test_set_unknown_name_suggests_the_near_name(self):

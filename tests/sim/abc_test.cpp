@@ -209,6 +209,29 @@ TEST_CASE("improper priors and bad calibration files are refused with file, line
   }
 }
 
+TEST_CASE("a calibration of a parameter that a locality sets for itself is refused, naming the locality") {
+  // The Deep End's practices are in the locality Glasgow; here it sets its own innovation rate.
+  write("glasgow.toml",
+        "base = \"<built-in>/deep_end_glasgow.toml\"\n[[locality]]\nname = \"Glasgow\"\n"
+        "innovation_rate_mean = 4.0\n");
+  const std::string file =
+      write("local_calibration.toml",
+            "base = \"glasgow.toml\"\n[abc]\nparticles = 10\n[priors]\n"
+            "\"context.gp_buy_in_mean\" = { distribution = \"uniform\", min = 0.2, max = 0.9 }\n"
+            "\"context.innovation_rate_mean\" = { distribution = \"uniform\", min = 1, max = 8 }\n");
+  try {
+    (void)sim::calibration::load_calibration(file, lwsim_test::registry());
+    FAIL("accepted");
+  } catch (const sim::InputError& e) {
+    INFO(e.what());
+    CHECK(e.file() == file);
+    CHECK(e.line() == 6);
+    CHECK(e.key() == "priors.context.innovation_rate_mean");
+    CHECK(e.detail().find("locality 'Glasgow'") != std::string::npos);
+    CHECK(e.detail().find("glasgow.toml:4: locality[0].innovation_rate_mean") != std::string::npos);
+  }
+}
+
 TEST_CASE("an observed count larger than the number of practices is refused") {
   const std::string scenario =
       write("seven.toml", "[run]\nobserved = \"eight.toml\"\n[[practice]]\nname = \"A\"\nlist_size = 3000\n");

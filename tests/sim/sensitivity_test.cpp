@@ -17,6 +17,7 @@
 #include "sim/mpi/session.hpp"
 #include "sim/output/result_file.hpp"
 #include "sim/sensitivity/indices.hpp"
+#include "sim/sensitivity/sensitivity_file.hpp"
 #include "tests/support/test_support.hpp"
 #include "tests/support/toy_models.hpp"
 
@@ -186,4 +187,25 @@ TEST_CASE("bad sensitivity files are refused with file, line and key") {
   CHECK(error_of("[sensitivity]\nmethod = \"sobol\"\n" + outputs +
                  "[parameters]\n\"ishigami.x9\" = { min = 0, max = 1 }\n")
             .find("unknown parameter") != std::string::npos);
+}
+
+TEST_CASE(
+    "a sensitivity analysis of a parameter that a locality sets for itself is refused, naming the locality") {
+  write("local.toml",
+        "[[practice]]\nname = \"A\"\nlist_size = 3000\n[[locality]]\nname = \"default\"\ncapacity = 5\n");
+  const std::string file =
+      write("local_sensitivity.toml",
+            "base = \"local.toml\"\n[sensitivity]\nmethod = \"morris\"\n[outputs]\nP = "
+            "\"/summary/mean_fip_count\"\n[parameters]\n\"community.capacity\" = { min = 1, max = 50 }\n");
+  try {
+    (void)sim::sensitivity::load_sensitivity(file, lwsim_test::registry());
+    FAIL("accepted");
+  } catch (const sim::InputError& e) {
+    INFO(e.what());
+    CHECK(e.file() == file);
+    CHECK(e.line() == 7);
+    CHECK(e.key() == "parameters.community.capacity");
+    CHECK(e.detail().find("locality 'default'") != std::string::npos);
+    CHECK(e.detail().find("locality[0].capacity") != std::string::npos);
+  }
 }

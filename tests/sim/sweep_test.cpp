@@ -186,6 +186,46 @@ TEST_CASE("bad rows of a points file are refused with the CSV file's line and th
   CHECK(column.key() == "clp.departure_hazrd");
 }
 
+TEST_CASE(
+    "a sweep of a parameter that a locality of the base sets for itself is refused, naming the locality") {
+  // North sets its own team quality: sweeping context.team_quality_mean would change nothing there.
+  write("local.toml", kBase +
+                          "[[practice]]\nname = \"C\"\nlist_size = 3500\nlocality = \"North\"\n"
+                          "[[locality]]\nname = \"North\"\nteam_quality_mean = 0.7\n");
+  const auto refusal = [](const std::string& name, const std::string& body) {
+    try {
+      (void)sim::load_sweep(write(name, "base = \"local.toml\"\n" + body), lwsim_test::registry());
+    } catch (const sim::InputError& e) {
+      return e;
+    }
+    FAIL("the sweep was accepted");
+    throw std::logic_error("unreachable");
+  };
+  const sim::InputError grid = refusal(
+      "grid.toml", "[design]\nkind = \"grid\"\n[parameters]\n\"context.team_quality_mean\" = [0.3, 0.6]\n");
+  INFO(grid.what());
+  CHECK(grid.file().find("grid.toml") != std::string::npos);
+  CHECK(grid.line() == 5);
+  CHECK(grid.key() == "parameters.context.team_quality_mean");
+  CHECK(grid.detail().find("locality 'North'") != std::string::npos);
+  CHECK(grid.detail().find("local.toml:16: locality[0].team_quality_mean") != std::string::npos);
+  CHECK(std::string(grid.what()).find('\n') == std::string::npos);
+
+  write("local_points.csv", "clp.departure_hazard,context.team_quality_mean\n0.001,0.3\n");
+  const sim::InputError csv = refusal("csv.toml", "[design]\nkind = \"csv\"\nfile = \"local_points.csv\"\n");
+  CHECK(csv.file().find("local_points.csv") != std::string::npos);
+  CHECK(csv.line() == 1);
+  CHECK(csv.key() == "context.team_quality_mean");
+  CHECK(csv.detail().find("locality 'North'") != std::string::npos);
+
+  // A parameter that no locality sets for itself can still be swept.
+  CHECK(sim::load_sweep(write("other.toml",
+                              "base = \"local.toml\"\n[design]\nkind = \"grid\"\n[parameters]\n"
+                              "\"context.gp_buy_in_mean\" = [0.3, 0.6]\n"),
+                        lwsim_test::registry())
+            .points.size() == 2);
+}
+
 namespace {
 // Collects the raw bytes of every block, by point.
 class Capture final : public sim::BlockSink {
