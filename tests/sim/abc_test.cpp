@@ -195,16 +195,13 @@ TEST_CASE("improper priors and bad calibration files are refused with file, line
   for (const Case& c : cases) {
     SECTION(c.what) {
       const std::string file = calibration("bad.toml", c.abc, c.priors);
-      try {
-        (void)sim::calibration::load_calibration(file, lwsim_test::toy_registry());
-        FAIL("accepted");
-      } catch (const sim::InputError& e) {
-        INFO(e.what());
-        CHECK(e.file() == file);
-        CHECK(e.line() > 0);
-        CHECK(e.key().find(c.key) != std::string::npos);
-        CHECK(std::string(e.what()).find(c.message) != std::string::npos);
-      }
+      const sim::InputError e = lwsim_test::input_error(
+          [&] { (void)sim::calibration::load_calibration(file, lwsim_test::toy_registry()); });
+      INFO(e.what());
+      CHECK(e.file() == file);
+      CHECK(e.line() > 0);
+      CHECK(e.key().find(c.key) != std::string::npos);
+      CHECK(std::string(e.what()).find(c.message) != std::string::npos);
     }
   }
 }
@@ -219,17 +216,14 @@ TEST_CASE("a calibration of a parameter that a locality sets for itself is refus
             "base = \"glasgow.toml\"\n[abc]\nparticles = 10\n[priors]\n"
             "\"context.gp_buy_in_mean\" = { distribution = \"uniform\", min = 0.2, max = 0.9 }\n"
             "\"context.innovation_rate_mean\" = { distribution = \"uniform\", min = 1, max = 8 }\n");
-  try {
-    (void)sim::calibration::load_calibration(file, lwsim_test::registry());
-    FAIL("accepted");
-  } catch (const sim::InputError& e) {
-    INFO(e.what());
-    CHECK(e.file() == file);
-    CHECK(e.line() == 6);
-    CHECK(e.key() == "priors.context.innovation_rate_mean");
-    CHECK(e.detail().find("locality 'Glasgow'") != std::string::npos);
-    CHECK(e.detail().find("glasgow.toml:4: locality[0].innovation_rate_mean") != std::string::npos);
-  }
+  const sim::InputError e = lwsim_test::input_error(
+      [&] { (void)sim::calibration::load_calibration(file, lwsim_test::registry()); });
+  INFO(e.what());
+  CHECK(e.file() == file);
+  CHECK(e.line() == 6);
+  CHECK(e.key() == "priors.context.innovation_rate_mean");
+  CHECK(e.detail().find("locality 'Glasgow'") != std::string::npos);
+  CHECK(e.detail().find("glasgow.toml:4: locality[0].innovation_rate_mean") != std::string::npos);
 }
 
 TEST_CASE("an observed count larger than the number of practices is refused") {

@@ -197,15 +197,12 @@ TEST_CASE(
       write("local_sensitivity.toml",
             "base = \"local.toml\"\n[sensitivity]\nmethod = \"morris\"\n[outputs]\nP = "
             "\"/summary/mean_fip_count\"\n[parameters]\n\"community.capacity\" = { min = 1, max = 50 }\n");
-  try {
-    (void)sim::sensitivity::load_sensitivity(file, lwsim_test::registry());
-    FAIL("accepted");
-  } catch (const sim::InputError& e) {
-    INFO(e.what());
-    CHECK(e.file() == file);
-    CHECK(e.line() == 7);
-    CHECK(e.key() == "parameters.community.capacity");
-    CHECK(e.detail().find("locality 'default'") != std::string::npos);
-    CHECK(e.detail().find("locality[0].capacity") != std::string::npos);
-  }
+  const sim::InputError e = lwsim_test::input_error(
+      [&] { (void)sim::sensitivity::load_sensitivity(file, lwsim_test::registry()); });
+  INFO(e.what());
+  CHECK(e.file() == file);
+  CHECK(e.line() == 7);
+  CHECK(e.key() == "parameters.community.capacity");
+  CHECK(e.detail().find("locality 'default'") != std::string::npos);
+  CHECK(e.detail().find("locality[0].capacity") != std::string::npos);
 }

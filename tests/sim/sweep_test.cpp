@@ -33,13 +33,7 @@ sim::Sweep load(const std::string& body, const std::string& name = "s.toml") {
 }
 
 sim::InputError error_of(const std::string& body, const std::string& name = "bad.toml") {
-  try {
-    (void)load(body, name);
-  } catch (const sim::InputError& e) {
-    return e;
-  }
-  FAIL("the sweep was accepted");
-  throw std::logic_error("unreachable");
+  return lwsim_test::input_error([&] { (void)load(body, name); });
 }
 
 }  // namespace
@@ -193,13 +187,9 @@ TEST_CASE(
                           "[[practice]]\nname = \"C\"\nlist_size = 3500\nlocality = \"North\"\n"
                           "[[locality]]\nname = \"North\"\nteam_quality_mean = 0.7\n");
   const auto refusal = [](const std::string& name, const std::string& body) {
-    try {
+    return lwsim_test::input_error([&] {
       (void)sim::load_sweep(write(name, "base = \"local.toml\"\n" + body), lwsim_test::registry());
-    } catch (const sim::InputError& e) {
-      return e;
-    }
-    FAIL("the sweep was accepted");
-    throw std::logic_error("unreachable");
+    });
   };
   const sim::InputError grid = refusal(
       "grid.toml", "[design]\nkind = \"grid\"\n[parameters]\n\"context.team_quality_mean\" = [0.3, 0.6]\n");

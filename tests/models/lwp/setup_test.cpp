@@ -20,13 +20,7 @@ namespace {
 const std::string kPractice = "[[practice]]\nname = \"A\"\nlist_size = 3000\nlocality = \"North\"\n";
 
 sim::InputError error_of(const std::string& toml) {
-  try {
-    (void)lwsim_test::scenario_from(toml);
-  } catch (const sim::InputError& e) {
-    return e;
-  }
-  FAIL("the scenario was accepted");
-  throw std::logic_error("unreachable");
+  return lwsim_test::input_error([&] { (void)lwsim_test::scenario_from(toml); });
 }
 
 }  // namespace
