@@ -14,6 +14,7 @@
 
 #include "sim/error.hpp"
 #include "sim/run/blocking_queue.hpp"
+#include "sim/run/thread_group.hpp"
 #include "sim/util/interrupt.hpp"
 
 namespace sim {
@@ -99,17 +100,25 @@ namespace {
 /// Each worker runs one long loop over a shared task counter, so a task scheduler would add
 /// nothing; plain threads (and BlockingQueue) also let ThreadSanitizer check every hand-off,
 /// which it cannot do inside Debian's uninstrumented libtbb. `work` must not throw: both callers
-/// catch everything and pass it on.
-template <class Work>
-void run_threads(unsigned threads, Work&& work) {
+/// catch everything and pass it on. When a thread cannot start, `stop()` tells the workers already
+/// running to finish, they are joined, and ThreadStartError goes up.
+template <class Work, class Stop>
+void run_threads(unsigned threads, Work&& work, Stop&& stop) {
   // A model may step one large replicate in parallel (TBB, inside a worker): at most `threads`
   // threads in all take part in it.
   tbb::global_control control(tbb::global_control::max_allowed_parallelism, threads);
   std::vector<ThreadState> state(threads);
-  std::vector<std::thread> pool;
+  ThreadGroup pool;
   pool.reserve(threads);
-  for (unsigned w = 0; w < threads; ++w) pool.emplace_back([&, w] { work(w, state[w]); });
-  for (std::thread& t : pool) t.join();
+  try {
+    for (unsigned w = 0; w < threads; ++w)
+      pool.start([&, w] { work(w, state[w]); }, fmt::format("worker thread {} of {}", w + 1, threads));
+  } catch (const ThreadStartError&) {
+    stop();
+    pool.join();
+    throw;
+  }
+  pool.join();
 }
 
 void prepare_point(const Job& job, const Task& task, ThreadState& local) {
@@ -128,23 +137,26 @@ void run_workers(const Job& job, const std::vector<Task>& tasks, const BlockLayo
   std::exception_ptr error;
   std::mutex error_mutex;
   std::atomic<bool> failed{false};
-  run_threads(threads, [&](unsigned worker, ThreadState& local) {
-    BlockResult block;
-    try {
-      while (!failed.load(std::memory_order_relaxed)) {
-        const std::optional<std::size_t> t = channel.next(worker);
-        if (!t || *t >= tasks.size()) break;
-        const Task& task = tasks[*t];
-        prepare_point(job, task, local);
-        run_block(*local.simulation, layout, task, job.seed, *local.workspace, block);
-        channel.deliver(worker, block);
-      }
-    } catch (...) {
-      std::lock_guard lock(error_mutex);
-      if (!error) error = std::current_exception();
-      failed.store(true);
-    }
-  });
+  run_threads(
+      threads,
+      [&](unsigned worker, ThreadState& local) {
+        BlockResult block;
+        try {
+          while (!failed.load(std::memory_order_relaxed)) {
+            const std::optional<std::size_t> t = channel.next(worker);
+            if (!t || *t >= tasks.size()) break;
+            const Task& task = tasks[*t];
+            prepare_point(job, task, local);
+            run_block(*local.simulation, layout, task, job.seed, *local.workspace, block);
+            channel.deliver(worker, block);
+          }
+        } catch (...) {
+          std::lock_guard lock(error_mutex);
+          if (!error) error = std::current_exception();
+          failed.store(true);
+        }
+      },
+      [&] { failed.store(true); });
   if (error) std::rethrow_exception(error);
 }
 
@@ -180,83 +192,104 @@ RunStats run_job(const Job& job, const std::vector<std::uint32_t>& points, Block
   std::atomic<std::uint64_t> philox_calls{0};
   std::atomic<std::uint64_t> replicates_done{0};
 
-  std::thread writer([&] {
-    std::uint64_t done = 0;
-    for (;;) {
-      BlockResult* block = nullptr;
-      to_writer.pop(block);
-      if (block == nullptr) break;
-      if (!failed.load()) {
+  ThreadGroup writer;
+  writer.start(
+      [&] {
+        std::uint64_t done = 0;
+        for (;;) {
+          BlockResult* block = nullptr;
+          to_writer.pop(block);
+          if (block == nullptr) break;
+          if (!failed.load()) {
+            try {
+              sink.consume(*block);
+              done += block->replicate_count;
+              replicates_done.store(done);
+              if (options.on_progress) options.on_progress(done);
+            } catch (...) {
+              writer_error = std::current_exception();
+              failed.store(true);
+            }
+          }
+          free_pool.push(block);
+        }
         try {
-          sink.consume(*block);
-          done += block->replicate_count;
-          replicates_done.store(done);
-          if (options.on_progress) options.on_progress(done);
+          if (!failed.load()) sink.finish();
         } catch (...) {
-          writer_error = std::current_exception();
+          if (!writer_error) writer_error = std::current_exception();
           failed.store(true);
         }
-      }
-      free_pool.push(block);
-    }
-    try {
-      if (!failed.load()) sink.finish();
-    } catch (...) {
-      if (!writer_error) writer_error = std::current_exception();
-      failed.store(true);
-    }
-  });
+      },
+      "the writer thread");
 
-  std::thread server;
-  if (options.remote != nullptr) {
-    WriterSide side;
-    side.next_task = &next_task;
-    side.task_count = tasks.size();
-    side.layout = &layout;
-    side.acquire = [&] {
-      BlockResult* b = nullptr;
-      free_pool.pop(b);
-      return b;
-    };
-    side.deliver = [&](BlockResult* b) { to_writer.push(b); };
-    side.stopping = [&] { return failed.load() || stop_requested(); };
-    server = std::thread([&, side] {
-      try {
-        options.remote->serve(side);
-      } catch (...) {
-        std::lock_guard lock(error_mutex);
-        remote_error = std::current_exception();
-        failed.store(true);
-      }
-    });
+  // From here on the writer gets its end-of-work marker before it is joined, whatever happens:
+  // a thread that cannot start, or an error, stops the workers and the server first.
+  ThreadGroup server;
+  const auto compute = [&] {
+    if (options.remote != nullptr) {
+      WriterSide side;
+      side.next_task = &next_task;
+      side.task_count = tasks.size();
+      side.layout = &layout;
+      side.acquire = [&] {
+        BlockResult* b = nullptr;
+        free_pool.pop(b);
+        return b;
+      };
+      side.deliver = [&](BlockResult* b) { to_writer.push(b); };
+      side.stopping = [&] { return failed.load() || stop_requested(); };
+      server.start(
+          [&, side] {
+            try {
+              options.remote->serve(side);
+            } catch (...) {
+              std::lock_guard lock(error_mutex);
+              remote_error = std::current_exception();
+              failed.store(true);
+            }
+          },
+          "the thread that serves the other ranks");
+    }
+
+    run_threads(
+        threads,
+        [&](unsigned, ThreadState& local) {
+          std::uint64_t calls_before = local.workspace ? local.workspace->philox_calls() : 0;
+          try {
+            for (;;) {
+              if (failed.load(std::memory_order_relaxed) || stop_requested()) break;
+              const std::size_t t = next_task.fetch_add(1);
+              if (t >= tasks.size()) break;
+              const Task& task = tasks[t];
+              const bool fresh = !local.workspace;
+              prepare_point(job, task, local);
+              if (fresh) calls_before = local.workspace->philox_calls();
+              BlockResult* block = nullptr;
+              free_pool.pop(block);
+              run_block(*local.simulation, layout, task, job.seed, *local.workspace, *block);
+              to_writer.push(block);
+            }
+          } catch (...) {
+            std::lock_guard lock(error_mutex);
+            if (!worker_error) worker_error = std::current_exception();
+            failed.store(true);
+          }
+          if (local.workspace) philox_calls += local.workspace->philox_calls() - calls_before;
+        },
+        [&] { failed.store(true); });
+  };
+  std::exception_ptr start_error;
+  try {
+    compute();
+  } catch (...) {
+    start_error = std::current_exception();
+    failed.store(true);
   }
-
-  run_threads(threads, [&](unsigned, ThreadState& local) {
-    std::uint64_t calls_before = local.workspace ? local.workspace->philox_calls() : 0;
-    try {
-      for (;;) {
-        if (failed.load(std::memory_order_relaxed) || stop_requested()) break;
-        const std::size_t t = next_task.fetch_add(1);
-        if (t >= tasks.size()) break;
-        const Task& task = tasks[t];
-        const bool fresh = !local.workspace;
-        prepare_point(job, task, local);
-        if (fresh) calls_before = local.workspace->philox_calls();
-        BlockResult* block = nullptr;
-        free_pool.pop(block);
-        run_block(*local.simulation, layout, task, job.seed, *local.workspace, *block);
-        to_writer.push(block);
-      }
-    } catch (...) {
-      std::lock_guard lock(error_mutex);
-      if (!worker_error) worker_error = std::current_exception();
-      failed.store(true);
-    }
-    if (local.workspace) philox_calls += local.workspace->philox_calls() - calls_before;
-  });
-  if (server.joinable()) server.join();
+  server.join();
   to_writer.push(nullptr);
   writer.join();
+
+  if (start_error) std::rethrow_exception(start_error);
 
   if (worker_error) std::rethrow_exception(worker_error);
   if (writer_error) std::rethrow_exception(writer_error);

@@ -19,6 +19,7 @@ is unmounted and every process this file starts is ended (by its PID) even when 
 
 import os
 import random
+import resource
 import shutil
 import signal
 import subprocess
@@ -27,6 +28,7 @@ import time
 import unittest
 
 import h5py
+import numpy
 
 import lwsim_e2e as e2e
 
@@ -270,6 +272,57 @@ class OutputDirectoryTest(FaultCase):
         self.assertFalse(os.path.exists(directory))
         self.assertEqual(e2e.list_tree(self.tmp),
                          sorted(["observed", "observed/deep_end_2016.toml", "scenario.toml", "sweep.toml"]))
+
+
+class ThreadLimitTest(FaultCase):
+    """The system refuses to start threads (a per-user process limit here; on clusters, a per-job
+    memory limit against the threads' stacks): the command fails with one line, leaves no partial
+    output, and a sweep keeps a resumable file. Run as the unprivileged user `nobody`, because
+    root is not bound by RLIMIT_NPROC (and RLIMIT_AS would starve the sanitizers' shadow memory)."""
+
+    NPROC = 12  # threads and processes `nobody` may have: fewer than the 40 threads asked for
+
+    def setUp(self):
+        super().setUp()
+        if os.geteuid() != 0:
+            self.skipTest("switching to the user nobody needs root (CI runs the tests as root)")
+        os.chmod(self.tmp, 0o777)
+
+    def run_limited(self, *args):
+        def limit():
+            os.setgid(65534)
+            os.setuid(65534)
+            resource.setrlimit(resource.RLIMIT_NPROC, (self.NPROC, self.NPROC))
+        proc = subprocess.run([e2e.LWSIM, *map(str, args)], cwd=self.tmp, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=120, preexec_fn=limit)
+        return e2e.Result(proc.returncode, proc.stdout, proc.stderr)
+
+    def test_a_run_that_cannot_start_its_threads_fails_with_one_line_and_leaves_nothing(self):
+        result = self.run_limited("run", "--replicates", 100, "-o", "out.h5", "--threads", 40, "--quiet")
+        self.assert_no_crash(result)
+        self.assertEqual(result.code, e2e.EXIT_FAILURE, result.stderr)
+        self.assert_one_error_line(result.stderr, "cannot start worker thread", "of 40",
+                                   "Resource temporarily unavailable", "fewer threads")
+        self.assertEqual(e2e.list_tree(self.tmp), [])
+
+    def test_a_sweep_that_cannot_start_its_threads_keeps_a_file_that_resumes(self):
+        sweep = self.path("sweep.toml")
+        e2e.write_text(sweep, (
+            f'base = "{e2e.DEFAULT_SCENARIO}"\n'
+            '[design]\nkind = "grid"\nreplicates = 20\nseed = 3\n'
+            '[parameters]\n"clp.departure_hazard" = [0.001, 0.01]\n'))
+        result = self.run_limited("sweep", sweep, "-o", "out.h5", "--threads", 40, "--quiet")
+        self.assert_no_crash(result)
+        self.assertEqual(result.code, e2e.EXIT_FAILURE, result.stderr)
+        self.assert_one_error_line(result.stderr, "cannot start worker thread", "of 40")
+        self.assertEqual(e2e.list_tree(self.tmp), ["out.h5", "sweep.toml"])
+        resumed = e2e.run("sweep", sweep, "-o", "out.h5", "--resume", "--threads", 2, "--quiet", cwd=self.tmp)
+        self.assertEqual(resumed.code, e2e.EXIT_OK, resumed.stderr)
+        fresh = e2e.run("sweep", sweep, "-o", "fresh.h5", "--threads", 1, "--quiet", cwd=self.tmp)
+        self.assertEqual(fresh.code, e2e.EXIT_OK, fresh.stderr)
+        with h5py.File(self.path("out.h5"), "r") as a, h5py.File(self.path("fresh.h5"), "r") as b:
+            for name in ("results/fip_count", "summary/p_fip"):
+                self.assertTrue(numpy.array_equal(a[name][...], b[name][...]), name)
 
 
 class DamagedFileTest(FaultCase):
