@@ -93,6 +93,15 @@ void initialise_clp(Practice& practice, const Parameters& params, const Draws& d
 
 // Continuity of CLP support (Chng 2021): a departing CLP takes their community links with them
 // (Skivington 2018), staff lose momentum, and the caseload is closed.
+// Continuity of CLP support (Chng 2021): staff lose momentum when their CLP changes; a good team
+// absorbs part of the loss (team dynamics, Chng 2021).
+void lose_momentum(Practice& practice, const Parameters& params) noexcept {
+  const double shock = params.clp_momentum_shock * (1.0 - params.team_shock_buffer * practice.team_quality);
+  for (std::size_t i = 0; i < static_cast<std::size_t>(practice.staff.count); ++i) {
+    practice.staff.engagement[i] *= 1.0 - shock;
+  }
+}
+
 void clp_departure(Practice& practice, const Parameters& params, const WeekContext& ctx, double open_share) {
   Clp& clp = practice.clp;
   clp.in_post = false;
@@ -100,9 +109,7 @@ void clp_departure(Practice& practice, const Parameters& params, const WeekConte
   close_caseload(practice);
   clp.departed_ties = clp.ties;
   clp.ties.fill(0.0);
-  for (std::size_t i = 0; i < static_cast<std::size_t>(practice.staff.count); ++i) {
-    practice.staff.engagement[i] *= 1.0 - params.clp_momentum_shock;
-  }
+  lose_momentum(practice, params);
   // The labour market: a vacancy opened when many posts are open takes longer to fill.
   sim::Stream vacancy = ctx.draws.stream(clp.entity, clp.occupant, Purpose::clp_vacancy);
   const double mean = params.clp_vacancy_mean_weeks * (1.0 + params.labour_congestion * open_share);

@@ -22,15 +22,20 @@ std::uint32_t active_patients(const Clp& clp) {
 }
 }  // namespace
 
-// Staff refer at a rate that grows with their engagement and understanding and with list size.
+// Staff refer at a rate that grows with list size and, beyond a baseline, with their engagement
+// and understanding: GPs in deprived areas refer patients with social needs to a CLP in the
+// practice as to a service, engaged with the programme or not.
 void referrals(Practice& practice, const Parameters& params, const WeekContext& ctx) {
   practice.referrals_this_week = 0;
   if (!practice.clp.in_post) return;
   const Staff& staff = practice.staff;
+  const double base = params.referral_baseline_intensity;
+  const double w = params.referral_understanding_weight;
   double weighted = 0.0;
   double weights = 0.0;
   for (std::size_t i = 0; i < static_cast<std::size_t>(staff.count); ++i) {
-    weighted += staff.referral_weight[i] * staff.engagement[i] * staff.understanding[i];
+    const double engaged = staff.engagement[i] * (1.0 - w + w * staff.understanding[i]);
+    weighted += staff.referral_weight[i] * (base + (1.0 - base) * engaged);
     weights += staff.referral_weight[i];
   }
   const double intensity = weights > 0.0 ? weighted / weights : 0.0;
@@ -42,41 +47,38 @@ void referrals(Practice& practice, const Parameters& params, const WeekContext& 
   practice.totals.referrals += n;
 }
 
-// The caseload's demand for one-to-one support comes first. Practice development gets at most
-// its share of the room the leadership make for it (shared understanding x core engagement, up to
-// the target shares of development and networking). Networking gets what remains, scaled by
-// skill. Hours the practice does not make room for go to one-to-one
-// support: a practice that does not make room pushes the CLP into patient support (PIP pattern).
+// The hours the leadership make room for (shared understanding x core engagement, up to the
+// target shares of development and networking) are protected from the caseload; the rest go to
+// the caseload's demand for one-to-one support, and what the caseload does not need goes to
+// practice development (up to its part of the room, while an activity is kept up) and then to
+// community networking. A practice that makes no room leaves its CLP with the caseload: mostly
+// one-to-one support (the PIP pattern, Chng 2021), because demand is real (Skivington 2018:
+// case management is time-consuming).
 void allocate_clp_hours(Practice& practice, const Parameters& params) {
   practice.hours = {0.0, 0.0, 0.0};
   if (!practice.clp.in_post) return;
   // A CLP shared by several practices gives each its share of the week.
   const double total = params.clp_hours_per_week * practice.clp_presence;
   const double demand = active_patients(practice.clp) * params.patient_support_hours;
-  const double core_engagement =
-      0.5 * (practice.staff.engagement[kLeadGpSlot] + practice.staff.engagement[kPracticeManagerSlot]);
-  // Room beyond the target shares of development and networking is not taken: a practice that
-  // makes ample room gets a balanced CLP, not one pulled away from patients.
-  const double room = total * std::min(practice.shared_understanding * core_engagement,
-                                       params.clp_target_share_practice_development +
-                                           params.clp_target_share_community_networking);
-  double support = std::clamp(demand, total - room, total);
-  const double development_weight = params.clp_target_share_practice_development /
-                                    std::max(1e-12, params.clp_target_share_practice_development +
-                                                        params.clp_target_share_community_networking);
-  const double development = std::min(total - support, room * development_weight);
-  const double remaining = total - support - development;
-  const double networking = remaining * practice.clp.skill;
-  support += remaining - networking;
+  const double targets =
+      params.clp_target_share_practice_development + params.clp_target_share_community_networking;
+  const double room =
+      total * std::min(practice.shared_understanding * core_engagement(practice, params), targets);
+  const double support = std::min(demand, total - room);
+  const double development_room = room * params.clp_target_share_practice_development / std::max(1e-12, targets);
+  const double development = activities_kept(practice) > 0 ? std::min(total - support, development_room) : 0.0;
+  const double networking = total - support - development;
   practice.hours = {support, development, networking};
   practice.totals.clp_hours[kPatientSupport] += support;
   practice.totals.clp_hours[kPracticeDevelopment] += development;
   practice.totals.clp_hours[kNetworking] += networking;
   practice.totals.clp_hours_available += total;
+  practice.totals.caseload_weeks += active_patients(practice.clp);
 }
 
 void patient_contacts(Practice& practice, const Parameters& params, const WeekContext& ctx) {
   practice.pending_links = 0;
+  practice.ready_this_week = 0;
   practice.requests_by_organisation.fill(0);
   Clp& clp = practice.clp;
   if (!clp.in_post) return;
@@ -95,12 +97,19 @@ void patient_contacts(Practice& practice, const Parameters& params, const WeekCo
   for (int k = max_contacts - 1; k >= 0; --k) {
     std::uint32_t& bin = clp.caseload[static_cast<std::size_t>(k)];
     if (bin == 0) continue;
-    // (binomial returns n for p ≥ 1 without a draw: the common case of a CLP with hours enough.)
+    // (binomial returns n for p >= 1 without a draw: the common case of a CLP with hours enough.)
     const std::uint32_t served = served_share >= 1.0 ? bin : sim::random::binomial(s, bin, served_share);
-    bin -= served;
+    // Patients the CLP had no time for wait; some give up and leave unlinked.
+    const std::uint32_t waiting = bin - served;
+    const std::uint32_t dropped =
+        waiting > 0 ? sim::random::binomial(s, waiting, params.patient_dropout_probability) : 0;
+    practice.totals.closed_by_contacts[static_cast<std::size_t>(k)] += dropped;
+    practice.totals.dropped += dropped;
+    bin = waiting - dropped;
     const int contacts = k + 1;
     const std::uint32_t closing = practice.closing_binomial(s, served, params.patient_close_probability);
     const std::uint32_t continuing = served - closing;
+    practice.ready_this_week += closing;
     if (contacts >= max_contacts) {
       practice.totals.closed_by_contacts[static_cast<std::size_t>(contacts)] += continuing;
     } else {
@@ -130,14 +139,48 @@ void patient_contacts(Practice& practice, const Parameters& params, const WeekCo
   }
 }
 
-// Practice development (wellbeing activities, shared learning, information systems about
-// community organisations) feeds engagement and understanding back to every staff member.
+int activities_kept(const Practice& practice) noexcept {
+  int kept = 0;
+  for (bool active : practice.activities) kept += active ? 1 : 0;
+  return kept;
+}
+
+// Tried, then abandoned (Chng 2021): every practice starts the three development activities with
+// its programme; each week an activity the practice gives too little commitment to (shared
+// understanding x core engagement x attention left by competing innovations) may be dropped,
+// and a dropped one may be taken up again when commitment returns.
+void development_activities(Practice& practice, const Parameters& params, const WeekContext& ctx) {
+  if (ctx.week < practice.programme_start) return;
+  if (ctx.week == practice.programme_start && practice.programme_start > 0) practice.activities.fill(true);
+  const double level = commitment(practice, params) / params.activity_commitment_needed;
+  const double drop = params.activity_drop_rate * std::max(0.0, 1.0 - level);
+  const double restart = level >= 1.0 ? params.activity_restart_rate : 0.0;
+  const std::uint64_t drop_below = sim::random::threshold(drop);
+  const std::uint64_t restart_below = sim::random::threshold(restart);
+  if (drop_below == 0 && (restart_below == 0 || activities_kept(practice) == static_cast<int>(kActivityCount))) return;
+  sim::Stream s = ctx.stream(Purpose::development_activity);
+  for (bool& active : practice.activities) {
+    const std::uint32_t word = s.next_u32();
+    active = active ? word >= drop_below : word < restart_below;
+  }
+}
+
+// Development work feeds back to every staff member through the activities kept up: staff
+// wellbeing and shared learning raise engagement, shared learning and information about community
+// organisations raise understanding (Chng 2021; ALLIANCE 2017: staff in participating practices
+// more likely to engage in team wellbeing activities). Each activity kept up gets an equal part of
+// the development hours.
 void practice_development(Practice& practice, const Parameters& params) {
   if (!practice.clp.in_post) return;
-  const double share = practice.hours[kPracticeDevelopment] / params.clp_hours_per_week;
-  if (share <= 0.0) return;
-  const double de = params.development_engagement_effect * share;
-  const double du = params.development_understanding_effect * share;
+  const int kept = activities_kept(practice);
+  if (kept == 0) return;
+  const double share_each = practice.hours[kPracticeDevelopment] / params.clp_hours_per_week / kept;
+  if (share_each <= 0.0) return;
+  const auto active = [&](Activity a) { return practice.activities[static_cast<std::size_t>(a)] ? 1.0 : 0.0; };
+  const double engaging = active(Activity::wellbeing) + active(Activity::shared_learning);
+  const double informing = active(Activity::shared_learning) + active(Activity::community_information);
+  const double de = params.development_engagement_effect * share_each * engaging;
+  const double du = params.development_understanding_effect * share_each * informing;
   Staff& staff = practice.staff;
   for (std::size_t i = 0; i < static_cast<std::size_t>(staff.count); ++i) {
     staff.engagement[i] += de * (1.0 - staff.engagement[i]);
@@ -145,13 +188,14 @@ void practice_development(Practice& practice, const Parameters& params) {
   }
 }
 
-// Networking strengthens ties to every organisation; ties decay unless maintained.
+// Networking strengthens ties to every organisation, the more so the more skilled the CLP; ties
+// decay unless maintained.
 void community_networking(Practice& practice, const Parameters& params) {
   Clp& clp = practice.clp;
   if (!clp.in_post) return;
   // Ties are the CLP's own: a shared CLP's networking for each practice counts at the share of
   // the week that practice has.
-  const double gain = params.clp_networking_gain * practice.hours[kNetworking] /
+  const double gain = params.clp_networking_gain * clp.skill * practice.hours[kNetworking] /
                       (params.clp_hours_per_week * practice.clp_presence);
   for (std::size_t o = 0; o < static_cast<std::size_t>(clp.organisations); ++o) {
     clp.ties[o] =

@@ -89,4 +89,26 @@ void apply_links(Practice& practice, const Parameters& params) {
   practice.accepted_by_organisation.fill(0);
 }
 
+// The links the CLP makes are how staff see patients helped (Skivington 2018: benefits flowed
+// from the CLP's own relationships with community organisations): engagement and understanding
+// rise with the links made lately, and the share of patients ready to move on who were linked is
+// remembered for collective action. When a CLP leaves with their ties, both fall.
+void link_feedback(Practice& practice, const Parameters& params) {
+  const double memory = params.links_memory_weeks;
+  practice.link_flow += (static_cast<double>(practice.links_this_week) - practice.link_flow) / memory;
+  if (practice.ready_this_week > 0) {
+    const double linked = static_cast<double>(practice.links_this_week) / practice.ready_this_week;
+    practice.link_yield += (linked - practice.link_yield) / memory;
+  }
+  const double seen = practice.link_flow / (practice.link_flow + params.links_visibility_scale);
+  const double de = params.links_engagement_effect * seen;
+  const double du = params.links_understanding_effect * seen;
+  if (!(de > 0.0 || du > 0.0)) return;
+  Staff& staff = practice.staff;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(staff.count); ++i) {
+    staff.engagement[i] += de * (1.0 - staff.engagement[i]);
+    staff.understanding[i] += du * (1.0 - staff.understanding[i]);
+  }
+}
+
 }  // namespace lwp

@@ -55,8 +55,8 @@ void initialise_staff(Practice& practice, const Parameters& params, const Draws&
     switch (staff.role[i]) {
       case Role::lead_gp:
         // GP buy-in: the lead GP's own engagement with and understanding of the LWP.
-        staff.understanding[i] = practice.gp_buy_in;
-        staff.engagement[i] = practice.gp_buy_in;
+        staff.understanding[i] = lead_gp_state(params, practice.gp_buy_in, params.staff_understanding_initial);
+        staff.engagement[i] = lead_gp_state(params, practice.gp_buy_in, params.staff_engagement_initial);
         break;
       case Role::practice_manager:
         staff.understanding[i] =
@@ -71,8 +71,8 @@ void initialise_staff(Practice& practice, const Parameters& params, const Draws&
     }
     staff.referral_weight[i] = referral_weight_of(staff.role[i], params);
     staff.occupant[i] = 0;
-    sim::Stream leave = draws.stream(index, 0, Purpose::staff_departure, static_cast<std::uint32_t>(i));
-    staff.leave_week[i] = weeks_until(leave, turnover_hazard(staff.role[i], params));
+    staff.joined_week[i] = kEstablished;
+    staff.leave_clock[i] = draw_leave_clock(draws, index, 0, i);
   }
 }
 
@@ -179,25 +179,41 @@ void initialise_replicate(ReplicateState& state, const Setup& setup, const Param
 
     // One stream per contextual feature, so that changing one feature's distribution leaves the
     // others' draws as they were (common random numbers across design points).
+    // What the scenario knows of the practice replaces the draw (a new lead GP's buy-in is still
+    // drawn, around the locality's mean).
     practice.gp_buy_in_mean = locality.gp_buy_in_mean.value_or(params.context_gp_buy_in_mean);
-    practice.gp_buy_in = draw_gp_buy_in(params, draws.stream(i, kInitTime, Purpose::context, kBuyInDraw),
-                                        practice.gp_buy_in_mean);
-    sim::Stream team = draws.stream(i, kInitTime, Purpose::context, kTeamQualityDraw);
-    practice.team_quality =
-        beta_mean(team, locality.team_quality_mean.value_or(params.context_team_quality_mean),
-                  params.context_team_quality_concentration);
-    sim::Stream innovation = draws.stream(i, kInitTime, Purpose::context, kInnovationRateDraw);
-    const double shape = params.context_innovation_rate_shape;
-    const double innovation_mean =
-        locality.innovation_rate_mean.value_or(params.context_innovation_rate_mean);
-    practice.innovation_rate =
-        innovation_mean > 0.0 ? sim::random::gamma(innovation, shape) * innovation_mean / shape / 52.0 : 0.0;
+    practice.gp_buy_in = spec.gp_buy_in ? *spec.gp_buy_in
+                                        : draw_gp_buy_in(params, draws.stream(i, kInitTime, Purpose::context, kBuyInDraw),
+                                                         practice.gp_buy_in_mean);
+    if (spec.team_quality) {
+      practice.team_quality = *spec.team_quality;
+    } else {
+      sim::Stream team = draws.stream(i, kInitTime, Purpose::context, kTeamQualityDraw);
+      practice.team_quality =
+          beta_mean(team, locality.team_quality_mean.value_or(params.context_team_quality_mean),
+                    params.context_team_quality_concentration);
+    }
+    if (spec.innovation_rate) {
+      practice.innovation_rate = *spec.innovation_rate / 52.0;
+    } else {
+      sim::Stream innovation = draws.stream(i, kInitTime, Purpose::context, kInnovationRateDraw);
+      const double shape = params.context_innovation_rate_shape;
+      const double innovation_mean =
+          locality.innovation_rate_mean.value_or(params.context_innovation_rate_mean);
+      practice.innovation_rate =
+          innovation_mean > 0.0 ? sim::random::gamma(innovation, shape) * innovation_mean / shape / 52.0 : 0.0;
+    }
+    set_turnover_rates(practice, params);
 
     initialise_staff(practice, params, draws, i);
     initialise_team(practice, params, draws, i);
     initialise_clp(practice, params, draws, state.localities[spec.locality]);
 
     practice.protected_time = params.practice_protected_time_initial;
+    // Every practice tries the three development activities from the start of its programme.
+    practice.activities.fill(practice.programme_start == 0);
+    // Until links are made, the share of patients linked is expected to follow tie strength.
+    practice.link_yield = params.clp_initial_tie_strength;
     practice.next_innovation = 0;
     schedule_next_innovation(practice, params, draws, i, 0.0);
     practice.shared_understanding = shared_understanding(practice, params);

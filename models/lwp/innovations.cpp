@@ -20,9 +20,17 @@ void schedule_next_innovation(Practice& practice, const Parameters& params, cons
   }
   sim::Stream s = draws.stream(practice_index, practice.next_innovation, Purpose::innovation_arrival);
   practice.next_innovation_time = after + sim::random::exponential(s, practice.innovation_rate);
-  practice.next_innovation_load = params.innovation_load_mean * (0.5 + sim::random::uniform(s));
+  const double spread = params.innovation_load_spread;
+  practice.next_innovation_load =
+      params.innovation_load_mean * (1.0 - spread + 2.0 * spread * sim::random::uniform(s));
   practice.next_innovation_duration =
       static_cast<int>(sim::random::geometric_weeks(s, params.innovation_duration_mean_weeks));
+}
+
+void add_innovation(Practice& practice, double load, int end_week) noexcept {
+  ++practice.totals.innovations;
+  if (practice.active_innovations < kMaxInnovations)
+    practice.innovations[static_cast<std::size_t>(practice.active_innovations++)] = {end_week, load};
 }
 
 void competing_innovations(Practice& practice, const Parameters& params, const WeekContext& ctx) {
@@ -35,11 +43,7 @@ void competing_innovations(Practice& practice, const Parameters& params, const W
   }
   practice.active_innovations = kept;
   while (practice.next_innovation_time < static_cast<double>(ctx.week + 1)) {
-    ++practice.totals.innovations;
-    if (practice.active_innovations < kMaxInnovations) {
-      practice.innovations[static_cast<std::size_t>(practice.active_innovations++)] = {
-          ctx.week + practice.next_innovation_duration, practice.next_innovation_load};
-    }
+    add_innovation(practice, practice.next_innovation_load, ctx.week + practice.next_innovation_duration);
     const double arrived = practice.next_innovation_time;
     ++practice.next_innovation;
     schedule_next_innovation(practice, params, ctx.draws, ctx.practice, arrived);

@@ -68,6 +68,8 @@ void initial_clp_ties(Clp& clp, const Parameters& params, const Draws& draws);
 /// in a later rollout wave, none until the post opens (clp.entity set by the caller).
 void initialise_clp(Practice& practice, const Parameters& params, const Draws& draws,
                     const Locality& locality);
+/// Every staff member loses the momentum shock of a change of CLP, less what the team absorbs.
+void lose_momentum(Practice& practice, const Parameters& params) noexcept;
 /// `open_share`: share of the scenario's CLP posts open at the start of the week (labour market).
 void clp_departure(Practice& practice, const Parameters& params, const WeekContext& ctx,
                    double open_share = 0.0);
@@ -80,16 +82,40 @@ void clp_events(Practice& practice, const Parameters& params, const WeekContext&
 // ---- staff_turnover.cpp: 1b. lead GP, practice manager and staff turnover
 /// The weekly hazard of leaving for a member of staff in `role`.
 double turnover_hazard(Role role, const Parameters& params) noexcept;
+/// Each role's weekly hazard rate in the practice, lowered by its team quality (set once the
+/// team quality of the replicate is known).
+void set_turnover_rates(Practice& practice, const Parameters& params) noexcept;
+/// The hazard budget of occupant `occupant` of staff slot `slot`: a unit exponential from the
+/// occupant's own stream.
+double draw_leave_clock(const Draws& draws, std::uint32_t practice, std::uint32_t occupant, std::size_t slot);
+/// A lead GP's engagement or understanding on taking up the role: weighted between their GP buy-in
+/// and the role's starting state.
+double lead_gp_state(const Parameters& params, double buy_in, double starting_state) noexcept;
+/// Slot `slot` is taken by a newcomer this week (the lead GP's replacement brings a new buy-in).
+void start_newcomer(Practice& practice, const Parameters& params, const WeekContext& ctx, std::size_t slot);
+/// Spends each occupant's hazard budget for the week; whoever runs out leaves and is replaced.
 void staff_turnover(Practice& practice, const Parameters& params, const WeekContext& ctx);
+
+// ---- dated_events.cpp: 1d. what the scenario knows happened in a practice
+/// The practice's dated events of this week ([[practice.event]]): a change of CLP, of lead GP or
+/// of practice manager, or a competing innovation.
+void dated_events(Practice& practice, const Parameters& params, const PracticeSpec& spec,
+                  const WeekContext& ctx);
 
 // ---- innovations.cpp: 1c. competing innovations
 void competing_innovations(Practice& practice, const Parameters& params, const WeekContext& ctx);
+/// An innovation that takes `load` of attention until `end_week` (if there is room for it).
+void add_innovation(Practice& practice, double load, int end_week) noexcept;
 /// Draws the arrival time (after `after`, in weeks), load and duration of innovation number
 /// practice.next_innovation from its own stream.
 void schedule_next_innovation(Practice& practice, const Parameters& params, const Draws& draws,
                               std::uint32_t practice_index, double after);
 
 // ---- coherence.cpp: 2. leadership -> coherence
+/// The core's engagement: the lead GP's and the practice manager's, weighted.
+double core_engagement(const Practice& practice, const Parameters& params) noexcept;
+/// Commitment to development work: shared understanding x core engagement x free attention.
+double commitment(const Practice& practice, const Parameters& params) noexcept;
 void leadership_meeting(Practice& practice, const Parameters& params, const WeekContext& ctx);
 /// S: high mean and low spread of understanding among the core (lead GP, manager, CLP in post).
 double shared_understanding(const Practice& practice, const Parameters& params);
@@ -99,9 +125,15 @@ double shared_understanding(const Practice& practice, const Parameters& params);
 double formal_session(Practice& practice, const Parameters& params, const WeekContext& ctx);
 void informal_contacts(Practice& practice, const Parameters& params, const WeekContext& ctx,
                        std::span<double> scratch);
+/// Newcomers move towards the practice's mean engagement and understanding, the faster the better
+/// the team.
+void socialise_newcomers(Practice& practice, const Parameters& params, int week);
 void engagement_drift(Practice& practice, const Parameters& params);
 
 // ---- collective_action.cpp: 4. collective action
+/// The development activities are kept up or dropped (and, with commitment, taken up again).
+void development_activities(Practice& practice, const Parameters& params, const WeekContext& ctx);
+[[nodiscard]] int activities_kept(const Practice& practice) noexcept;
 void referrals(Practice& practice, const Parameters& params, const WeekContext& ctx);
 void allocate_clp_hours(Practice& practice, const Parameters& params);
 /// The CLP's contacts with the caseload; patients ready to close ask organisations for a place.
@@ -120,6 +152,9 @@ void resolve_locality(Locality& locality, std::span<Practice* const> members, co
                       std::vector<std::uint64_t>& order);
 /// Accepted requests become links; refused ones go back to the caseload.
 void apply_links(Practice& practice, const Parameters& params);
+/// Staff see the patients the CLP's links helped: engagement and understanding rise with the
+/// links made; the share of patients linked is remembered for collective action.
+void link_feedback(Practice& practice, const Parameters& params);
 
 // ---- monitoring.cpp: 5. reflexive monitoring
 void reflexive_monitoring(Practice& practice, const Parameters& params, const WeekContext& ctx);
@@ -128,7 +163,12 @@ void reflexive_monitoring(Practice& practice, const Parameters& params, const We
 /// Role balance: 1 minus the total-variation distance between the CLP's shares of hours
 /// (patient support, practice development, networking, other) and the target shares.
 /// `presence`: the practice's share of a shared CLP's week (1 for a CLP of its own).
-double role_balance(const std::array<double, 3>& hours, const Parameters& params, double presence = 1.0);
+/// `networking_credit`: the share of networking hours that counts (links.full_credit_yield).
+double role_balance(const std::array<double, 3>& hours, const Parameters& params, double presence = 1.0,
+                    double networking_credit = 1.0);
+/// The share of the CLP's networking hours that counts in collective action: all of them when at
+/// least links.full_credit_yield of the patients ready to move on are linked, else in proportion.
+double networking_credit(const Practice& practice, const Parameters& params) noexcept;
 void score_week(Practice& practice, const Parameters& params, const Setup& setup, int week,
                 double formal_attendance);
 /// FIP when normalised in at least classification.final_share of the final window's weeks.

@@ -60,13 +60,13 @@ void check_probabilities(const Parameters& p, const sim::ParamValues& values) {
                      "uncertain weeks are those before each renewal",
                      p.funding_uncertainty_weeks, p.funding_cycle_weeks));
   }
-  // One competing innovation takes between half and 1.5 times innovation.load_mean of attention:
-  // a share, so at most all of it.
-  if (1.5 * p.innovation_load_mean > 1.0) {
-    fail({ParamId::innovation_load_mean},
-         fmt::format("innovation.load_mean ({:g}) must be at most 2/3: one innovation takes up to 1.5 times "
-                     "the mean share of attention, and a share is at most 1",
-                     p.innovation_load_mean));
+  // One competing innovation takes up to (1 + innovation.load_spread) times innovation.load_mean of
+  // attention: a share, so at most all of it.
+  if ((1.0 + p.innovation_load_spread) * p.innovation_load_mean > 1.0) {
+    fail({ParamId::innovation_load_mean, ParamId::innovation_load_spread},
+         fmt::format("innovation.load_mean ({:g}) x (1 + innovation.load_spread ({:g})) must be at most 1: one "
+                     "innovation takes up to that share of attention, and a share is at most 1",
+                     p.innovation_load_mean, p.innovation_load_spread));
   }
 }
 
@@ -78,8 +78,8 @@ class LwpModel final : public sim::Model {
            "(Chng et al., BJGP 2021)";
   }
   [[nodiscard]] std::string_view results_version() const override {
-    return "lwp-2";
-  }  // lwp-2: scale-up outputs (docs/model.md section 7.9)
+    return "lwp-3";
+  }  // lwp-3: model v2 (docs/model.md section 9.1); lwp-2: scale-up outputs
   [[nodiscard]] const sim::ParamTable& parameters() const override { return parameter_table(); }
   [[nodiscard]] std::vector<std::string> scenario_sections() const override {
     return lwp::scenario_sections();

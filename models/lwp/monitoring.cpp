@@ -1,7 +1,9 @@
-// 5. Reflexive monitoring (DESIGN §3.2). Chng 2021: reflexive monitoring was underdeveloped in
-// both fully and partially integrated practices, so appraisals are rare. When the practice does
-// appraise the LWP, successful links against referrals in recent weeks move engagement and
-// protected time up or down.
+// 5. Reflexive monitoring (docs/model.md §7.6). Chng 2021: reflexive monitoring was
+// underdeveloped in both fully and partially integrated practices, so appraisals are rare, and
+// they come from the practice's state: someone engaged, information about community
+// organisations kept up, referrals flowing. When the practice does appraise the LWP, successful
+// links for the patients ready to move on in recent weeks move engagement and protected time up
+// or down.
 
 #include <algorithm>
 
@@ -12,25 +14,34 @@ namespace lwp {
 
 void reflexive_monitoring(Practice& practice, const Parameters& params, const WeekContext& ctx) {
   const auto slot = static_cast<std::size_t>(ctx.week % kHistoryWeeks);
-  practice.referral_history[slot] = practice.referrals_this_week;
+  practice.ready_history[slot] = practice.ready_this_week;
   practice.link_history[slot] = practice.links_this_week;
 
+  // An appraisal needs someone engaged to do it and something to appraise: the information about
+  // community organisations kept up and referrals flowing. Both are rarer in PIPs, and the rate is
+  // low in both groups (Chng 2021: reflexive monitoring underdeveloped in FIPs and PIPs).
+  const bool informed = practice.activities[static_cast<std::size_t>(Activity::community_information)];
+  const bool flowing = practice.referral_flow >= params.score_referral_flow_min;
+  if (!informed || !flowing) return;
+  const double p = params.monitoring_appraisal_rate * core_engagement(practice, params);
   sim::Stream s = ctx.stream(Purpose::appraisal);
-  if (!sim::random::bernoulli(s, params.monitoring_appraisal_rate)) return;
+  if (!sim::random::bernoulli(s, p)) return;
   practice.last_appraisal_week = ctx.week;
   ++practice.totals.appraisals;
 
   const int window = std::min(static_cast<int>(params.monitoring_window_weeks), ctx.week + 1);
-  std::uint32_t referred = 0;
+  std::uint32_t ready = 0;
   std::uint32_t linked = 0;
   for (int w = ctx.week - window + 1; w <= ctx.week; ++w) {
     const auto i = static_cast<std::size_t>(w % kHistoryWeeks);
-    referred += practice.referral_history[i];
+    ready += practice.ready_history[i];
     linked += practice.link_history[i];
   }
-  // With no referrals in the window there is nothing to judge: the appraisal changes nothing.
-  if (referred == 0) return;
-  const bool success = static_cast<double>(linked) >= params.monitoring_target_link_share * referred;
+  // The practice judges the links made for the patients the CLP saw through (not against every
+  // referral: a waiting list says how busy the CLP is, not whether linking works). With nobody
+  // ready to move on in the window there is nothing to judge: the appraisal changes nothing.
+  if (ready == 0) return;
+  const bool success = static_cast<double>(linked) >= params.monitoring_target_link_share * ready;
   Staff& staff = practice.staff;
   const double effect = params.monitoring_engagement_effect;
   for (std::size_t i = 0; i < static_cast<std::size_t>(staff.count); ++i) {

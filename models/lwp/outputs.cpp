@@ -215,6 +215,33 @@ void declare_scale_up(sim::OutputSchema& s, Outputs& h) {
       "share", values());
 }
 
+// Development work tried and abandoned, and the CLP's caseload (docs/model.md §7.4): what the
+// paper's patterns are compared with.
+void declare_development_and_caseload(sim::OutputSchema& s, Outputs& h) {
+  s.dims.push_back({"development_activity", kDevelopmentActivities.size(),
+                    "development activity tried from the start of the programme", labels(kDevelopmentActivities)});
+  const SchemaGroup results(s, "/results");
+  h.results.activities_kept = results.field<std::uint8_t>(
+      "activities_kept", {"practice", "phase", "development_activity"},
+      "1 = the development activity was kept up at the end of the phase, 0 = dropped (or not started)", "1");
+  h.results.mean_caseload = results.field<float>(
+      "mean_caseload", {"practice"}, "mean active caseload over the weeks with a CLP in post (0 if none)",
+      "patients");
+  h.results.dropped = results.field<std::int32_t>(
+      "dropped", {"practice"}, "patients who left the CLP's waiting list unlinked", "patients");
+  const SchemaGroup summary(s, "/summary");
+  Outputs::Summary& m = h.summary;
+  m.activities_kept_by_outcome = summary.accumulator(
+      "activities_kept_by_outcome", {"outcome", "phase", "development_activity"},
+      "share of the practices with each outcome that kept each development activity up at the end of each "
+      "phase",
+      "share", counts(m.practices_by_outcome));
+  m.caseload_by_outcome = summary.accumulator(
+      "caseload_by_outcome", {"outcome"},
+      "mean active caseload of the CLP over the weeks in post, over practices with each outcome", "patients",
+      values(m.practices_by_outcome));
+}
+
 void declare_timeseries(const Setup& setup, sim::OutputSchema& s, Outputs& h) {
   if (!setup.practice_timeseries) return;
   const SchemaGroup timeseries(
@@ -335,6 +362,7 @@ DeclaredOutputs declare_outputs(const Setup& setup) {
   declare_results(s, h);
   declare_summaries(s, h);
   declare_scale_up(s, h);
+  declare_development_and_caseload(s, h);
   declare_timeseries(setup, s, h);
   declare_observables(setup, s, h);
   declare_constants(setup, s);

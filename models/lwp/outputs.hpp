@@ -32,7 +32,7 @@ struct WeeklySeries {
   double (*value)(const Practice& practice, const Parameters& params);
 };
 
-inline constexpr std::array<WeeklySeries, 14> kWeeklySeries = {{
+inline constexpr std::array<WeeklySeries, 15> kWeeklySeries = {{
     {"coherence", "coherence score C = shared understanding S of the core leadership", "score",
      [](const Practice& p, const Parameters&) { return p.coherence; }},
     {"cognitive_participation", "cognitive participation score CP", "score",
@@ -74,6 +74,12 @@ inline constexpr std::array<WeeklySeries, 14> kWeeklySeries = {{
      [](const Practice& p, const Parameters& params) {
        return p.hours[2] / (params.clp_hours_per_week * p.clp_presence);
      }},
+    {"development_activities", "development activities kept up (of 3)", "activities",
+     [](const Practice& p, const Parameters&) {
+       double kept = 0.0;
+       for (bool active : p.activities) kept += active ? 1.0 : 0.0;
+       return kept;
+     }},
 }};
 
 /// Handles to every dataset the model records, in the groups of the file. A handle of a dataset
@@ -105,6 +111,9 @@ struct Outputs {
     sim::FieldId<double> cost;
     sim::FieldId<std::int32_t> locality_fip_count;
     sim::FieldId<std::int32_t> refused;
+    sim::FieldId<std::uint8_t> activities_kept;
+    sim::FieldId<float> mean_caseload;
+    sim::FieldId<std::int32_t> dropped;
   };
   /// What is drawn for each practice in each replicate.
   struct Practices {
@@ -133,6 +142,8 @@ struct Outputs {
     sim::AccumulatorId cost_per_fip;
     sim::AccumulatorId clp_posts;
     sim::AccumulatorId vacancy_clp_weeks;
+    sim::AccumulatorId activities_kept_by_outcome;
+    sim::AccumulatorId caseload_by_outcome;
   };
   struct National {
     sim::AccumulatorId normalised;
@@ -186,5 +197,8 @@ inline constexpr std::array<const char*, 2> kOutcomes = {"FIP", "PIP"};
 inline constexpr std::array<const char*, 2> kSettings = {"formal", "informal"};
 inline constexpr std::array<const char*, 3> kActivities = {"patient_support", "practice_development",
                                                            "community_networking"};
+/// In the order of Activity.
+inline constexpr std::array<const char*, kActivityCount> kDevelopmentActivities = {
+    "staff_wellbeing", "community_information", "shared_learning"};
 
 }  // namespace lwp

@@ -25,6 +25,10 @@ const std::vector<sim::Citation> kCitations = {
     {"skivington2018",
      "Skivington K et al. Delivering a primary care-based social prescribing initiative: a "
      "qualitative study of the benefits and challenges. Br J Gen Pract 2018;68(672):e487-e494."},
+    {"alliance2017",
+     "Health and Social Care Alliance Scotland. National Links Worker Programme review of 2017 (news item, "
+     "8 January 2018): staff in practices that had fully integrated the programme were less likely to report "
+     "wanting to give up patient care within five years."},
     {"nalw2020",
      "National Association of Link Workers, survey of link workers 2020 (279 respondents): 29% "
      "considering leaving within a year, 61% without clinical supervision."},

@@ -1,9 +1,10 @@
-// 3. Team relationships -> cognitive participation (DESIGN §3.2). Chng 2021: staff in fully
-// integrated practices engaged with each other on the LWP in formal settings (meetings, shared
-// learning) and informal ones (over coffee); in partially integrated practices less formally and
-// more informally. Formal sessions need shared understanding and protected time; informal
-// contacts run along team ties set by team relationship quality and spread engagement but little
-// understanding.
+// 3. Team relationships -> cognitive participation (docs/model.md §7.3). Chng 2021: staff in
+// fully integrated practices engaged with each other on the LWP in formal settings (meetings,
+// shared learning) and informal ones (over coffee); in partially integrated practices less
+// formally and more informally; good team dynamics drove integration. Team relationship quality
+// moderates this collective work: it raises attendance at formal sessions and the pull towards
+// the leaders there, the density of informal ties and contacts (the CLP's included), and the
+// socialisation of newcomers. Understanding flows only from the better- to the less-informed.
 
 #include <algorithm>
 
@@ -12,6 +13,22 @@
 
 namespace lwp {
 
+namespace {
+
+/// A team of quality q keeps 1 - effect x (1 - q) of what a team of quality 1 has.
+double moderated(double effect, double team_quality) noexcept {
+  return 1.0 - effect * (1.0 - team_quality);
+}
+
+/// Understanding flows from the better- to the less-informed only.
+void learn_from(double& understanding, double source, double pull) noexcept {
+  if (source > understanding) understanding += pull * (source - understanding);
+}
+
+}  // namespace
+
+// A formal session needs shared understanding and protected time, and falls with the load of
+// competing innovations; a good team comes to it and follows the leaders there.
 double formal_session(Practice& practice, const Parameters& params, const WeekContext& ctx) {
   const double threshold = params.formal_understanding_threshold;
   const double readiness =
@@ -30,19 +47,24 @@ double formal_session(Practice& practice, const Parameters& params, const WeekCo
   const double leaders_u = (staff.understanding[kLeadGpSlot] + staff.understanding[kPracticeManagerSlot] +
                             (clp.in_post ? clp.understanding : 0.0)) /
                            members;
-  const std::uint64_t attend = sim::random::threshold(params.formal_attendance);
+  const double team = practice.team_quality;
+  const std::uint64_t attend =
+      sim::random::threshold(params.formal_attendance * moderated(params.team_attendance_effect, team));
+  const double pull = moderated(params.team_pull_effect, team);
   int attended = 0;
   for (std::size_t i = 0; i < static_cast<std::size_t>(staff.count); ++i) {
     if (s.next_u32() >= attend) continue;
     ++attended;
-    const double gain = params.formal_engagement_pull * (leaders_e - staff.engagement[i]);
+    const double gain = params.formal_engagement_pull * pull * (leaders_e - staff.engagement[i]);
     staff.engagement[i] += gain;
     practice.totals.engagement_gain_formal += std::max(0.0, gain);
-    staff.understanding[i] += params.formal_understanding_pull * (leaders_u - staff.understanding[i]);
+    learn_from(staff.understanding[i], leaders_u, params.formal_understanding_pull * pull);
   }
   return static_cast<double>(attended) / static_cast<double>(staff.count);
 }
 
+// Informal contacts run along team ties, and with the CLP as a colleague; they pull engagement up
+// and pass on a little understanding, from the better- to the less-informed.
 void informal_contacts(Practice& practice, const Parameters& params, const WeekContext& ctx,
                        std::span<double> scratch) {
   Staff& staff = practice.staff;
@@ -54,20 +76,61 @@ void informal_contacts(Practice& practice, const Parameters& params, const WeekC
   std::copy_n(staff.engagement.begin(), n, engagement.begin());
   std::copy_n(staff.understanding.begin(), n, understanding.begin());
   const std::uint64_t talk = sim::random::threshold(params.informal_contact_rate * practice.team_quality);
-  if (talk == 0) return;
-  sim::Stream s = ctx.stream(Purpose::informal_contact);
+  if (talk > 0) {
+    sim::Stream s = ctx.stream(Purpose::informal_contact);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t word = s.next_u32();
+      if (word >= talk || staff.degree[i] == 0) continue;
+      // Given word < talk, word / talk is uniform: it also picks which tie.
+      const auto k = static_cast<std::size_t>((std::uint64_t{word} * staff.degree[i]) / talk);
+      const std::size_t j = staff.ties[i][k];
+      if (engagement[j] > engagement[i]) {
+        const double gain = params.informal_engagement_pull * (engagement[j] - engagement[i]);
+        staff.engagement[i] += gain;
+        practice.totals.engagement_gain_informal += gain;
+      }
+      learn_from(staff.understanding[i], understanding[j], params.informal_understanding_pull);
+    }
+  }
+  const Clp& clp = practice.clp;
+  if (!clp.in_post) return;
+  const std::uint64_t with_clp = sim::random::threshold(params.informal_clp_contact_rate * practice.team_quality *
+                                                        practice.clp_presence);
+  if (with_clp == 0) return;
+  sim::Stream s = ctx.stream(Purpose::informal_clp_contact);
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t word = s.next_u32();
-    if (word >= talk || staff.degree[i] == 0) continue;
-    // Given word < talk, word / talk is uniform: it also picks which tie.
-    const auto k = static_cast<std::size_t>((std::uint64_t{word} * staff.degree[i]) / talk);
-    const std::size_t j = staff.ties[i][k];
-    if (engagement[j] > engagement[i]) {
-      const double gain = params.informal_engagement_pull * (engagement[j] - engagement[i]);
+    if (s.next_u32() >= with_clp) continue;
+    if (params.clp_engagement > engagement[i]) {
+      const double gain = params.informal_engagement_pull * (params.clp_engagement - engagement[i]);
       staff.engagement[i] += gain;
       practice.totals.engagement_gain_informal += gain;
     }
-    staff.understanding[i] += params.informal_understanding_pull * (understanding[j] - understanding[i]);
+    learn_from(staff.understanding[i], clp.understanding, params.informal_understanding_pull);
+  }
+}
+
+// Newcomers take on the team's norms, the faster the better the team (Chng 2021: team dynamics).
+void socialise_newcomers(Practice& practice, const Parameters& params, int week) {
+  Staff& staff = practice.staff;
+  const double rate = params.team_socialisation_rate * practice.team_quality;
+  if (!(rate > 0.0)) return;
+  const auto n = static_cast<std::size_t>(staff.count);
+  const double window = params.team_socialisation_weeks;
+  bool any = false;
+  for (std::size_t i = 0; i < n && !any; ++i) any = week - staff.joined_week[i] < window;
+  if (!any) return;
+  double mean_e = 0.0;
+  double mean_u = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    mean_e += staff.engagement[i];
+    mean_u += staff.understanding[i];
+  }
+  mean_e /= static_cast<double>(n);
+  mean_u /= static_cast<double>(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!(week - staff.joined_week[i] < window)) continue;
+    staff.engagement[i] += rate * (mean_e - staff.engagement[i]);
+    staff.understanding[i] += rate * (mean_u - staff.understanding[i]);
   }
 }
 

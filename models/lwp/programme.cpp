@@ -90,9 +90,7 @@ void cut_posts(ReplicateState& state, const Programme& programme, const Paramete
       clp.departed_ties.fill(0.0);
       practice.clp = clp;
       ++practice.totals.clp_changes;
-      for (std::size_t k = 0; k < static_cast<std::size_t>(practice.staff.count); ++k) {
-        practice.staff.engagement[k] *= 1.0 - params.clp_momentum_shock;
-      }
+      lose_momentum(practice, params);
     }
   }
   for (std::uint32_t i = 0; i < practices.size(); ++i) {

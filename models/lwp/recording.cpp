@@ -120,11 +120,32 @@ void LwpSimulation::record_replicate(const LwpWorkspace& ws, const sim::Replicat
     out.accumulator(outputs_.summary.patients_closed).add_count(0, closed);
     out.accumulator(outputs_.summary.clp_departures).add_count(i, t.clp_departures);
     out.accumulator(outputs_.summary.vacancy_weeks).add_count(i, t.vacancy_weeks);
+    record_development_and_caseload(practice, i, outcome, out);
   }
   out.field(outputs_.results.fip_count)[0] = fip_count;
   out.accumulator(outputs_.summary.mean_fip_count).add_count(0, fip_count);
   record_scale(ws, out);
   if (!setup_->surveys.empty()) record_survey(ws, out);
+}
+
+// Development activities kept up at the end of each phase, the CLP's mean caseload and the
+// patients who left the waiting list.
+void LwpSimulation::record_development_and_caseload(const Practice& practice, std::size_t i, std::size_t outcome,
+                                                     const sim::ReplicateOutput& out) const {
+  const PracticeTotals& t = practice.totals;
+  const std::size_t phases = setup_->phases.size();
+  std::uint8_t* kept = out.field(outputs_.results.activities_kept) + i * phases * kActivityCount;
+  const sim::Accumulator by_outcome = out.accumulator(outputs_.summary.activities_kept_by_outcome);
+  for (std::size_t ph = 0; ph < phases; ++ph) {
+    for (std::size_t a = 0; a < kActivityCount; ++a) {
+      kept[ph * kActivityCount + a] = t.activities_kept[ph][a];
+      by_outcome.add_count((outcome * phases + ph) * kActivityCount + a, t.activities_kept[ph][a]);
+    }
+  }
+  const double caseload = t.clp_weeks_in_post > 0 ? t.caseload_weeks / t.clp_weeks_in_post : 0.0;
+  out.field(outputs_.results.mean_caseload)[i] = static_cast<float>(caseload);
+  out.accumulator(outputs_.summary.caseload_by_outcome).add(outcome, caseload);
+  out.field(outputs_.results.dropped)[i] = static_cast<std::int32_t>(t.dropped);
 }
 
 // Costs, CLP posts, and the localities' results (docs/model.md §7.9).

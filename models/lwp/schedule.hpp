@@ -41,8 +41,13 @@ struct WeekStep {
   bool hours_current;
 };
 
-inline constexpr std::array<WeekStep, 18> kWeek = {{
-    // 1. Events
+inline constexpr std::array<WeekStep, 22> kWeek = {{
+    // 1. Events: what the scenario knows happened, then what the model draws
+    {"dated_events", Pass::before_localities,
+     [](const PracticeWeek& w) {
+       dated_events(w.practice, w.params, w.setup.practices[w.ctx.practice], w.ctx);
+     },
+     false},
     {"clp_events", Pass::before_localities,
      [](const PracticeWeek& w) { clp_events(w.practice, w.params, w.ctx, w.open_share); }, false},
     {"staff_turnover", Pass::before_localities,
@@ -67,9 +72,13 @@ inline constexpr std::array<WeekStep, 18> kWeek = {{
      false},
     {"informal_contacts", Pass::before_localities,
      [](const PracticeWeek& w) { informal_contacts(w.practice, w.params, w.ctx, w.scratch); }, false},
+    {"socialise_newcomers", Pass::before_localities,
+     [](const PracticeWeek& w) { socialise_newcomers(w.practice, w.params, w.ctx.week); }, false},
     {"engagement_drift", Pass::before_localities,
      [](const PracticeWeek& w) { engagement_drift(w.practice, w.params); }, false},
     // 4. Collective action
+    {"development_activities", Pass::before_localities,
+     [](const PracticeWeek& w) { development_activities(w.practice, w.params, w.ctx); }, false},
     {"referrals", Pass::before_localities,
      [](const PracticeWeek& w) { referrals(w.practice, w.params, w.ctx); }, false},
     {"allocate_clp_hours", Pass::before_localities,
@@ -83,6 +92,8 @@ inline constexpr std::array<WeekStep, 18> kWeek = {{
     // Every practice has made its requests before any locality resolves them.
     {"resolve_locality", Pass::localities, nullptr, true},
     {"apply_links", Pass::after_localities, [](const PracticeWeek& w) { apply_links(w.practice, w.params); },
+     true},
+    {"link_feedback", Pass::after_localities, [](const PracticeWeek& w) { link_feedback(w.practice, w.params); },
      true},
     // 5. Reflexive monitoring
     {"reflexive_monitoring", Pass::after_localities,

@@ -1,6 +1,7 @@
 #include "models/lwp/setup.hpp"
 
 #include <algorithm>
+#include <array>
 #include <set>
 
 #include <fmt/format.h>
@@ -205,6 +206,68 @@ void read_localities(const Value& list, Setup& setup, int horizon_weeks) {
   }
 }
 
+// What is known of one practice: its GP buy-in, team quality and rate of competing innovations
+// replace the draws from the context distributions (a study varying a context mean is refused, as
+// for a locality's own means: it would change nothing for this practice).
+void read_known_context(const Value& entry, PracticeSpec& spec, Setup& setup) {
+  OwnValues own;
+  const auto known = [&](std::string_view key, ParamId id) -> std::optional<double> {
+    const Value* v = entry.find(key);
+    if (v == nullptr) return std::nullopt;
+    const sim::ParamSpec& param = parameter_table()[param_index(id)];
+    const double x = param.number_from(*v);
+    if (auto problem = param.problem_with(x)) v->fail(*problem);
+    own.emplace_back(id, v);
+    return x;
+  };
+  spec.gp_buy_in = known("gp_buy_in", ParamId::context_gp_buy_in_mean);
+  spec.team_quality = known("team_quality", ParamId::context_team_quality_mean);
+  spec.innovation_rate = known("innovation_rate", ParamId::context_innovation_rate_mean);
+  for (const auto& [id, v] : own) {
+    setup.overrides.push_back(
+        {param_index(id), fmt::format("practice '{}'", spec.name), v->file(), v->line(), v->path()});
+  }
+}
+
+// [[practice.event]]: week = W, kind = "clp_change" | "lead_gp_change" | "practice_manager_change" |
+// "competing_innovation" (with optional load and duration_weeks), in any order.
+std::vector<DatedEvent> read_events(const Value& list, int horizon_weeks) {
+  if (!list.is_array()) list.fail("expected one or more [[practice.event]] tables");
+  static constexpr std::array<std::pair<std::string_view, EventKind>, 4> kKinds = {{
+      {"clp_change", EventKind::clp_change},
+      {"lead_gp_change", EventKind::lead_gp_change},
+      {"practice_manager_change", EventKind::practice_manager_change},
+      {"competing_innovation", EventKind::competing_innovation},
+  }};
+  std::vector<DatedEvent> events;
+  for (const Value& entry : list.items()) {
+    if (!entry.is_table()) entry.fail("expected a table");
+    entry.expect_keys({"week", "kind", "load", "duration_weeks"});
+    DatedEvent event;
+    event.week = static_cast<int>(integer_in(entry.at("week"), 0, horizon_weeks, "week"));
+    const Value& kind = entry.at("kind");
+    const auto it = std::find_if(kKinds.begin(), kKinds.end(),
+                                 [&](const auto& k) { return k.first == kind.as_string(); });
+    if (it == kKinds.end()) {
+      kind.fail(fmt::format("unknown event kind '{}'; the kinds are clp_change, lead_gp_change, "
+                            "practice_manager_change and competing_innovation",
+                            kind.as_string()));
+    }
+    event.kind = it->second;
+    for (const char* key : {"load", "duration_weeks"}) {
+      if (const Value* v = entry.find(key); v != nullptr && event.kind != EventKind::competing_innovation)
+        v->fail("only a competing_innovation has a load and a duration");
+    }
+    if (const Value* v = entry.find("load")) event.load = real_in(*v, 0.0, 1.0, "load");
+    if (const Value* v = entry.find("duration_weeks"))
+      event.duration_weeks = static_cast<int>(integer_in(*v, 1, 1040, "duration_weeks"));
+    events.push_back(event);
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const DatedEvent& a, const DatedEvent& b) { return a.week < b.week; });
+  return events;
+}
+
 }  // namespace
 
 std::shared_ptr<const Setup> read_setup(const Value& scenario) {
@@ -249,7 +312,8 @@ std::shared_ptr<const Setup> read_setup(const Value& scenario) {
   static const Value::Array kNone;
   for (const Value& entry : list != nullptr ? list->items() : kNone) {
     if (!entry.is_table()) entry.fail("expected a table");
-    entry.expect_keys({"name", "list_size", "training", "locality", "start_week"});
+    entry.expect_keys({"name", "list_size", "training", "locality", "start_week", "gp_buy_in", "team_quality",
+                       "innovation_rate", "event"});
     PracticeSpec spec;
     spec.file = entry.file();
     spec.key = entry.path();
@@ -269,6 +333,8 @@ std::shared_ptr<const Setup> read_setup(const Value& scenario) {
     spec.start_week = setup->locality_specs[spec.locality].start_week;
     if (const Value* w = entry.find("start_week"))
       spec.start_week = static_cast<int>(integer_in(*w, 0, setup->horizon_weeks, "start_week"));
+    read_known_context(entry, spec, *setup);
+    if (const Value* events = entry.find("event")) spec.events = read_events(*events, setup->horizon_weeks);
     setup->practices.push_back(std::move(spec));
   }
   // Synthetic practices, locality by locality, after the named ones.

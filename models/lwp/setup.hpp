@@ -54,6 +54,17 @@ struct LocalitySpec {
   std::optional<double> innovation_rate_mean;  // per practice-year
 };
 
+/// Something known to have happened in a practice ([[practice.event]]): it happens in that week
+/// of every replicate, besides what the model draws.
+enum class EventKind : std::uint8_t { clp_change, lead_gp_change, practice_manager_change, competing_innovation };
+
+struct DatedEvent {
+  int week = 0;
+  EventKind kind = EventKind::clp_change;
+  std::optional<double> load;       // competing innovation: share of attention (else innovation.load_mean)
+  std::optional<int> duration_weeks;  // competing innovation: weeks (else innovation.duration_mean_weeks)
+};
+
 struct PracticeSpec {
   std::string name;
   int list_size = 0;             // synthetic practices: the largest list size they can draw
@@ -62,6 +73,11 @@ struct PracticeSpec {
   std::uint32_t locality = 0;
   int start_week = 0;                           // the programme's start in this practice (rollout wave)
   std::optional<std::string> observed_outcome;  // "FIP" or "PIP", from the observed file
+  // What is known of the practice (else drawn per replicate from the context distributions).
+  std::optional<double> gp_buy_in;
+  std::optional<double> team_quality;
+  std::optional<double> innovation_rate;  // per practice-year
+  std::vector<DatedEvent> events;         // in week order
   std::string file;                             // where the practice was written, for error messages
   int line = 0;
   std::string key;  // e.g. "practice[2]"

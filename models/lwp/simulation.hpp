@@ -74,6 +74,8 @@ class LwpSimulation final : public sim::Simulation {
   void record_scale(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const;
   void record_week(const LwpWorkspace& ws, const sim::ReplicateOutput& out, int week) const;
   void record_replicate(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const;
+  void record_development_and_caseload(const Practice& practice, std::size_t index, std::size_t outcome,
+                                       const sim::ReplicateOutput& out) const;
   void record_survey(const LwpWorkspace& ws, const sim::ReplicateOutput& out) const;
 
   std::shared_ptr<const Setup> setup_;

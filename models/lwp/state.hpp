@@ -23,6 +23,7 @@ inline constexpr int kContactBins = 21;   // contacts 0..20 (patient.max_contact
 inline constexpr int kHistoryWeeks = 64;  // ring buffer for reflexive monitoring (window ≤ 52)
 inline constexpr int kMaxPendingLinks = 256;
 inline constexpr int kNever = 1 << 30;  // an event that never happens
+inline constexpr int kEstablished = -(1 << 29);  // joined_week of staff in post before week 0
 
 // Slots of the core leadership among the staff (the CLP is held apart).
 inline constexpr int kLeadGpSlot = 0;
@@ -35,7 +36,12 @@ struct Staff {
   std::array<double, kMaxStaff> referral_weight{};
   std::array<Role, kMaxStaff> role{};
   std::array<std::uint32_t, kMaxStaff> occupant{};  // how many people have held the slot before
-  std::array<int, kMaxStaff> leave_week{};
+  /// What is left of the occupant's unit-exponential hazard budget: each week the role's hazard
+  /// rate (lowered by team quality and integration) is spent from it, and the occupant leaves
+  /// when it runs out. Drawn when the occupant starts, so under common random numbers a higher
+  /// hazard makes the same person leave earlier.
+  std::array<double, kMaxStaff> leave_clock{};
+  std::array<int, kMaxStaff> joined_week{};  // when the occupant started (socialisation of newcomers)
   std::array<std::uint8_t, kMaxStaff> degree{};
   std::array<std::array<std::uint8_t, kMaxTies>, kMaxStaff> ties{};  // team network (slot indices)
 };
@@ -55,6 +61,11 @@ struct Clp {
   std::array<double, kMaxOrganisations> departed_ties{};  // the predecessor's, for handover
   std::array<std::uint32_t, kContactBins> caseload{};     // active patients by contacts so far
 };
+
+/// The development activities every practice tries from the start of its programme and keeps up
+/// or drops week by week (Chng 2021: by the end only FIPs kept them up).
+enum class Activity : std::uint8_t { wellbeing, community_information, shared_learning };
+inline constexpr std::size_t kActivityCount = 3;
 
 struct Innovation {
   int end_week = 0;
@@ -82,6 +93,10 @@ struct PracticeTotals {
   std::uint32_t staff_changes = 0;
   std::uint32_t innovations = 0;
   std::uint32_t appraisals = 0;
+  std::uint32_t dropped = 0;        // patients who left the waiting list unlinked
+  double caseload_weeks = 0.0;      // active patients summed over the weeks with a CLP in post
+  /// [phase][activity]: the activity was kept up at the end of the phase's last week.
+  std::array<std::array<std::uint8_t, kActivityCount>, 16> activities_kept{};
   double engagement_gain_formal = 0.0;
   double engagement_gain_informal = 0.0;
   std::array<double, 3> clp_hours{};  // patient support, practice development, community networking
@@ -115,20 +130,31 @@ struct Practice {
   double next_innovation_load = 0.0;
   int next_innovation_duration = 0;
   double attention_load = 0.0;  // innovations + training, capped at 1
+  std::uint32_t next_dated_event = 0;  // index into the practice's dated events (PracticeSpec::events)
+
+  // Staff turnover: each role's weekly hazard rate, -log(1 - hazard), lowered by team quality
+  // (drawn per replicate, so fixed for the replicate).
+  std::array<double, kRoleCount> turnover_rate{};
+
+  // Development activities kept up (indexed by Activity).
+  std::array<bool, kActivityCount> activities{};
 
   // Practice-level dynamics.
   double protected_time = 0.0;
   double shared_understanding = 0.0;  // S
   double formal_recency = 0.0;        // moving average of formal participation
   double referral_flow = 0.0;         // moving average of weekly referrals
+  double link_flow = 0.0;             // moving average of weekly links made
+  double link_yield = 0.0;            // moving average of the share of patients ready to move on who were linked
   int last_appraisal_week = -kNever;
-  std::array<std::uint32_t, kHistoryWeeks> referral_history{};
+  std::array<std::uint32_t, kHistoryWeeks> ready_history{};  // patients ready to move on, by week
   std::array<std::uint32_t, kHistoryWeeks> link_history{};
 
   // This week.
   double formal_attendance = 0.0;  // share of staff at a formal session (0 if none)
   std::uint32_t referrals_this_week = 0;
   std::uint32_t links_this_week = 0;
+  std::uint32_t ready_this_week = 0;  // patients ready to move on: linked, refused or closed unlinked
   std::array<double, 3> hours{};  // patient support, practice development, networking
   int pending_links = 0;
   std::array<LinkRequest, kMaxPendingLinks> link_requests{};

@@ -38,6 +38,10 @@ enum class Purpose : std::uint32_t {
   survey,
   // Scale-up (appended likewise): the first CLP of a practice whose programme starts later.
   clp_recruitment,
+  // Model v2 (appended likewise; time = week): informal contacts with the CLP, and the
+  // development activities kept up or dropped.
+  informal_clp_contact,
+  development_activity,
 };
 
 inline constexpr std::uint32_t kInitTime = 0xFFFFFFFFU;
