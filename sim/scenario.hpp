@@ -55,6 +55,10 @@ struct Scenario {
   /// The complete resolved scenario as TOML: every parameter explicit, no `base`. Running it
   /// gives the same results as running this scenario.
   [[nodiscard]] std::string resolved_toml() const;
+  /// Everything read from files that changes results: the resolved scenario and the text of its
+  /// observed data (the file's path alone would let a resume or merge mix results computed
+  /// against different observations). The text that study files fingerprint.
+  [[nodiscard]] std::string resolved_inputs() const;
 };
 
 /// Upper bound on replicates per design point, to refuse absurd requests up front.

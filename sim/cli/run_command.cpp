@@ -53,7 +53,8 @@ RunPlan plan_run(const RunArgs& args, const ModelRegistry& registry, const mpi::
   plan.layout =
       output::make_layout(plan.job.schema, output::DesignInfo{}, plan.job.replicates, plan.observed());
   plan.attributes = output::provenance_attributes(
-      plan.scenario, {"run", args.command_line, plan.threads, session.size(), plan.scenario.resolved_toml()});
+      plan.scenario,
+      {"run", args.command_line, plan.threads, session.size(), plan.scenario.resolved_inputs()});
   plan.estimate = estimate_job(plan.job.schema, 1.0, 0, static_cast<double>(plan.job.replicates),
                                plan.threads, output::attributes_bytes(plan.attributes));
   if (const std::string why = beyond_limits(plan.estimate); !why.empty()) {
