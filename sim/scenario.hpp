@@ -1,9 +1,9 @@
 #pragma once
-// Scenario files (DESIGN §4): TOML naming a model (`model = "lwp"`, which may be left out while
-// one model is registered), its parameters by their table names, the run
-// settings and the model's own sections. A scenario may extend a base scenario (`base = "..."`,
-// relative to the file) and override its keys; tables merge key by key, anything else replaces.
-// Unknown keys, wrong types and out-of-range values are InputErrors naming file, line and key.
+// Scenario files (docs/scenarios.md): TOML naming a model (`model = "lwp"`, which may be left out
+// while one model is registered), its parameters by their table names, the run settings and the
+// model's own sections. A scenario may extend a base scenario (`base = "..."`, relative to the
+// file) and override its keys; tables merge key by key, anything else replaces. Unknown keys, wrong
+// types and out-of-range values are InputErrors naming file, line and key.
 
 #include <cstdint>
 #include <memory>

@@ -1,5 +1,5 @@
-// 5. Reflexive monitoring (DESIGN §3.2). Chng 2021: reflexive monitoring was underdeveloped in
-// both fully and partially integrated practices, so appraisals are rare. When the practice does
+// 5. Reflexive monitoring (docs/model.md §7.6). Chng 2021: reflexive monitoring was underdeveloped
+// in both fully and partially integrated practices, so appraisals are rare. When the practice does
 // appraise the LWP, successful links against referrals in recent weeks move engagement and
 // protected time up or down.
 

@@ -1,4 +1,4 @@
-// 3. Team relationships -> cognitive participation (DESIGN §3.2). Chng 2021: staff in fully
+// 3. Team relationships -> cognitive participation (docs/model.md §7.3). Chng 2021: staff in fully
 // integrated practices engaged with each other on the LWP in formal settings (meetings, shared
 // learning) and informal ones (over coffee); in partially integrated practices less formally and
 // more informally. Formal sessions need shared understanding and protected time; informal

@@ -1,4 +1,4 @@
-// 6. Scores and classification (DESIGN §3.2). Weekly NPT construct scores: coherence C = S;
+// 6. Scores and classification (docs/model.md §7.7). Weekly NPT construct scores: coherence C = S;
 // cognitive participation CP from engagement with credit for formal participation; collective
 // action CA = the balance of the CLP's role while a CLP is in post and referrals flow; reflexive
 // monitoring RM from recent appraisals (reported, not used to classify, as in Chng 2021). A

@@ -1,4 +1,4 @@
-// Staff turnover (DESIGN §3.2, events; docs/model.md §7.1.3): the lead GP, the practice manager
+// Staff turnover (docs/model.md §7.1.3): the lead GP, the practice manager
 // and other staff leave with their role's weekly hazard and are replaced at once by a newcomer
 // with baseline states. Leadership drove integration (Chng 2021): a new lead GP brings their own
 // buy-in to the programme. Leaving weeks come from streams numbered by the slot's occupant, so

@@ -1,5 +1,5 @@
 // `lwsim run [SCENARIO] [-o OUT.h5]`: one scenario, many replicates, a summary next to what was
-// observed (DESIGN §4.1). The output is written to a streaming scratch file beside OUT.h5 while
+// observed. The output is written to a streaming scratch file beside OUT.h5 while
 // running and appears as OUT.h5, compressed, only when complete (output::PendingOutput).
 
 #include <iostream>
