@@ -16,8 +16,8 @@ case "$mode" in
   *) echo "usage: ./setup.sh run|test [release|debug|asan|tsan]" >&2; exit 2 ;;
 esac
 
-# Every dependency is a Debian 12 package (DESIGN §7). Open MPI makes the MPI build (on when
-# found). Google Benchmark (libbenchmark-dev) is for the optional micro-benchmarks
+# Every dependency is a Debian 12 package (README, *Dependencies*). Open MPI makes the MPI build (on
+# when found). Google Benchmark (libbenchmark-dev) is for the optional micro-benchmarks
 # (-DLWSIM_BENCHMARKS=ON).
 packages=(
   cmake make g++ git pkg-config

@@ -1,6 +1,6 @@
 // The random streams (sim/rng.hpp, sim/random.hpp): one Philox4x32-10 call, and the
 // distributions the model draws from. Results are passed to DoNotOptimize as rvalues: with
-// g++ 12 an lvalue argument miscompiles at -O1 and above (docs/toolchain notes).
+// g++ 12 an lvalue argument miscompiles at -O1 and above.
 
 #include <cstdint>
 

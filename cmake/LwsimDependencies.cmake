@@ -1,4 +1,5 @@
-# Every dependency is a Debian 12 package (DESIGN §7); nothing is downloaded.
+# Every dependency is a Debian 12 package (README, *Dependencies*); nothing is
+# downloaded.
 find_package(Boost 1.74 REQUIRED)
 find_package(TBB REQUIRED)
 find_package(HDF5 REQUIRED COMPONENTS C HL)

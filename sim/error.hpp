@@ -1,6 +1,7 @@
 #pragma once
 // Errors that reach the user. Bad input is always an InputError: one line naming the file, the
-// line and the key, and exit code 2 (DESIGN §4.1). Anything else is a failure of the run (exit 1).
+// line and the key, and exit code 2 (docs/reliability.md). Anything else is a failure of the run
+// (exit 1).
 
 #include <stdexcept>
 #include <string>
@@ -34,7 +35,8 @@ class InvariantError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Exit codes of the command-line tool (DESIGN §4.1).
+/// Exit codes of the command-line tool (README, *Using lwsim*; a clean stop on a signal exits
+/// 128 + the signal, docs/reliability.md, *Signals*).
 enum ExitCode : int { kExitSuccess = 0, kExitFailure = 1, kExitBadInput = 2 };
 
 }  // namespace sim

@@ -1,5 +1,5 @@
 #pragma once
-// The contract between the engine and a model (DESIGN §4). A model is registered by name and
+// The contract between the engine and a model. A model is registered by name and
 // supplies its parameter table, how to read its parts of a scenario, what it writes, and how to
 // simulate one replicate of one design point. The engine supplies everything else: scenario
 // files, designs, parallel execution, random streams, output, resume, merge and distribution.
@@ -50,7 +50,7 @@ class Simulation {
   virtual void run_replicate(StreamKey key, const ReplicateOutput& out, Workspace& ws) const = 0;
 };
 
-/// An observed value of an observable (DESIGN §3.3), e.g. fip_count = 3.
+/// An observed value of an observable (docs/scenarios.md, *Observed data*), e.g. fip_count = 3.
 struct Observation {
   std::string file;    // where it was read from
   std::string source;  // the citation

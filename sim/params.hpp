@@ -1,7 +1,7 @@
 #pragma once
-// The parameter table: the single source of truth for every model parameter (DESIGN §5). From it
-// come the defaults, the validation of scenario and sweep files, `lwsim params`, the generated
-// docs/parameters.md and the names used in HDF5 and sweep files.
+// The parameter table: the single source of truth for every model parameter (docs/parameters.md).
+// From it come the defaults, the validation of scenario and sweep files, `lwsim params`, the
+// generated docs/parameters.md and the names used in HDF5 and sweep files.
 
 #include <cstddef>
 #include <initializer_list>

@@ -1,6 +1,6 @@
 #pragma once
 // Distributions drawn from a sim::Stream. Each documents how many 32-bit words it consumes, since
-// draws per practice-week are part of lwsim's performance accounting (issue: bench).
+// draws per practice-week are part of lwsim's performance accounting (docs/performance.md).
 
 #include <algorithm>
 #include <array>

@@ -1,11 +1,10 @@
 #pragma once
-// Counter-based random streams (DESIGN §4). Philox4x32-10 (Random123) maps a 128-bit counter
-// and a 64-bit key to 128 random bits with no state to carry between calls. lwsim keys it with
-// (seed, replicate) and puts (entity, time, purpose, block) in the counter, so every draw is a
-// pure function of who draws, when and why. Nothing depends on which thread, rank or shard runs
-// a replicate, or in what order, so results are bitwise identical for any of them. The design
-// point is not part of the key: replicate r uses the same streams at every point (common random
-// numbers).
+// Counter-based random streams (docs/model.md §4.9). Philox4x32-10 (Random123) maps a 128-bit
+// counter and a 64-bit key to 128 random bits with no state to carry between calls. lwsim keys it
+// with (seed, replicate) and puts (entity, time, purpose, block) in the counter, so every draw is a
+// pure function of who draws, when and why. Nothing depends on which thread, rank or shard runs a
+// replicate, or in what order, so results are bitwise identical for any of them. The design point
+// is not part of the key: replicate r uses the same streams at every point (common random numbers).
 
 #include <cstdint>
 

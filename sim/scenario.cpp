@@ -310,6 +310,12 @@ void apply_overrides(Scenario& scenario, const ScenarioOverrides& overrides) {
   if (!overrides.sets.empty()) scenario.model->check(*scenario.setup, scenario.params());
 }
 
+std::string Scenario::resolved_inputs() const {
+  std::string out = resolved_toml();
+  if (observation) out += "\n# observed data\n" + observation->text;
+  return out;
+}
+
 std::string Scenario::resolved_toml() const {
   using config::Value;
   Value root = document;

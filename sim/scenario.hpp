@@ -1,9 +1,9 @@
 #pragma once
-// Scenario files (DESIGN §4): TOML naming a model (`model = "lwp"`, which may be left out while
-// one model is registered), its parameters by their table names, the run
-// settings and the model's own sections. A scenario may extend a base scenario (`base = "..."`,
-// relative to the file) and override its keys; tables merge key by key, anything else replaces.
-// Unknown keys, wrong types and out-of-range values are InputErrors naming file, line and key.
+// Scenario files (docs/scenarios.md): TOML naming a model (`model = "lwp"`, which may be left out
+// while one model is registered), its parameters by their table names, the run settings and the
+// model's own sections. A scenario may extend a base scenario (`base = "..."`, relative to the
+// file) and override its keys; tables merge key by key, anything else replaces. Unknown keys, wrong
+// types and out-of-range values are InputErrors naming file, line and key.
 
 #include <cstdint>
 #include <memory>
@@ -55,6 +55,10 @@ struct Scenario {
   /// The complete resolved scenario as TOML: every parameter explicit, no `base`. Running it
   /// gives the same results as running this scenario.
   [[nodiscard]] std::string resolved_toml() const;
+  /// Everything read from files that changes results: the resolved scenario and the text of its
+  /// observed data (the file's path alone would let a resume or merge mix results computed
+  /// against different observations). The text that study files fingerprint.
+  [[nodiscard]] std::string resolved_inputs() const;
 };
 
 /// Upper bound on replicates per design point, to refuse absurd requests up front.

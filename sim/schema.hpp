@@ -1,6 +1,6 @@
 #pragma once
 // What a model puts in the output file, declared once so the engine can lay out, stream, merge
-// and summarise results without knowing what they mean (DESIGN §4.2). Every array has named
+// and summarise results without knowing what they mean (docs/output.md). Every array has named
 // dimensions, a description and units. Declaring a dataset returns a typed handle (FieldId<T>,
 // AccumulatorId, ObservableId) through which the model records it: the handle, not a position in
 // a list, says which dataset is meant, and a field's element type is fixed when it is declared.

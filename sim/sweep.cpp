@@ -387,7 +387,7 @@ std::string Sweep::resolved_text() const {
       out += fmt::format("{}{}", p == 0 ? "" : ", ", by_axis[k][p]);
     out += "]\n";
   }
-  out += "\n# resolved base scenario\n" + scenario.resolved_toml();
+  out += "\n# resolved base scenario\n" + scenario.resolved_inputs();
   return out;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// Sweep files (DESIGN §4.1): a base scenario, a design (grid, Latin hypercube, Sobol, random or
-// an explicit CSV list of points), the swept parameters by their table names with levels or
+// Sweep files (docs/scenarios.md): a base scenario, a design (grid, Latin hypercube, Sobol, random
+// or an explicit CSV list of points), the swept parameters by their table names with levels or
 // ranges, replicates and seeds. Every point is validated against the parameter table and the
 // model's constraints when the file is read, so a bad sweep fails before any work starts.
 

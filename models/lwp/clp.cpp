@@ -1,4 +1,4 @@
-// The CLP post and its occupant (DESIGN §3.2, events; docs/model.md §7.1.2 and §7.9): the first
+// The CLP post and its occupant (docs/model.md §7.1.2 and §7.9): the first
 // CLP in post at week 0 or recruited when a later wave's post opens, the weekly departure hazard
 // (raised by the load on programme support and before a funding renewal), the leaving week,
 // departure, vacancy, replacement, the handover of community ties and the skill ramp. Continuity

@@ -1,6 +1,6 @@
-// 2. Leadership -> coherence (DESIGN §3.2). Chng 2021: in fully integrated practices the core
-// leadership (lead GP, CLP, practice manager) share an understanding of the LWP and how they want
-// it to work; in partially integrated practices they do not. GP buy-in and collaborative
+// 2. Leadership -> coherence (docs/model.md §7.2). Chng 2021: in fully integrated practices the
+// core leadership (lead GP, CLP, practice manager) share an understanding of the LWP and how they
+// want it to work; in partially integrated practices they do not. GP buy-in and collaborative
 // leadership make the core meet; competing innovations take the attention that meetings need.
 
 #include <algorithm>

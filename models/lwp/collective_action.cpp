@@ -1,8 +1,8 @@
-// 4. Collective action (DESIGN §3.2). Chng 2021: in fully integrated practices the CLP's work was
-// balanced across patient support, practice development and community networking; in partially
-// integrated practices practice development was constrained and the CLP focused on one-to-one
-// patient support. Skivington 2018: case management is time-consuming, and benefits flow from the
-// CLP's own relationships with community organisations.
+// 4. Collective action (docs/model.md §7.4). Chng 2021: in fully integrated practices the CLP's
+// work was balanced across patient support, practice development and community networking; in
+// partially integrated practices practice development was constrained and the CLP focused on
+// one-to-one patient support. Skivington 2018: case management is time-consuming, and benefits flow
+// from the CLP's own relationships with community organisations.
 
 #include <algorithm>
 #include <numeric>

@@ -1,6 +1,6 @@
 // Community organisations belong to a locality and are shared by its practices. Their finite
 // capacity is how practices interact: in a scale-up, many CLPs referring into the same
-// organisations saturate them (DESIGN §3.1). Requests are resolved per locality after every
+// organisations saturate them (docs/model.md §7.5). Requests are resolved per locality after every
 // practice has made its requests for the week, in a fixed order, so the result does not depend on
 // how practices are scheduled.
 

@@ -1,4 +1,4 @@
-// Competing innovations (DESIGN §3.2, events; docs/model.md §7.1.4): other programmes,
+// Competing innovations (docs/model.md §7.1.4): other programmes,
 // reorganisations and new services arrive at a practice (Poisson), each taking a share of
 // leadership and staff attention for a while; the attention load is their sum, capped at 1.
 // Training practices carry a standing extra load. Other innovations competed for the attention

@@ -1,7 +1,7 @@
 #pragma once
-// The weekly mechanisms of DESIGN §3.2, one file each, as free functions over a practice's
-// state so that each can be tested on its own. The order in which they run is the table of the
-// week's steps, kWeek in schedule.hpp.
+// The weekly mechanisms (docs/model.md §7), grouped in one file per part of the week, as free
+// functions over a practice's state so that each can be tested on its own. The order in which
+// they run is the table of the week's steps, kWeek in schedule.hpp.
 
 #include <span>
 #include <vector>
@@ -174,7 +174,7 @@ void score_week(Practice& practice, const Parameters& params, const Setup& setup
 /// FIP when normalised in at least classification.final_share of the final window's weeks.
 bool classify_integration(const Practice& practice, const Parameters& params, const Setup& setup);
 
-// ---- survey.cpp: the simulated staff survey (virtual evaluation, DESIGN §3.3)
+// ---- survey.cpp: the simulated staff survey (virtual evaluation, docs/model.md §7.8)
 /// People who can be sent a questionnaire: the staff, and the CLP when in post.
 int survey_capacity(const Practice& practice) noexcept;
 /// Writes a practice's possible recipients in priority order into `slots` (staff slots, or

@@ -300,7 +300,7 @@ void declare_constants(const Setup& setup, sim::OutputSchema& s) {
                       phase_last);
 }
 
-// The simulated staff survey (DESIGN §3.3; survey.cpp), when the scenario has one.
+// The simulated staff survey (docs/model.md §7.8; survey.cpp), when the scenario has one.
 void declare_survey(const Setup& setup, sim::OutputSchema& s, Outputs& h) {
   if (setup.surveys.empty()) return;
   std::vector<std::string> surveyed, items;

@@ -1,5 +1,5 @@
 #pragma once
-// What the model writes (DESIGN §4.2): per-replicate results, exact sums over replicates
+// What the model writes (docs/output.md): per-replicate results, exact sums over replicates
 // (summaries and timeseries), the FIP count as the observable compared with observation, and the
 // scenario's constants. declare_outputs() builds the schema and, with it, a handle to every
 // dataset the model records; the handles are grouped as the file is (outputs.results.fip is

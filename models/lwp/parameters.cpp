@@ -9,7 +9,7 @@ constexpr sim::ParamKind REAL = sim::ParamKind::real;
 constexpr sim::ParamKind INTEGER = sim::ParamKind::integer;
 
 // Citations for the sources named in parameters.def. Numbers taken from publications are
-// recorded with their source in ../shared/data/deep_end_observed.toml (see docs/parameters.md).
+// listed with their source in docs/sources.md (see also docs/parameters.md).
 const std::vector<sim::Citation> kCitations = {
     {"chng2021",
      "Chng NR, Hawkins K, Fitzpatrick B, O'Donnell CA, Mackenzie M, Wyke S, Mercer SW. "

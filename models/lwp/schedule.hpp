@@ -1,5 +1,5 @@
 #pragma once
-// The weekly schedule (DESIGN §3.2; docs/model.md section 3) as one table: every step of a week,
+// The weekly schedule (docs/model.md section 3) as one table: every step of a week,
 // in order, with its name (what `--check` reports a violation after) and the function that runs
 // it. A week runs in three passes: every practice up to its requests of the community
 // organisations; every locality resolving those requests; every practice again from the links

@@ -28,7 +28,7 @@ constexpr std::int64_t kMaxListSize = 60000;
 constexpr std::size_t kPracticeTimeseriesLimit = 1000;
 
 std::vector<Phase> default_phases() {
-  // chng2021 phases, week 0 = 1 Nov 2014 (data/deep_end_observed.toml [evaluation.phases]).
+  // chng2021 phases, week 0 = 1 Nov 2014 (docs/sources.md, *Phases of the evaluation*).
   return {{"P1", 0, 13}, {"P2", 30, 52}, {"P3", 61, 69}, {"P4", 83, 104}};
 }
 

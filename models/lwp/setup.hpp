@@ -21,8 +21,9 @@ struct Phase {
   int last_week = 0;
 };
 
-/// A simulated staff survey (DESIGN §3.3): questionnaires sent and replies received at the end of
-/// an evaluation phase. Chng 2021 surveyed staff at P2 (44 sent, 38 replied) and P4 (30, 19).
+/// A simulated staff survey (docs/model.md §7.8): questionnaires sent and replies received at the
+/// end of an evaluation phase. Chng 2021 surveyed staff at P2 (44 sent, 38 replied) and P4 (30,
+/// 19).
 struct Survey {
   std::size_t phase = 0;  // index into Setup::phases
   int week = 0;           // the phase's last week: when the questionnaires are answered

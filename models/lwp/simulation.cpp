@@ -92,7 +92,7 @@ void LwpSimulation::step_practice(Practice& practice, std::uint32_t index, const
   });
 }
 
-// The weekly schedule (DESIGN §3.2). Every practice makes its requests of the community
+// The weekly schedule (docs/model.md §3). Every practice makes its requests of the community
 // organisations before any locality resolves them; the localities are resolved in a fixed order.
 // Programme-wide quantities (a cut of posts, the labour market) are settled first, from the state
 // at the end of the previous week. In a large replicate each pass runs in parallel over practices

@@ -188,7 +188,7 @@ struct Locality {
   sim::random::BinomialMemo leaving_binomial;
 };
 
-// ---- The simulated staff survey (DESIGN §3.3; survey.cpp)
+// ---- The simulated staff survey (docs/model.md §7.8; survey.cpp)
 
 /// NoMAD-style questionnaire: 20 construct items on a 5-point scale, items 0-3 coherence, 4-7
 /// cognitive participation, 8-14 collective action, 15-19 reflexive monitoring.

@@ -1,10 +1,10 @@
-// The simulated staff survey (virtual evaluation, DESIGN §3.3). Chng 2021 surveyed practice staff
-// with a NoMAD-style questionnaire at P2 (44 sent, 38 replied) and P4 (30 sent, 19 replied): 20
-// construct items (coherence 4, cognitive participation 4, collective action 7, reflexive
+// The simulated staff survey (virtual evaluation, docs/model.md §7.8). Chng 2021 surveyed practice
+// staff with a NoMAD-style questionnaire at P2 (44 sent, 38 replied) and P4 (30 sent, 19 replied):
+// 20 construct items (coherence 4, cognitive participation 4, collective action 7, reflexive
 // monitoring 5) on a 5-point scale. Here the same numbers of questionnaires go out at the end of
-// the surveyed phases, and each respondent answers from the model's own state, so that a
-// simulated evaluation can be set beside the real one. Who is asked, who replies and how a state
-// becomes an answer are assumptions (docs/model.md, 7.8).
+// the surveyed phases, and each respondent answers from the model's own state, so that a simulated
+// evaluation can be set beside the real one. Who is asked, who replies and how a state becomes an
+// answer are assumptions (docs/model.md, 7.8).
 //
 // The survey only reads the state and draws from its own streams (Purpose::survey): it changes
 // nothing else in the replicate.

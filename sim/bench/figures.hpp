@@ -1,7 +1,7 @@
 #pragma once
-// `lwsim bench`'s figures (DESIGN §8), all measured in one process on the registry's default
-// scenario, except peak memory, which is measured in child processes so that each figure is
-// isolated:
+// `lwsim bench`'s figures (docs/performance.md, *lwsim bench*), all measured in one process on the
+// registry's default scenario, except peak memory, which is measured in child processes so that
+// each figure is isolated:
 //
 //   practice-weeks per second   replicates x entities x weeks / wall time, on 1 thread and on
 //                               T threads (median of repetitions), as `lwsim run` without -o
@@ -65,7 +65,7 @@ struct BenchFigures {
 /// bench/sweep_100_points.toml when quick) must be registered.
 BenchFigures measure_figures(const BenchOptions& options, const ModelRegistry& registry);
 
-/// The targets of the performance issue, and whether the figures meet them.
+/// The throughput targets (docs/performance.md, *lwsim bench*), and whether the figures meet them.
 struct Targets {
   static constexpr double kRate = 10e6;
   static constexpr double kFloor = 3.0;

@@ -1,6 +1,6 @@
 #pragma once
-// Peak memory for `lwsim bench` (DESIGN §8): lwsim run as a child process, so that each figure is
-// the child's alone, read from the kernel's accounting when it exits.
+// Peak memory for `lwsim bench` (docs/performance.md): lwsim run as a child process, so that each
+// figure is the child's alone, read from the kernel's accounting when it exits.
 
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
 #pragma once
-// What the random bits alone cost, for `lwsim bench`'s floor ratio (DESIGN §8): nanoseconds per
-// Philox4x32-10 call of sim::Stream's generator, measured in this process.
+// What the random bits alone cost, for `lwsim bench`'s floor ratio (docs/performance.md):
+// nanoseconds per Philox4x32-10 call of sim::Stream's generator, measured in this process.
 
 #include <cstdint>
 

@@ -1,7 +1,7 @@
 #pragma once
-// Throughput for `lwsim bench` (DESIGN §8): replicates of a one-point job run as `lwsim run`
-// without -o runs them (the writer computes the summaries, no file), timed, with the Philox calls
-// the workspaces counted.
+// Throughput for `lwsim bench` (docs/performance.md): replicates of a one-point job run as `lwsim
+// run` without -o runs them (the writer computes the summaries, no file), timed, with the Philox
+// calls the workspaces counted.
 
 #include <cstdint>
 #include <string>

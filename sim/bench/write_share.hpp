@@ -1,7 +1,7 @@
 #pragma once
-// The share of a sweep's wall time spent inside HDF5, for `lwsim bench` (DESIGN §8): a sweep run
-// as `lwsim sweep` runs it (a streaming file, one writer thread, checkpoints, then a compressed
-// copy), with the HDF5 work timed.
+// The share of a sweep's wall time spent inside HDF5, for `lwsim bench` (docs/performance.md): a
+// sweep run as `lwsim sweep` runs it (a streaming file, one writer thread, checkpoints, then a
+// compressed copy), with the HDF5 work timed.
 
 #include <algorithm>
 #include <cstdint>

@@ -160,8 +160,7 @@ std::string CalibrationFile::resolved_text() const {
     out += fmt::format("\"{}\" = {}  # observed {}\n", t.observable, t.weight, t.observed);
   out += "[priors]\n";
   for (const Prior& p : priors) out += fmt::format("\"{}\" = \"{}\"\n", p.parameter, p.describe());
-  out += "\n# resolved base scenario\n" + scenario.resolved_toml();
-  if (scenario.observation) out += "\n# observed data\n" + scenario.observation->text;
+  out += "\n# resolved base scenario\n" + scenario.resolved_inputs();
   return out;
 }
 

@@ -1,5 +1,6 @@
-// `lwsim bench [--json] [--threads T] [--quick]`: the engine's throughput figures (DESIGN §8),
-// measured by sim/bench/ and printed as a table with their targets, or as one JSON object.
+// `lwsim bench [--json] [--threads T] [--quick]`: the engine's throughput figures
+// (docs/performance.md), measured by sim/bench/ and printed as a table with their targets, or as
+// one JSON object.
 
 #include <ostream>
 
@@ -27,7 +28,7 @@ Command bench_entry() {
   return {
       "bench",
       "Measure throughput (practice-weeks/s on 1 and all threads, Philox calls per practice-week and their "
-      "cost, the floor ratio), the HDF5 share of a 1,000-point sweep and peak memory (DESIGN §8)",
+      "cost, the floor ratio), the HDF5 share of a 1,000-point sweep and peak memory (docs/performance.md)",
       {{"--json", "print one JSON object instead of a table", &args->json},
        Option("--threads", "threads of the all-threads figures (default or 0: all cores)", &args->threads)
            .within(0, 4096),

@@ -1,6 +1,6 @@
-// The command line (DESIGN §4.1), built from the table of commands (command.hpp). The only file
-// that includes CLI11. Exit codes: 0 success, 2 bad input (with a one-line message naming file,
-// line and key), 1 anything else.
+// The command line (README, *Using lwsim*), built from the table of commands (command.hpp). The
+// only file that includes CLI11. Exit codes: 0 success, 2 bad input (with a one-line message naming
+// file, line and key), 1 anything else.
 
 #include <iostream>
 #include <optional>

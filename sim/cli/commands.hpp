@@ -1,7 +1,7 @@
 #pragma once
-// lwsim's commands (DESIGN §4.1) as functions of their arguments and the registry, so that tests
-// can call them directly. Each command's entry in the command line (name, help, options) is in
-// its file next to the function; command_table.cpp lists them and cli.cpp (the only file that
+// lwsim's commands (README, *Using lwsim*) as functions of their arguments and the registry, so
+// that tests can call them directly. Each command's entry in the command line (name, help, options)
+// is in its file next to the function; command_table.cpp lists them and cli.cpp (the only file that
 // includes CLI11) parses the command line from that table.
 
 #include <cstdint>

@@ -69,6 +69,12 @@ std::vector<ShardFile> read_shards(const std::vector<std::string>& paths, const 
 void check_shards_belong_together(const std::vector<ShardFile>& shards) {
   const ShardFile& first = shards.front();
   for (const ShardFile& shard : shards) {
+    if (attribute_text(shard.file, "observed") != attribute_text(first.file, "observed")) {
+      throw InputError(shard.path, 0, "",
+                       fmt::format("does not belong with {}: it was computed against other observed data "
+                                   "(its `observed` attribute differs)",
+                                   first.path));
+    }
     for (const char* name :
          {"lwsim_version", "results_version", "seed", "replicates", "inputs_fingerprint"}) {
       const std::string mine = attribute_text(shard.file, name);
@@ -78,7 +84,7 @@ void check_shards_belong_together(const std::vector<ShardFile>& shards) {
             shard.path, 0, "",
             fmt::format("does not belong with {}: its {} is {}, not {}{}", first.path, name, mine, theirs,
                         std::string(name) == "inputs_fingerprint"
-                            ? " (it was made from another sweep file or base scenario)"
+                            ? " (it was made from another sweep file, base scenario or observed data)"
                             : ""));
       }
     }

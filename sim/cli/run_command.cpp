@@ -1,5 +1,5 @@
 // `lwsim run [SCENARIO] [-o OUT.h5]`: one scenario, many replicates, a summary next to what was
-// observed (DESIGN §4.1). The output is written to a streaming scratch file beside OUT.h5 while
+// observed. The output is written to a streaming scratch file beside OUT.h5 while
 // running and appears as OUT.h5, compressed, only when complete (output::PendingOutput).
 
 #include <iostream>
@@ -53,7 +53,8 @@ RunPlan plan_run(const RunArgs& args, const ModelRegistry& registry, const mpi::
   plan.layout =
       output::make_layout(plan.job.schema, output::DesignInfo{}, plan.job.replicates, plan.observed());
   plan.attributes = output::provenance_attributes(
-      plan.scenario, {"run", args.command_line, plan.threads, session.size(), plan.scenario.resolved_toml()});
+      plan.scenario,
+      {"run", args.command_line, plan.threads, session.size(), plan.scenario.resolved_inputs()});
   plan.estimate = estimate_job(plan.job.schema, 1.0, 0, static_cast<double>(plan.job.replicates),
                                plan.threads, output::attributes_bytes(plan.attributes));
   if (const std::string why = beyond_limits(plan.estimate); !why.empty()) {

@@ -58,7 +58,7 @@ std::vector<std::uint32_t> shard_points(std::size_t points, Shard shard) {
 namespace {
 
 void check_resumable(const output::ResultFile& file, const output::Attributes& wanted,
-                     const std::string& path) {
+                     const std::string& path, const std::string& observed_file) {
   const auto get = [&](const std::string& name) -> std::string {
     for (const auto& [key, value] : wanted) {
       if (key == name) return std::visit([](const auto& v) { return fmt::format("{}", v); }, value);
@@ -96,6 +96,13 @@ void check_resumable(const output::ResultFile& file, const output::Attributes& w
   if (stored("shard") != get("shard")) {
     throw InputError(path, 0, "--resume",
                      fmt::format("the file holds shard {}, not shard {}", stored("shard"), get("shard")));
+  }
+  if (file.has_attribute("observed") && stored("observed") != get("observed")) {
+    throw InputError(path, 0, "--resume",
+                     fmt::format("the observed data {} differ from those this file was started with; its "
+                                 "points would be compared with two observations: resume with the same "
+                                 "observed data, or start a new output file",
+                                 observed_file.empty() ? std::string("(none now)") : observed_file));
   }
   if (stored("inputs_fingerprint") != get("inputs_fingerprint")) {
     throw InputError(
@@ -197,7 +204,8 @@ std::optional<int> reopen_sweep_file(const SweepPlan& plan, output::PendingOutpu
   // A file that cannot be read (damaged, truncated) is bad input naming it.
   return reading(path, [&]() -> std::optional<int> {
     output::ResultFile existing = open_input_file(path, false);
-    check_resumable(existing, plan.attributes, path);
+    check_resumable(existing, plan.attributes, path,
+                    plan.observed() != nullptr ? plan.observed()->file : std::string());
     const StoredResults stored = read_stored_results(existing, registry);
     if (!existing.has_attribute("storage") || existing.attribute_string("storage") != "compressed") {
       return std::nullopt;

@@ -1,6 +1,6 @@
 #pragma once
 // A configuration tree read from TOML, with the file, line and dotted key path of every value,
-// so that every validation error can name all three (DESIGN §4, standing bar 3). Only
+// so that every validation error can name all three (docs/reliability.md). Only
 // toml_reader.cpp knows the TOML library; everything else in lwsim reads this tree.
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// Experimental designs over a model's parameters (DESIGN §4.1, issue: sweeps). A design is a
+// Experimental designs over a model's parameters (docs/scenarios.md, *Sweep files*). A design is a
 // list of points, each giving a value to every swept parameter. Designs are generated from a
 // seed so the same sweep file always gives the same points; unit-cube designs (Latin
 // hypercube, Sobol, random) are mapped to each parameter's range on a linear or log scale.

@@ -1,8 +1,8 @@
 #pragma once
-// MPI for one job across nodes (DESIGN §4). lwsim uses MPI only when built with it and started by
-// an MPI launcher (mpirun, or srun --mpi=pmix under Slurm); otherwise it is a single process and
-// nothing here does anything. Rank 0 reads inputs, writes the one output file and hands out work;
-// every rank, rank 0 included, computes blocks with its own threads.
+// MPI for one job across nodes (README, *Running on a cluster*). lwsim uses MPI only when built
+// with it and started by an MPI launcher (mpirun, or srun --mpi=pmix under Slurm); otherwise it is
+// a single process and nothing here does anything. Rank 0 reads inputs, writes the one output file
+// and hands out work; every rank, rank 0 included, computes blocks with its own threads.
 
 #include <cstdint>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// The layout of a result file (DESIGN §4.2): every dataset with its named dimensions, type,
+// The layout of a result file (docs/output.md): every dataset with its named dimensions, type,
 // description and units, derived from a model's OutputSchema and a design. Creating, resuming,
 // merging and compressing files all work from this one description.
 

@@ -1,5 +1,5 @@
 #pragma once
-// Root attributes of every output file (DESIGN §4.2): what produced it, from what, and how, so
+// Root attributes of every output file (docs/output.md): what produced it, from what, and how, so
 // that a file can be understood, reproduced and checked before resuming or merging.
 
 #include <cstdint>

@@ -3,7 +3,7 @@
 // and uncompressed, so that writing results changes no HDF5 metadata: a process killed at any
 // moment (kill -9 included) leaves a file that opens, whose /status/completed says which points
 // are whole. A finished file is rewritten chunked and compressed into a temporary file that
-// replaces it atomically (DESIGN §4: streaming, resumable, never unreadable).
+// replaces it atomically (docs/output.md; docs/reliability.md, *Faults*).
 
 #include <chrono>
 #include <cstdint>

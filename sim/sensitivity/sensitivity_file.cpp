@@ -143,7 +143,7 @@ std::string SensitivityFile::resolved_text() const {
     out += fmt::format("\"{}\" = {{ min = {}, max = {}, scale = \"{}\" }}\n", a.name, a.min, a.max,
                        a.scale == design::Scale::log ? "log" : "linear");
   }
-  out += "\n# resolved base scenario\n" + scenario.resolved_toml();
+  out += "\n# resolved base scenario\n" + scenario.resolved_inputs();
   return out;
 }
 

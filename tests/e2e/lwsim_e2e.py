@@ -39,7 +39,7 @@ PARAMETERS_DEF = os.path.join(SOURCE_DIR, "models", "lwp", "parameters.def")
 PARAMETERS_DOC = os.path.join(SOURCE_DIR, "docs", "parameters.md")
 OUTPUT_DOC = os.path.join(SOURCE_DIR, "docs", "output.md")
 
-# The exit codes promised by DESIGN §4.1.
+# The exit codes promised by README, *Using lwsim*, and docs/reliability.md.
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2

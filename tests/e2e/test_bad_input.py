@@ -1,4 +1,4 @@
-"""Every bad input is refused the same way (DESIGN §4.1, §4): exit code 2, exactly one line on
+"""Every bad input is refused the same way (docs/reliability.md): exit code 2, exactly one line on
 stderr naming the file, the line and the key where they exist, nothing on stdout, and nothing left
 behind — no OUT.h5, OUT.h5.part or OUT.h5.tmp, and no other file created.
 
@@ -378,7 +378,7 @@ class CommandLineErrors(BadInputCase):
         self.assertIn("nowhere.h5", result.stderr)
 
     def test_report_of_a_missing_file_is_bad_input(self):
-        """`lwsim report` of a missing file is bad input: exit code 2 (DESIGN §4.1).
+        """`lwsim report` of a missing file is bad input: exit code 2 (docs/reliability.md).
 
         BUG: exits 1 ("anything else"); so does `lwsim report` of a file that is not HDF5.
         """

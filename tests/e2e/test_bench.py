@@ -1,8 +1,8 @@
-"""`lwsim bench` (DESIGN §8): the throughput figures are measured, never asserted. These tests
-check what can be checked without a clock: every promised figure is there, finite and of the right
-sign; the figures derived from others follow their definitions exactly; the count of random draws
-is exact (the same for 1 and 2 threads); each target's verdict matches its figure; and bad flags
-are refused like any bad input. No test here depends on how fast the machine is.
+"""`lwsim bench` (docs/performance.md): the throughput figures are measured, never asserted. These
+tests check what can be checked without a clock: every promised figure is there, finite and of the
+right sign; the figures derived from others follow their definitions exactly; the count of random
+draws is exact (the same for 1 and 2 threads); each target's verdict matches its figure; and bad
+flags are refused like any bad input. No test here depends on how fast the machine is.
 """
 
 import json

@@ -1,6 +1,6 @@
-"""The command line's informational commands (DESIGN §4.1, §5): help, version, the parameter table
-and the output schema with their committed documentation, `validate`, and `run` of the built-in
-Deep End scenario.
+"""The command line's informational commands (README, *Using lwsim*; docs/parameters.md): help,
+version, the parameter table and the output schema with their committed documentation, `validate`,
+and `run` of the built-in Deep End scenario.
 """
 
 import os
@@ -12,7 +12,8 @@ import lwsim_e2e as e2e
 
 OBSERVED_FILE = os.path.join(e2e.SCENARIOS_DIR, "observed", "deep_end_2016.toml")
 
-# Options each subcommand must document (DESIGN §4.1 plus the flags lwsim promises elsewhere).
+# Options each subcommand must document (README, *Using lwsim*, plus the flags lwsim promises
+# elsewhere).
 SUBCOMMAND_OPTIONS = {
     "run": ["scenario", "-o", "--output", "--replicates", "--seed", "--threads", "--set", "--quiet", "--overwrite"],
     "validate": ["file"],
@@ -168,7 +169,8 @@ class ValidateTest(unittest.TestCase):
 
 
 class DefaultRunTest(unittest.TestCase):
-    """`lwsim run` without a scenario runs the built-in Deep End Glasgow scenario (DESIGN §4.1)."""
+    """`lwsim run` without a scenario runs the built-in Deep End Glasgow scenario (README, *Using
+    lwsim*)."""
 
     @classmethod
     def setUpClass(cls):

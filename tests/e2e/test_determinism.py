@@ -1,5 +1,5 @@
-"""Results are exact (DESIGN §4): bitwise identical for any number of threads, determined by the
-seed and the replicate index alone; and `lwsim report` reproduces what `lwsim run` printed.
+"""Results are exact (docs/model.md §4.9): bitwise identical for any number of threads, determined
+by the seed and the replicate index alone; and `lwsim report` reproduces what `lwsim run` printed.
 """
 
 import unittest

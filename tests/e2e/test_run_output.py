@@ -1,4 +1,4 @@
-"""`lwsim run -o out.h5` writes a self-describing HDF5 file (DESIGN §4.2) whose summaries agree
+"""`lwsim run -o out.h5` writes a self-describing HDF5 file (docs/output.md) whose summaries agree
 with the per-replicate results they summarise and with what `run` printed, and whose stored
 scenario reproduces the run.
 
@@ -21,7 +21,7 @@ import lwsim_e2e as e2e
 REPLICATES = 300
 SEED = 5
 
-# Dimension names a reader may meet in the output (DESIGN §4.2 plus the model's own dimensions).
+# Dimension names a reader may meet in the output (docs/output.md, the engine's and the model's).
 KNOWN_DIMENSIONS = {"locality", "period", "point", "replicate", "practice", "week", "phase", "construct", "outcome", "setting",
                     "activity", "contacts", "fip_count"}
 LABELLED_GROUPS = ("/results/", "/summary/", "/timeseries/", "/practices/")
@@ -58,7 +58,8 @@ class FileTest(unittest.TestCase):
         self.assertIn(f"Wrote {OUT}", RUN.stdout)
 
     def test_root_attributes_exist_with_sensible_types(self):
-        """The root carries the provenance attributes of DESIGN §4.2, text as UTF-8 strings, counts as integers."""
+        """The root carries the provenance attributes of docs/output.md, text as UTF-8 strings,
+        counts as integers."""
         strings = ["lwsim_version", "git_commit", "model", "created_utc", "command_line", "scenario"]
         integers = ["schema_version", "seed", "threads"]
         for name in strings + integers:

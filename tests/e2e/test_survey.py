@@ -1,4 +1,4 @@
-"""The simulated staff survey (virtual evaluation, DESIGN §3.3; docs/model.md section 7.8) as it
+"""The simulated staff survey (virtual evaluation, docs/model.md section 7.8) as it
 reaches the user: `lwsim run` on the Deep End scenario (which surveys P2 and P4 as Chng 2021 did)
 writes the /survey datasets with the documented dimensions, their summaries agree with the
 per-replicate answers, the printed summary shows them, and the survey changes no other dataset —

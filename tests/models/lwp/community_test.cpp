@@ -1,6 +1,6 @@
 // Community organisations shared within a locality (models/lwp/community.cpp). Their finite
 // capacity is how practices interact: in a scale-up, many CLPs referring into the same
-// organisations saturate them (DESIGN §3.1).
+// organisations saturate them (docs/model.md §7.5).
 
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
 // The parameter table (models/lwp/parameters.def): the single source of truth for every model
-// parameter (DESIGN §5).
+// parameter (docs/parameters.md).
 
 #include "models/lwp/parameters.hpp"
 

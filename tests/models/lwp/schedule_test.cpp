@@ -1,5 +1,5 @@
-// Claims about the weekly schedule (schedule.hpp): one table, in the order of DESIGN §3.2, whose
-// step names are unique, whose three passes come one after another, and whose hours flag says
+// Claims about the weekly schedule (schedule.hpp): one table, in the order of docs/model.md §3,
+// whose step names are unique, whose three passes come one after another, and whose hours flag says
 // when the CLP's hours of the week are allocated.
 
 #include "models/lwp/schedule.hpp"

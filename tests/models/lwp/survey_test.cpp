@@ -1,6 +1,6 @@
-// The simulated staff survey (models/lwp/survey.cpp; DESIGN §3.3): Chng 2021 surveyed staff at
-// P2 (44 questionnaires sent, 38 replied) and P4 (30 sent, 19 replied) with NoMAD-style construct
-// items on a 5-point scale. The survey observes the model; it must never change it.
+// The simulated staff survey (models/lwp/survey.cpp; docs/model.md §7.8): Chng 2021 surveyed staff
+// at P2 (44 questionnaires sent, 38 replied) and P4 (30 sent, 19 replied) with NoMAD-style
+// construct items on a 5-point scale. The survey observes the model; it must never change it.
 
 #include <algorithm>
 #include <bit>
