@@ -65,6 +65,12 @@ std::optional<std::string> staff_violation(const Staff& staff, const PracticeBas
       return share_violation(fmt::format("engagement of staff {} ({})", i, role_name(role)),
                              staff.engagement[s]);
     }
+    // Whoever has spent their hazard budget is replaced in the same step (an infinite budget: never
+    // leaves).
+    if (!(staff.leave_clock[s] > 0.0)) {
+      return fmt::format("hazard budget of staff {} ({}) is {}, not above 0", i, role_name(role),
+                         staff.leave_clock[s]);
+    }
     if (!is_amount(staff.referral_weight[s])) {
       return amount_violation(fmt::format("referral weight of staff {}", i), staff.referral_weight[s]);
     }
@@ -133,6 +139,10 @@ std::optional<std::string> patient_violation(const Practice& practice) {
         t.referrals, active, closed, pending, active + closed + pending);
   }
   if (t.linked > closed) return fmt::format("{} patients linked, more than the {} closed", t.linked, closed);
+  if (t.linked + t.dropped > closed) {
+    return fmt::format("{} patients linked and {} dropped out, more than the {} closed", t.linked, t.dropped,
+                       closed);
+  }
   std::uint64_t requested = 0;
   for (std::size_t o = 0; o < practice.requests_by_organisation.size(); ++o) {
     requested += practice.requests_by_organisation[o];
@@ -166,6 +176,7 @@ std::optional<std::string> dynamics_violation(const Practice& practice) {
       {"collective action CA", practice.action},
       {"reflexive monitoring RM", practice.monitoring},
       {"CLP presence", practice.clp_presence},
+      {"link yield", practice.link_yield},
   };
   for (const Named& s : shares) {
     if (!is_share(s.value)) return share_violation(s.name, s.value);
@@ -176,6 +187,8 @@ std::optional<std::string> dynamics_violation(const Practice& practice) {
       {"cost", practice.totals.cost},
       {"vacant CLP-weeks", practice.totals.vacancy_clp_weeks},
       {"CLP hours available", practice.totals.clp_hours_available},
+      {"link flow", practice.link_flow},
+      {"caseload-weeks", practice.totals.caseload_weeks},
   };
   for (const Named& a : amounts) {
     if (!is_amount(a.value)) return amount_violation(a.name, a.value);

@@ -211,18 +211,9 @@ void read_localities(const Value& list, Setup& setup, int horizon_weeks) {
 // for a locality's own means: it would change nothing for this practice).
 void read_known_context(const Value& entry, PracticeSpec& spec, Setup& setup) {
   OwnValues own;
-  const auto known = [&](std::string_view key, ParamId id) -> std::optional<double> {
-    const Value* v = entry.find(key);
-    if (v == nullptr) return std::nullopt;
-    const sim::ParamSpec& param = parameter_table()[param_index(id)];
-    const double x = param.number_from(*v);
-    if (auto problem = param.problem_with(x)) v->fail(*problem);
-    own.emplace_back(id, v);
-    return x;
-  };
-  spec.gp_buy_in = known("gp_buy_in", ParamId::context_gp_buy_in_mean);
-  spec.team_quality = known("team_quality", ParamId::context_team_quality_mean);
-  spec.innovation_rate = known("innovation_rate", ParamId::context_innovation_rate_mean);
+  spec.gp_buy_in = own_value(entry, "gp_buy_in", ParamId::context_gp_buy_in_mean, own);
+  spec.team_quality = own_value(entry, "team_quality", ParamId::context_team_quality_mean, own);
+  spec.innovation_rate = own_value(entry, "innovation_rate", ParamId::context_innovation_rate_mean, own);
   for (const auto& [id, v] : own) {
     setup.overrides.push_back(
         {param_index(id), fmt::format("practice '{}'", spec.name), v->file(), v->line(), v->path()});

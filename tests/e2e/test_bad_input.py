@@ -319,6 +319,45 @@ class LocalityOverrideErrors(BadInputCase):
                                   "priors.context.team_quality_mean")
 
 
+class PracticeValueErrors(BadInputCase):
+    """A [[practice]] may say what is known of it: gp_buy_in, team_quality, innovation_rate and
+    dated events ([[practice.event]]; docs/scenarios.md, *What is known of a practice*). Its values
+    are held to the ranges of the context parameters they replace; a bad event is refused at its
+    line."""
+
+    def test_a_practice_value_outside_its_parameter_range_is_refused_at_its_line(self):
+        cases = [("gp_buy_in", "1.5", "context.gp_buy_in_mean", "range"),
+                 ("team_quality", "-0.1", "context.team_quality_mean", "range"),
+                 ("innovation_rate", "60", "context.innovation_rate_mean", "range"),
+                 ("team_quality", '"good"', "practice[0].team_quality", "number")]
+        for key, value, parameter, word in cases:
+            with self.subTest(key=key, value=value):
+                name = self.edited(f"practice_{key}.toml", 'name = "Magenta"\n',
+                                   f'name = "Magenta"\n{key} = {value}\n')
+                line = e2e.line_of(e2e.read_text(self.path(name)), f"{key} = {value}")
+                self.assert_scenario_refused(name, file=name, line=line, key=f"practice[0].{key}",
+                                             mentions=(parameter, word))
+
+    def test_a_bad_dated_event_is_refused_at_its_line(self):
+        cases = [('kind = "new_receptionist"', "kind", "unknown event kind"),
+                 ("week = 500", "week", "week"),
+                 ("load = 0.4", "load", "only a competing_innovation")]
+        for entry, key, word in cases:
+            with self.subTest(entry=entry):
+                event = {"kind": 'kind = "clp_change"', "week": "week = 30"}
+                text = "[[practice.event]]\n"
+                if key == "kind":
+                    text += f"week = 30\n{entry}\n"
+                elif key == "week":
+                    text += f'{entry}\n{event["kind"]}\n'
+                else:
+                    text += f'{event["week"]}\n{event["kind"]}\n{entry}\n'
+                name = self.edited(f"event_{key}.toml", "list_size = 2244\n", "list_size = 2244\n" + text)
+                line = e2e.line_of(e2e.read_text(self.path(name)), entry)
+                self.assert_scenario_refused(name, file=name, line=line, key=f"practice[0].event[0].{key}",
+                                             mentions=(word,))
+
+
 class CommandLineErrors(BadInputCase):
 
     def test_set_unknown_name_suggests_the_near_name(self):

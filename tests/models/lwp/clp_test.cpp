@@ -192,3 +192,21 @@ TEST_CASE(
   }
   CHECK(earlier > 100);
 }
+
+TEST_CASE("a good team absorbs part of the engagement lost when the CLP changes") {
+  lwp::Parameters params{};
+  params.clp_momentum_shock = 0.3;
+  params.team_shock_buffer = 0.5;
+  for (double q : {0.0, 0.4, 1.0}) {
+    lwp::Practice practice = make_practice(params);
+    practice.team_quality = q;
+    const lwp::Practice before = practice;
+    lwp::lose_momentum(practice, params);
+    const double kept = 1.0 - 0.3 * (1.0 - 0.5 * q);
+    for (int i = 0; i < practice.staff.count; ++i) {
+      INFO("team quality " << q << ", staff " << i);
+      CHECK(practice.staff.engagement[at(i)] == Approx(kept * before.staff.engagement[at(i)]).margin(1e-12));
+      CHECK(practice.staff.understanding[at(i)] == before.staff.understanding[at(i)]);
+    }
+  }
+}

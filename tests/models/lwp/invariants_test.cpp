@@ -2,6 +2,7 @@
 // parameter values, and the qualitative patterns of the seed study (Chng et al., BJGP 2021) that
 // the Deep End defaults must reproduce.
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -12,6 +13,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "models/lwp/setup.hpp"
+#include "models/lwp/state.hpp"
 #include "tests/support/test_support.hpp"
 
 using lwsim_test::deep_end;
@@ -177,10 +180,14 @@ TEST_CASE("the Deep End defaults reproduce the seed study's contrasts between FI
   const std::size_t final_phase = setup.final_phase;
   constexpr std::size_t kFip = 0;
   constexpr std::size_t kPip = 1;
-  const auto coherence = [&](const sim::PointSummary& s) {
-    const auto& scores = s.at("/summary/phase_scores_by_outcome");  // [outcome, phase, construct]
-    return scores[(kFip * phases + final_phase) * 4 + 0] - scores[(kPip * phases + final_phase) * 4 + 0];
+  const auto final_score = [&](std::size_t construct) {
+    return [&, construct](const sim::PointSummary& s) {
+      const auto& scores = s.at("/summary/phase_scores_by_outcome");  // [outcome, phase, construct]
+      return scores[(kFip * phases + final_phase) * 4 + construct] -
+             scores[(kPip * phases + final_phase) * 4 + construct];
+    };
   };
+  const auto coherence = final_score(0);
   const auto formal = [&](const sim::PointSummary& s) {
     const auto& gain = s.at("/summary/engagement_gain_by_outcome");  // [outcome, setting]
     const auto formal_share = [&](std::size_t o) { return gain[o * 2] / (gain[o * 2] + gain[o * 2 + 1]); };
@@ -194,8 +201,26 @@ TEST_CASE("the Deep End defaults reproduce the seed study's contrasts between FI
     const auto& hours = s.at("/summary/clp_hours_share_by_outcome");
     return hours[kFip * 3 + 1] - hours[kPip * 3 + 1];
   };
-  const std::vector<BatchEstimate> e =
-      over_batches(scenario, 8, 400, {coherence, formal, support, development});
+  // Development activities kept up at the end of the final phase, mean over the three activities.
+  const auto activities = [&](const sim::PointSummary& s) {
+    const auto& kept = s.at("/summary/activities_kept_by_outcome");  // [outcome, phase, activity]
+    const auto share = [&](std::size_t o) {
+      double sum = 0.0;
+      for (std::size_t a = 0; a < lwp::kActivityCount; ++a) sum += kept[(o * phases + final_phase) * 3 + a];
+      return sum / static_cast<double>(lwp::kActivityCount);
+    };
+    return share(kFip) - share(kPip);
+  };
+  const std::vector<BatchEstimate> e = over_batches(
+      scenario, 8, 400,
+      {coherence, formal, support, development, final_score(1), final_score(2), activities,
+       [](const sim::PointSummary& s) { return s.at("/summary/caseload_by_outcome")[kPip]; },
+       [&](const sim::PointSummary& s) {
+         return s.at("/summary/phase_scores_by_outcome")[(kFip * phases + final_phase) * 4 + 3];
+       },
+       [&](const sim::PointSummary& s) {
+         return s.at("/summary/phase_scores_by_outcome")[(kPip * phases + final_phase) * 4 + 3];
+       }});
 
   // Coherence: FIP core leadership share an understanding of the LWP.
   {
@@ -221,6 +246,62 @@ TEST_CASE("the Deep End defaults reproduce the seed study's contrasts between FI
                                                                   << " (batches:" << e[3].values << ")");
     CHECK(e[3].mean > 3.0 * e[3].se);
   }
+  // Cognitive participation and collective action, like coherence, are higher in FIPs at the end.
+  {
+    INFO("FIP - PIP mean cognitive participation in the final phase: " << e[4].mean << " ± " << e[4].se
+                                                                      << " (batches:" << e[4].values << ")");
+    CHECK(e[4].mean > 3.0 * e[4].se);
+  }
+  {
+    INFO("FIP - PIP mean collective action in the final phase: " << e[5].mean << " ± " << e[5].se
+                                                                 << " (batches:" << e[5].values << ")");
+    CHECK(e[5].mean > 3.0 * e[5].se);
+  }
+  // Over time: all practices tried the development activities; by the end FIPs kept them up more.
+  {
+    INFO("FIP - PIP share of development activities kept up at the end of the final phase: "
+         << e[6].mean << " ± " << e[6].se << " (batches:" << e[6].values << ")");
+    CHECK(e[6].mean > 3.0 * e[6].se);
+  }
+  // PIP CLPs' patient support is real work: a caseload (Skivington 2018: case management is
+  // time-consuming). Claim: PIP CLPs carry at least 10 active patients on average (10 hours a week
+  // at patient.support_hours = 1), by more than 3 standard errors.
+  {
+    INFO("mean active caseload of PIP CLPs: " << e[7].mean << " ± " << e[7].se << " (batches:" << e[7].values
+                                              << ")");
+    CHECK(e[7].mean - 10.0 > 3.0 * e[7].se);
+  }
+  // Reflexive monitoring underdeveloped in both: the final-phase RM is below the middle of the
+  // scale (0.5) in FIPs and in PIPs, by more than 3 standard errors.
+  for (std::size_t k : {std::size_t{8}, std::size_t{9}}) {
+    INFO((k == 8 ? "FIP" : "PIP") << " mean reflexive monitoring in the final phase: " << e[k].mean << " ± "
+                                  << e[k].se << " (batches:" << e[k].values << ")");
+    CHECK(0.5 - e[k].mean > 3.0 * e[k].se);
+  }
+}
+
+TEST_CASE("at the Deep End defaults P(FIP) is not ordered by list size") {
+  // Judging links against referrals under waiting lists made large practices least likely to
+  // integrate. Claim: the largest practice (Amber, 5946) and the smallest (Magenta, 2244) have
+  // P(FIP) within 4 standard errors of their difference (independent practices' streams), and
+  // P(FIP) is not monotone decreasing in list size over the seven practices.
+  const sim::Scenario scenario = deep_end();
+  const auto& setup = static_cast<const lwp::Setup&>(*scenario.setup);
+  const std::uint64_t n = 2000;
+  const std::vector<double> p = run_point(scenario, n, 41).at("/summary/p_fip");
+  REQUIRE(p.size() == setup.practices.size());
+  std::vector<std::size_t> order(p.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return setup.practices[a].list_size < setup.practices[b].list_size; });
+  const double small = p[order.front()];
+  const double large = p[order.back()];
+  const double se = std::sqrt((small * (1.0 - small) + large * (1.0 - large)) / static_cast<double>(n));
+  INFO("P(FIP) smallest practice " << small << ", largest " << large << " (4 SE = " << 4.0 * se << ")");
+  CHECK(std::fabs(small - large) <= 4.0 * se);
+  bool decreasing = true;
+  for (std::size_t k = 0; k + 1 < order.size(); ++k) decreasing = decreasing && p[order[k + 1]] < p[order[k]];
+  CHECK_FALSE(decreasing);
 }
 
 TEST_CASE("results are bitwise identical for 1 and 2 threads") {

@@ -72,14 +72,24 @@ TEST_CASE("the parameters of the default values are the defaults of the struct, 
   const sim::ParamValues defaults(lwp::parameter_table());
   const lwp::Parameters from = lwp::Parameters::from(defaults);
   const lwp::Parameters plain{};
+  // One row per parameter, checked in a loop (one block of assertions per parameter makes a
+  // function the compiler takes many minutes over).
+  struct Field {
+    const char* name;
+    double from;
+    double plain;
+  };
+  const Field fields[] = {
 #define LWP_PARAM(field, name, kind, def, lo, hi, unit, meaning, source) \
-  {                                                                      \
-    INFO(name);                                                          \
-    CHECK(from.field == plain.field);                                    \
-    CHECK(from.field == defaults.get(name));                             \
-  }
+  {name, static_cast<double>(from.field), static_cast<double>(plain.field)},
 #include "models/lwp/parameters.def"
 #undef LWP_PARAM
+  };
+  for (const Field& f : fields) {
+    INFO(f.name);
+    CHECK(f.from == f.plain);
+    CHECK(f.from == defaults.get(f.name));
+  }
   // The Deep End scenario sets no parameter: it runs at the table's defaults.
   const lwp::Parameters deep_end = lwp::Parameters::from(lwsim_test::deep_end().params());
   CHECK(deep_end.clp_departure_hazard == plain.clp_departure_hazard);
@@ -90,18 +100,25 @@ TEST_CASE("the parameters of the default values are the defaults of the struct, 
 TEST_CASE("each parameter's generated index names its row of the table, and every row has one") {
   const sim::ParamTable& table = lwp::parameter_table();
   std::size_t rows = 0;
+  struct Row {
+    const char* dotted;
+    std::size_t index;
+  };
+  const Row generated[] = {
 #define LWP_PARAM(field, dotted, kind, def, lo, hi, unit, meaning, source) \
-  {                                                                        \
-    INFO(dotted);                                                          \
-    const std::size_t i = lwp::param_index(lwp::ParamId::field);           \
-    REQUIRE(i < table.size());                                             \
-    CHECK(table[i].name == dotted);                                        \
-    CHECK(table.find(dotted) == i);                                        \
-    CHECK(i == rows);                                                      \
-    ++rows;                                                                \
-  }
+  {dotted, lwp::param_index(lwp::ParamId::field)},
 #include "models/lwp/parameters.def"
 #undef LWP_PARAM
+  };
+  for (const Row& row : generated) {
+    INFO(row.dotted);
+    const std::size_t i = row.index;
+    REQUIRE(i < table.size());
+    CHECK(table[i].name == row.dotted);
+    CHECK(table.find(row.dotted) == i);
+    CHECK(i == rows);
+    ++rows;
+  }
   CHECK(rows == table.size());
   // A field of the struct is read from its own index.
   sim::ParamValues values(table);

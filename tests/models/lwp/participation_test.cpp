@@ -27,9 +27,11 @@ bool same_staff_states(const lwp::Practice& a, const lwp::Practice& b) {
   return true;
 }
 
-/// A practice ready for formal sessions: protected time 1, no competing load.
+/// A practice ready for formal sessions: protected time 1, no competing load, a team of quality 1
+/// (whose attendance and pull towards the leaders team quality does not lower).
 lwp::Practice ready_practice(const lwp::Parameters& params, double shared_understanding) {
   lwp::Practice practice = make_practice(params);
+  practice.team_quality = 1.0;
   practice.protected_time = 1.0;
   practice.attention_load = 0.0;
   practice.shared_understanding = shared_understanding;
@@ -97,7 +99,9 @@ TEST_CASE("attendees of a formal session move towards the leaders' engagement an
     const double e1 = practice.staff.engagement[at(i)];
     const double u1 = practice.staff.understanding[at(i)];
     CHECK(e1 == Approx(e0 + params.formal_engagement_pull * (leaders_e - e0)).margin(1e-12));
-    CHECK(u1 == Approx(u0 + params.formal_understanding_pull * (leaders_u - u0)).margin(1e-12));
+    // Understanding flows only from the better-informed leaders: nobody's falls.
+    CHECK(u1 == Approx(u0 + params.formal_understanding_pull * std::max(0.0, leaders_u - u0)).margin(1e-12));
+    CHECK(u1 >= u0);
     CHECK(std::fabs(e1 - leaders_e) <= std::fabs(e0 - leaders_e));
     CHECK(std::fabs(u1 - leaders_u) <= std::fabs(u0 - leaders_u));
     gained += std::max(0.0, e1 - e0);
@@ -266,4 +270,141 @@ TEST_CASE("without reinforcement engagement decays towards the baseline and unde
   }
   for (int week = 0; week < 2000; ++week) lwp::engagement_drift(practice, params);
   CHECK(staff_mean(practice.staff.engagement, practice.staff.count) == Approx(baseline).margin(1e-6));
+}
+
+TEST_CASE("team quality moderates a formal session: fewer attend and the pull towards the leaders is weaker") {
+  lwp::Parameters params{};
+  params.formal_session_rate = 1.0;
+  params.formal_attendance = 1.0;
+  params.team_attendance_effect = 0.5;
+  params.team_pull_effect = 0.5;
+  // Attendance: share attending = formal.attendance x (1 - 0.5 x (1 - q)) = 1 at q = 1, 1/2 at
+  // q = 0. Over 200 sessions of 40 staff (8000 independent draws) the share is within 4 standard
+  // errors of 1/2.
+  const int n = 40;
+  int attended = 0;
+  int offered = 0;
+  for (int week = 0; week < 200; ++week) {
+    lwp::Practice practice = make_practice(params, n);
+    practice.protected_time = 1.0;
+    practice.shared_understanding = 1.0;
+    practice.team_quality = 0.0;
+    const double share = lwp::formal_session(practice, params, week_context(14, 0, 0, week));
+    attended += static_cast<int>(std::lround(share * n));
+    offered += n;
+  }
+  const double share = static_cast<double>(attended) / offered;
+  CHECK(std::fabs(share - 0.5) <= 4.0 * std::sqrt(0.25 / offered));
+
+  // Pull: under common random numbers the same staff attend whatever the team quality when
+  // attendance does not depend on it; each attendee moves (1 - 0.5 x (1 - q)) as far.
+  params.team_attendance_effect = 0.0;
+  for (double q : {0.0, 0.5}) {
+    lwp::Practice good = ready_practice(params, 1.0);
+    lwp::Practice weaker = ready_practice(params, 1.0);
+    weaker.team_quality = q;
+    const lwp::Practice before = good;
+    REQUIRE(lwp::formal_session(good, params, week_context(15, 0, 0, 3)) == 1.0);
+    REQUIRE(lwp::formal_session(weaker, params, week_context(15, 0, 0, 3)) == 1.0);
+    const double factor = 1.0 - 0.5 * (1.0 - q);
+    for (int i = 0; i < good.staff.count; ++i) {
+      INFO("team quality " << q << ", staff " << i);
+      const double e0 = before.staff.engagement[at(i)];
+      CHECK(weaker.staff.engagement[at(i)] - e0 == Approx(factor * (good.staff.engagement[at(i)] - e0)).margin(1e-12));
+      const double u0 = before.staff.understanding[at(i)];
+      CHECK(weaker.staff.understanding[at(i)] - u0 ==
+            Approx(factor * (good.staff.understanding[at(i)] - u0)).margin(1e-12));
+    }
+  }
+}
+
+TEST_CASE("informal contacts never lower anyone's understanding: it flows from the better-informed only") {
+  const lwp::Parameters params{};
+  std::vector<double> scratch(2 * lwp::kMaxStaff);
+  for (std::uint32_t r = 0; r < 20; ++r) {
+    lwp::Practice practice = make_practice(params, 30);
+    practice.team_quality = 1.0;
+    // The lead GP and the practice manager know the most.
+    practice.staff.understanding[lwp::kLeadGpSlot] = 0.95;
+    practice.staff.understanding[lwp::kPracticeManagerSlot] = 0.95;
+    for (int week = 0; week < 20; ++week) {
+      const lwp::Practice before = practice;
+      lwp::informal_contacts(practice, params, week_context(21, r, 0, week), scratch);
+      for (int i = 0; i < practice.staff.count; ++i) {
+        CHECK(practice.staff.understanding[at(i)] >= before.staff.understanding[at(i)]);
+      }
+    }
+    CHECK(practice.staff.understanding[lwp::kLeadGpSlot] == 0.95);
+    CHECK(practice.staff.understanding[lwp::kPracticeManagerSlot] == 0.95);
+  }
+}
+
+TEST_CASE("the CLP is in the informal network: staff without team ties gain engagement from the CLP") {
+  lwp::Parameters params{};
+  params.informal_clp_contact_rate = 0.5;
+  std::vector<double> scratch(2 * lwp::kMaxStaff);
+  const int n = 20;
+  int contacts = 0;
+  for (std::uint32_t r = 0; r < 20; ++r) {
+    lwp::Practice practice = make_practice(params, n);
+    practice.team_quality = 1.0;
+    for (int i = 0; i < n; ++i) {
+      practice.staff.degree[at(i)] = 0;  // no colleague to talk to: only the CLP
+      practice.staff.engagement[at(i)] = 0.1;
+      practice.staff.understanding[at(i)] = 0.0;
+    }
+    lwp::Practice no_clp = practice;
+    no_clp.clp.in_post = false;
+    const lwp::Practice before = practice;
+    lwp::informal_contacts(practice, params, week_context(22, r, 0, 5), scratch);
+    lwp::informal_contacts(no_clp, params, week_context(22, r, 0, 5), scratch);
+    CHECK(same_staff_states(no_clp, before));  // without a CLP in post nothing happens
+    for (int i = 0; i < n; ++i) {
+      const double gain = practice.staff.engagement[at(i)] - 0.1;
+      if (gain == 0.0) {
+        CHECK(practice.staff.understanding[at(i)] == 0.0);
+        continue;
+      }
+      ++contacts;
+      // A contact with the CLP pulls engagement towards clp.engagement and understanding towards
+      // the CLP's, as a colleague does.
+      CHECK(gain == Approx(params.informal_engagement_pull * (params.clp_engagement - 0.1)).margin(1e-12));
+      CHECK(practice.staff.understanding[at(i)] ==
+            Approx(params.informal_understanding_pull * practice.clp.understanding).margin(1e-12));
+    }
+    double total = 0.0;
+    for (int i = 0; i < n; ++i) total += practice.staff.engagement[at(i)] - before.staff.engagement[at(i)];
+    CHECK(practice.totals.engagement_gain_informal == Approx(total).margin(1e-12));
+  }
+  // 400 staff-weeks at probability rate x team quality x presence = 0.5: mean 200, sd 10.
+  CHECK(std::abs(contacts - 200) <= 40);
+}
+
+TEST_CASE("newcomers are socialised towards the team's mean, the faster the better the team, and only while new") {
+  lwp::Parameters params{};
+  params.team_socialisation_rate = 0.2;
+  params.team_socialisation_weeks = 26.0;
+  const int week = 40;
+  for (double q : {0.0, 0.5, 1.0}) {
+    lwp::Practice practice = make_practice(params);
+    practice.team_quality = q;
+    practice.staff.joined_week[at(3)] = week - 5;   // a newcomer
+    practice.staff.joined_week[at(4)] = week - 26;  // no longer new
+    const lwp::Practice before = practice;
+    const double mean_e = staff_mean(before.staff.engagement, before.staff.count);
+    const double mean_u = staff_mean(before.staff.understanding, before.staff.count);
+    lwp::socialise_newcomers(practice, params, week);
+    for (int i = 0; i < practice.staff.count; ++i) {
+      INFO("team quality " << q << ", staff " << i);
+      const double e0 = before.staff.engagement[at(i)];
+      const double u0 = before.staff.understanding[at(i)];
+      if (i == 3) {
+        CHECK(practice.staff.engagement[at(i)] == Approx(e0 + 0.2 * q * (mean_e - e0)).margin(1e-12));
+        CHECK(practice.staff.understanding[at(i)] == Approx(u0 + 0.2 * q * (mean_u - u0)).margin(1e-12));
+      } else {
+        CHECK(practice.staff.engagement[at(i)] == e0);
+        CHECK(practice.staff.understanding[at(i)] == u0);
+      }
+    }
+  }
 }

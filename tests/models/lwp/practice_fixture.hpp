@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 
 #include "models/lwp/mechanisms.hpp"
 
@@ -21,8 +22,8 @@ inline lwp::WeekContext week_context(std::uint32_t seed, std::uint32_t replicate
 
 /// A practice of `staff_count` staff: the lead GP (slot 0), the practice manager (slot 1), then GPs,
 /// nurses and admin in turn. Understanding and engagement vary across staff in [0.1, 0.9]; nobody
-/// leaves; every member has two team ties (the next two slots round the roster); team quality
-/// 0.6; no competing innovations; a CLP in post for 26 weeks with ties to every organisation of
+/// leaves (an infinite hazard budget) and everybody is established (joined before week 0); every member has two team ties (the next two slots round the roster); team quality
+/// 0.6; no competing innovations; the three development activities kept up; a CLP in post for 26 weeks with ties to every organisation of
 /// the locality and an empty caseload. The CLP's events use streams of practice 0 (its own post).
 inline lwp::Practice make_practice(const lwp::Parameters& params, int staff_count = 10) {
   lwp::Practice p;
@@ -33,6 +34,7 @@ inline lwp::Practice make_practice(const lwp::Parameters& params, int staff_coun
   p.innovation_rate = 0.0;
   p.next_innovation_time = static_cast<double>(lwp::kNever);
   p.protected_time = params.practice_protected_time_initial;
+  p.activities.fill(true);  // all three development activities kept up
 
   lwp::Staff& staff = p.staff;
   staff.count = staff_count;
@@ -48,7 +50,8 @@ inline lwp::Practice make_practice(const lwp::Parameters& params, int staff_coun
                                : staff.role[s] == lwp::Role::admin ? params.referral_weight_admin
                                                                    : params.referral_weight_gp;
     staff.occupant[s] = 0;
-    staff.leave_week[s] = lwp::kNever;
+    staff.leave_clock[s] = std::numeric_limits<double>::infinity();
+    staff.joined_week[s] = lwp::kEstablished;
     staff.degree[s] = 2;
     staff.ties[s][0] = static_cast<std::uint8_t>((i + 1) % staff_count);
     staff.ties[s][1] = static_cast<std::uint8_t>((i + 2) % staff_count);
