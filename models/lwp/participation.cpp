@@ -97,11 +97,13 @@ void informal_contacts(Practice& practice, const Parameters& params, const WeekC
   const std::uint64_t with_clp = sim::random::threshold(params.informal_clp_contact_rate * practice.team_quality *
                                                         practice.clp_presence);
   if (with_clp == 0) return;
+  // A talk with the CLP moves a staff member from where the week's talks with colleagues left them
+  // (it depends on nobody else's state, so the result still does not depend on the order).
   sim::Stream s = ctx.stream(Purpose::informal_clp_contact);
   for (std::size_t i = 0; i < n; ++i) {
     if (s.next_u32() >= with_clp) continue;
-    if (params.clp_engagement > engagement[i]) {
-      const double gain = params.informal_engagement_pull * (params.clp_engagement - engagement[i]);
+    if (params.clp_engagement > staff.engagement[i]) {
+      const double gain = params.informal_engagement_pull * (params.clp_engagement - staff.engagement[i]);
       staff.engagement[i] += gain;
       practice.totals.engagement_gain_informal += gain;
     }
