@@ -214,7 +214,7 @@ TEST_CASE("random parameter values across every range keep every invariant, or a
             refused["parameters.support.reference_clps_per_manager"] >
         0);
   CHECK(refused["parameters.funding.uncertainty_weeks"] + refused["parameters.funding.cycle_weeks"] > 0);
-  CHECK(refused["parameters.innovation.load_mean"] > 0);
+  CHECK(refused["parameters.innovation.load_mean"] + refused["parameters.innovation.load_spread"] > 0);
 }
 
 TEST_CASE(
@@ -237,7 +237,7 @@ TEST_CASE(
        "\"funding.cycle_weeks\" = 10\n\"funding.uncertainty_weeks\" = 13\n",
        "parameters.funding.uncertainty_weeks", "must be shorter than funding.cycle_weeks"},
       {"one innovation's load above 1", "\"innovation.load_mean\" = 0.8\n", "parameters.innovation.load_mean",
-       "must be at most 2/3"},
+       "x (1 + innovation.load_spread (0.5)) must be at most 1"},
   };
   const std::string practices =
       "[[practice]]\nname = \"A\"\nlist_size = 4000\n[[practice]]\nname = \"B\"\nlist_size = 5000\n";

@@ -45,15 +45,20 @@ std::uint32_t closed_patients(const lwp::Practice& practice) {
 
 }  // namespace
 
-TEST_CASE("patient-support demand crowds out practice development") {
+TEST_CASE("the room the leadership make is protected from the caseload, and more demand never gives development more hours") {
   const lwp::Parameters params{};
   const double total = params.clp_hours_per_week;
-  // 100 patients ask 60 hours a week of one-to-one support: more than the CLP's 35.
+  // 100 patients ask 100 hours a week of one-to-one support: more than the CLP's 35. A practice
+  // that makes full room (S x core engagement = 1, capped at the target development and
+  // networking shares) keeps that room: the caseload gets the rest and waits (model v2; before,
+  // demand took every hour).
   lwp::Practice practice = practice_with(params, 1.0, 1.0, 100, 1.0);
   lwp::allocate_clp_hours(practice, params);
-  CHECK(practice.hours[0] == total);
-  CHECK(practice.hours[1] == 0.0);
-  CHECK(practice.hours[2] == 0.0);
+  const double room =
+      total * (params.clp_target_share_practice_development + params.clp_target_share_community_networking);
+  CHECK(practice.hours[0] == Approx(total - room).margin(1e-12));
+  CHECK(practice.hours[1] == Approx(total * params.clp_target_share_practice_development).margin(1e-12));
+  CHECK(practice.hours[2] == Approx(total * params.clp_target_share_community_networking).margin(1e-12));
 
   // More demand never gives practice development more hours, whatever room the leadership make.
   for (double s : {0.2, 0.6, 1.0}) {
@@ -62,7 +67,11 @@ TEST_CASE("patient-support demand crowds out practice development") {
       lwp::Practice p = practice_with(params, s, 0.9, active, 0.8);
       lwp::allocate_clp_hours(p, params);
       CHECK(p.hours[1] <= development);
-      CHECK(p.hours[0] >= std::min(total, active * params.patient_support_hours) - 1e-9);
+      // The caseload gets its demand, up to the hours outside the room (S x core engagement 0.9).
+      const double targets =
+          params.clp_target_share_practice_development + params.clp_target_share_community_networking;
+      const double allowed = total * std::min(s * 0.9, targets);
+      CHECK(p.hours[0] == Approx(std::min(total - allowed, active * params.patient_support_hours)).margin(1e-9));
       development = p.hours[1];
     }
   }
