@@ -32,7 +32,7 @@ SEED = 20141101
 THREADS = 2
 
 # The model's results_version when the pins were computed.
-RESULTS_VERSION = "lwp-2"
+RESULTS_VERSION = "lwp-3"
 
 # SHA-256 of (dtype, shape, bytes) of every dataset of the file; see checksum().
 PINS = {
@@ -42,6 +42,8 @@ PINS = {
         "ad9d768e739f765a0bee93e081058ad63036e6a47cc95168070a3e9dec3d9080",
     "/dims/contacts":
         "460753c9b811d96ec7cb47ca0afb344bb36d1c4916c3888b110d016dbbb89b6b",
+    "/dims/development_activity":
+        "38a2c196b380853ffd0d79701e56846a2e6e54d61076b55f43d46cf7a72a2b28",
     "/dims/fip_count":
         "16d4622e720dde418eeae8efe03f20d28e905de33035c0c462f90ab90341b7a5",
     "/dims/item":
@@ -77,31 +79,31 @@ PINS = {
     "/evaluation/survey_sent":
         "453b0d9fe72f6f09b77a1eaaadad235ca10587843a7021368fad54d837915487",
     "/locality/fip_count":
-        "209a4bf3a5776cd63861c2db3c0e6b56545055643a768ade77aec9e089f3afa2",
+        "bc067dc83db27f1c898cfd17966017deb642095a93bdf76504bd942aa3fdee26",
     "/locality/link_requests":
-        "4b76384f9ffa42c074d6f7f0ebc030a501b7555c10a740915096b0fd6033f30e",
+        "1a4ae941e9a8c2b4ff78e6307c14118e9da86cc9555c34607a3e362d9945bb3a",
     "/locality/linked_share":
-        "bafa8da3b1d20798fa6bad449134b3e2cb57962b628b6527a4a75a798e00cfa2",
+        "de95035369c5378dbbbd2a3db71b87a358e2ed39329bd6cb56c2414ed658be0e",
     "/locality/normalised_by":
-        "3f87777de9f0906afb631d403b54524c887a93bf39ac0ce2334e75d28744c5b3",
+        "2438c4cfc1dcdc92ca4075d4853d7d48aa0b9ec17f0ad8203beb59671ce26837",
     "/locality/p_fip":
-        "84cbb4b93e3fb7d989bf27c665ed0b20d1a2e4ddd096502aa03ad92335fdb309",
+        "50a0a921a8f3c5a4340c3fd33303687827d28d041a6728d69a2ba7e47270089e",
     "/locality/referrals":
-        "bff2501abf08079be131671cd11eda6fcf1ce3bd9b1d89a9d290fd9a7fffcc0d",
+        "6b6d7fc6839fd3416afb74f89ae93b681fc4433f489c04c844ceb1ba3a6a2541",
     "/locality/refused_share":
-        "b616f93ec0904f1b71db7da61037cda273ba9b3e90b96892a450d92b40dd514f",
+        "ece3d348bb6667fc878e0eb6ccdd7f9093d082b3f8ab84da960a41188573e3d6",
     "/locality/saturation":
-        "b616f93ec0904f1b71db7da61037cda273ba9b3e90b96892a450d92b40dd514f",
+        "8451e28097f53903b07a1e50bfde332921ed5777c75e6ca53630dddb982e4d40",
     "/locality/vacancy_clp_weeks":
         "bfc21f135073bcbc7e3c96e1f69a1d444289d34eae4b3dc2634324063a9ae16b",
     "/national/normalised":
-        "b84ff37721eec6b298e2f45b489dc301b9841e1793584dbf2cbf91607ef4503d",
+        "82f832b55ce89993ceda27e2ff5215e67781820f75bb79f6346ecc8d0b1799a8",
     "/national/normalised_by":
-        "9f8e9a0e2c52b594e840cbdf3492031123770ba3bc9ea1f1ec7c5abfc427a872",
+        "cfc50c39ac47b8e14a69433b5714bf5eb488d82b4a51a644a64d7f8b95c91078",
     "/practices/drawn_list_size":
         "030a5c2fe5e7b24aa740c8845c42e32daf404c590cf9128db3e04ecd958cad03",
     "/practices/gp_buy_in":
-        "cdc1b75cff968ddebcc91543d03ce1e85a7198a2051455dcc2d43ccf27841e17",
+        "0ad117df9b2cc3f161244075e38c7dd0434e2344669211efeb7a89f456629f1a",
     "/practices/innovation_rate":
         "51e387ddebd00b739286c7fca0328395205c7ff5bd75586bc8cbda1b7c8011d8",
     "/practices/list_size":
@@ -116,18 +118,22 @@ PINS = {
         "d1c6ac8ac0eb3975daeca48964ac471d7655e4789778fb59eb717ee93fbbd6bd",
     "/practices/training":
         "5dc956cfaee5391ff2e060344b663d6aa87d9d3872c5f7c2f1eabc761127ef72",
+    "/results/activities_kept":
+        "32a2f70399dd9b6215847790fcf3fc6c7940a1117592eb2a7b5baa729cfc1af8",
     "/results/clp_hours_share":
-        "5f0af600fc2f2c9eb3145a5807fee41e7efc9702d4adfb6da95f83db52b63caf",
+        "c8b9dd6e1edf26d21d32a5856205a06b870d4eb2999e8dda31411bf44e2f52a5",
     "/results/clp_weeks_in_post":
         "aa8b5ccef1d4fe8113b9f718cf41fa1782535fc4121a952dfdb7fd56960917c1",
     "/results/contacts_histogram":
-        "c49869437651deb2b5a8ee9133c31042f300078c8def43658ddc779ea8de3d40",
+        "0bf28fb727de06b0b76432344266a79df88e981bf518d1ed9374f2dde86bfdef",
     "/results/cost":
         "b24e6902b92bbce912ed1e9f57022dce86482788f217a52e609e60bc4e919e23",
+    "/results/dropped":
+        "be3119b04112f04e5ca19d7c8807909e64dbbc999be40664fb94fa9594fc8515",
     "/results/engagement_gain":
-        "20121f6ab6fe62d973347a6f6b5e00aa77d04516f1b41479f0df90f7768dcc0a",
+        "7830b437e4cc52216322f3f5723e320682ac67cc83a9ad1e7b8980b59a50085a",
     "/results/events/appraisals":
-        "1131b3bda10c6d60c247cc2aff0e2d26198b523c6b900d57feab11e379eb7187",
+        "c348373f61cd721b347d8d7c31f76b2d9978c0f9a5b3e14417f6d7e26e1c2b19",
     "/results/events/clp_changes":
         "12710d5c473ab04f395a82ca0ded624e6d21cb7d2c3f766db74cae54e2d426ea",
     "/results/events/clp_departures":
@@ -135,111 +141,119 @@ PINS = {
     "/results/events/innovations":
         "55a7f13af238d79a8c768c06d4461518f6bc4e63dc7033b41bc876e35427903c",
     "/results/events/leadership_changes":
-        "540c7fad55a25a4daf21805901e46c0c6eedf7947348e459fbb664db9731b823",
+        "43ca83ce20f6ad66d8fa9f76fdd78b5b395ad887d4071550c2dceec901ecd975",
     "/results/events/staff_changes":
-        "c869e33eac8703e4db9666fd7dcad790b356fee8ab627879490e10a48ecfe0c5",
+        "a1ec8b799c39c0ed3d7d8fe6f6cbe8e82d33938a01578362686fbcd966e6e503",
     "/results/events/vacancy_weeks":
         "61cbad056ffd241f7daa1d1867b3d181d0c1c7b2ef397a4518eed74d31072bfa",
     "/results/fip":
-        "c4328728627c2e7b4d2f7bde47623d9817574de7455bb810ff65ba0f9529d6ab",
+        "77e3b93f1a2a6eb17a0648f946f4c77e06e73004adf872c7ce219d62f6bfde06",
     "/results/fip_count":
-        "eff5c8718cfc82739099274efbdf3e6353823193bdbcaa130464e53eaeb59d20",
+        "bed02f010a9e35c56a5ca20e82f476ffdf47c8d3bc0dd8c2c36218140e719e6d",
     "/results/first_normalised_week":
-        "5cd8d722c0af34453b383e6dac99feac38998b2737ebc962ba2c4e00a929f1c9",
+        "53ff5a72718967d415c303ffd9bbdaf202a94fea1c8da7471803c67db765d457",
     "/results/linked":
-        "b239e40b8f72b7300b440073ccb06934228519957496c376d294e916d4fe04a1",
+        "fe23f4c419bb55622f68323d6bf1e0f8090a5900027bd85bd802e304b3a2677c",
     "/results/locality_fip_count":
-        "bb2d31dd9fbeb25f7b9b297bd63f2308eaece64aa5a6a9adbffe06cf14e976e3",
+        "812224b996b2e5ce0275ec0f7de2379a33f37f9c27b25f145a8aabe9c174476b",
+    "/results/mean_caseload":
+        "92bec1398a3b0e148fcd1e578b670a35d42faac62afcf3d57f05131a6363be77",
     "/results/phase_scores":
-        "d8d4cbe4454218d510e4101cbaa11ed369e501780a9ea66784e500b1c6c8c74d",
+        "5a7fc3744404a6415f5efb56745719711a69e328837236eb04cd680f72cef3eb",
     "/results/referrals":
-        "dd4a02a4210467e1067dbd29ef33e4fb733dd58d74dd5a495928145eb4140d03",
+        "8cf82fa2222a1574ef8d30bf2446ecf41f676f6e8faf42e1495e51a638e4cb31",
     "/results/refused":
-        "3533040ce53afb6f836ec41cbb1037b2df55434aaf4613eb226ab68c77ce7dc6",
+        "a2927dff17f35cdd5630c968260f399383675e28dcac65f317492a67c87d66eb",
     "/results/weeks_normalised":
-        "e8b0dee8c28e0a8cd80ad06d6f0baa2ccde8bfdf59957896fe16e60787c6f374",
+        "8cb3be2d96701eb0b7d65526edbd2aa20f9cc5546573f85fee2c95d85c340aa2",
     "/status/completed":
         "9e3de4344a62b11d31088af48bb3d5163ac4ce8cf328f8b16da965b413870760",
+    "/summary/activities_kept_by_outcome":
+        "c6715dd37d8959826966908b801531d0275a56134deb2c282570e98e77d11c22",
+    "/summary/caseload_by_outcome":
+        "871d2eaa8a7012944c5e0cd264efc5546647280ac5e31f6b1b0edea7a3c41e21",
     "/summary/clp_departures":
         "436f61df08ee8c8cfa066460c7b5ac7a8f00ee943a5c9f3789a5fc5b436606ea",
     "/summary/clp_hours_share_by_outcome":
-        "fbafede925463ed557e4eab597c8facd1f972ab1206f064cdc6eb5e3143c4001",
+        "47c178825d8ee8a92894e32cc6feb6418d555c8296b901633f2617c6575a85df",
     "/summary/clp_posts":
         "08dcbcfd4e8bf607f3e7f12d5cc10a2e2f3d38d055d6e1284971d825d5b11eea",
     "/summary/clp_years":
         "a94f9f85898169121cf5870b184e3651b25465228f7fddbb4eeeb2418ae129d4",
     "/summary/contacts_share":
-        "8154e11446659c4504dc789151d4b7a2a6e6607bad603fbee40bd4d4b2679ae8",
+        "15633e5b73960ab6af9231356ec8a1ea7783f42987053162345925560dfd991b",
     "/summary/cost":
         "3cf1ea346527f0be2e1ecd108aec5a32c36dca80328686d416abdf05ef09cf80",
     "/summary/cost_per_fip":
-        "6b665c8c10f203613a4287fb7e6bf22a9743a09dcfd651a49cfd420a93dd2765",
+        "c8322afa363385cec44a92c144defcc9d7815c1accb9602a66a3d72270953889",
     "/summary/engagement_gain_by_outcome":
-        "17adfe50702a93d7c569d3345bdf76a0ce966c924e28c2513b480683f508eac1",
+        "012cc74ce14a864b70e22a0043cac0b60a8f53edae0bcf8e4f69b8f3f9e69ce1",
     "/summary/fip_count_distribution":
-        "96fc334d5e744dc38808ee0543982e979a5135f0aa9d9d26dba5e987d7b2d2c5",
+        "b03901398c4f9fd1bb73f682250b8309e85f819ad256ed7853259dc9818ee8ed",
     "/summary/linked_share":
-        "55f3267aeca57837cfa851515580ee2e1f70619e4e4e95264606dc4b092e1363",
+        "3dbc37e579039eb0c0f2f22453fb55d68b0d74837b0cdc6b27a989c5ee868368",
     "/summary/mean_fip_count":
-        "23e4daf6b0e88a23664e6515ef7756a485fd2c1edd1a6a56a1f2b7816bbf4d72",
+        "62cfb464cbf747537193cba10c939baea5b134ba380f27303dcdca76c2f8e393",
     "/summary/p_fip":
-        "aaee051f02c5f0079d7922a7a7943cc8a3054025fef752c43cc09d6f9b91e472",
+        "7775233e046afc241a1c541c763fed366a88f69f442b4490fb8b2f4e2762b978",
     "/summary/p_observed":
-        "fca57dfa1cc23384516e0cce7b4213ecbbd21c8e285f9b1eb3cab0ab1ad116c2",
+        "dc295c685773e98f73de0c921f32aea44713ed19217f5ea9fbe0367b4360da15",
     "/summary/p_observed_se":
-        "c2f92937c814d57d5f8f569edadcbe9db912727df5c9cbd51c1a07937a675408",
+        "dd437573b9ab3779f1de36b62ecd643e150f8ea527839a91e9ab1b89e5458efa",
     "/summary/patients_closed":
-        "de1311072077eb85375e15f21aee6d966af72cbce42bb23d55bb82a5fc682ced",
+        "b6892df0854cc1bd02c720584f4804152496708b32a60794a8be351fc3bc444c",
     "/summary/phase_scores_by_outcome":
-        "3ed32ab96fea4e8c84da0302ae187a463fbdf92a2e0797007b8000262e618bd6",
+        "103a6e691e32d5960284f1fd9b837f644f26c9506f3f39fae618f5bc6b5eb880",
     "/summary/practices_by_outcome":
-        "5ac16197a341525ca57b5b8549a1690c0ee6401e5b2c955edb31b65cd023d326",
+        "00e222e1b04fe2bf689d0d751d2e138c1e2f75cd2f96068b040f8a0b231a3a09",
     "/summary/referrals":
-        "7da823da4e635115137524ee74e2732e094998c423ac49b97bc0a0aa1dd56974",
+        "9a7ca63929313e4f22ca314407a40715c2bb2a684f7e5eaafcdcfbfd48b925e5",
     "/summary/referrals_per_clp_year":
-        "7a0754a44f1d8a4cd1eaa413c2a76daeef34fdcf3831d0089f8b6d2e6e7c96da",
+        "91ea368f69aa85e71aa0f3e0e7b384ad26efb40a4f36e72cf321c6c30d3d4607",
     "/summary/vacancy_clp_weeks":
         "10c4958aa63fb55e36b5e10997285d8a89a688f98c5a3afc62025380a87781a7",
     "/summary/vacancy_weeks":
         "d4d7e8d3afa53bb63474b381acc23f6f750d543d061e3d3e87de7e4eb5fad4b3",
     "/survey/answered_items":
-        "9c0c4c262a4c1634731118041288ddf88d303e9813352d8de581bc3433cfc893",
+        "6ac6dd77e6e6aa08a0f79414593c768d15e89116520e4fc0f5571c61bda751f4",
     "/survey/mean_score_by_outcome":
-        "ca1e3811605713340e62b42aaf47e370e7a0ae80eb4413849d1940031cc146e6",
+        "d8b8e4db1a8f09181a90e50844b45631a712b8db58efa730d9a8b58d49b48127",
     "/survey/respondent_practice":
         "230c83a67a28cabfbf06938d7b352a375a7e4476fb1319a110b2068832124bf7",
     "/survey/respondent_role":
         "5bbf3ca6247eb918204dceae675e2b870b9f2a515c7ad41bcaaed8b361c90094",
     "/survey/responses":
-        "82d570486794a28fa8870e68133bb206b9e56624526f026ea32aedccbc0d81fc",
+        "365b0980260a4561d4cde76858758d8852e5c2d1986b85b4a7bba0e5cfa8b68c",
     "/timeseries/attention_load":
         "336f6f645ca9fb58b87a4fdb5b2fc4469e9104abca7a4760eca8fe63d04b03b8",
     "/timeseries/caseload":
-        "32ba1d98899b524cb86e27ba76c9a28ef80877f5ddd617283a5780b94d75ea66",
+        "98ec65fa47f30884452753912e03768345898457ed297dd1b1e2813894be42b0",
     "/timeseries/clp_in_post":
         "f887fc22419519702b4fe6b1dca464ed665d1aca82adffb8c4c96b04f9e36212",
     "/timeseries/cognitive_participation":
-        "ee2f6e578e259e8fe119462918bf08d978be106393f45b6339eb8800116627bf",
+        "a8c21571e57e6ad7e78e1d9c7b413c59abc50d352f84b7dff6f75c0b2c3bae56",
     "/timeseries/coherence":
-        "25fffa2ce07976a0e43992fe10586dd1ec80f8c1f710a0e8ebfcdb0fac7eb11a",
+        "2bd47c778a743e2efdcc35393efed7009469faba2a269efad00e75c35940d6ad",
     "/timeseries/collective_action":
-        "61f3baa34acc121e3872239f7125492f9c3ca907cb2f06baac6389c9eb996dc7",
+        "37a067b1cd21aa9dc2f1e46dad31c3ce1cb279ee04a3a8b192ea67bb01d80b04",
     "/timeseries/community_networking_share":
-        "6f12f103b32bc06e157dcf2c41e32647bf87d4bf0329d2d91dcc11cce5e9ac77",
+        "27b4fe33466c582bfab5c33e452ecb1b5c98c555abf33372e3ab11b826f3288d",
+    "/timeseries/development_activities":
+        "0c56d2beafa0dd82716d6b6e3e7a03c10e6804362f926ddafc199211e2db6365",
     "/timeseries/engagement":
-        "46cc7f19ce09c95d6c0e482d19c03d50d07b6a30826bea64121a1f885fbe7251",
+        "d1751c1688a2814ce9faccc635311fe155a31e0be5278da38421b3cd38a37600",
     "/timeseries/normalised":
-        "bde4547bb6dcb7271a99d6ff0049a5611b3623ff6bb0f7b3b40d7e3744c9f12b",
+        "def1a10b606cd0794d59bafa248e4076fe2efc2b2565d9336597f4085c55c105",
     "/timeseries/normalised_by":
-        "9849c5684a02a9af26d8fbc02245dd9da7a6a7b366711a1eb7c3883bd4ee78ff",
+        "cf8e512eaa93665dc8cb07f87a5c552fdaa64c10d25aa4f8299e19d87b63e9a7",
     "/timeseries/patient_support_share":
-        "4840f080c8e65754c2828658b2cebf5fcc0a166bef390d17dcf87be0555aaaa5",
+        "655469a472774c3e829304a90883e7b6b2cac55cf7f1d9b69d7eca56460b3834",
     "/timeseries/practice_development_share":
-        "50bee9b28bb1f23000317c9599d1538af8fa3727d04ab2e621347ffaab289092",
+        "010852d479f9e7156a1b0b9f3083cd2cd665a54ae89ec61d2ea0d734447a650b",
     "/timeseries/reflexive_monitoring":
-        "d580a8ac06fce657f6ffd3792a30ad18090a822f8b4cb48b41108063b87b364d",
+        "f4a1f691a9b8553af7974afc9db26b6c933d4791cda05d21b0d7fff1eb5ffa22",
     "/timeseries/understanding":
-        "d7e1f5d2f6a957ffd0e69b1f77e2cfe45203b98ccf4790c710f3f6733d6650c6",
+        "614100e8f3b9ddec8e58aaba1520eb1a8cd3a536ef066ed83db150586c8eefd4",
 }
 
 
