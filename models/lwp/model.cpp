@@ -79,7 +79,7 @@ class LwpModel final : public sim::Model {
   }
   [[nodiscard]] std::string_view results_version() const override {
     return "lwp-3";
-  }  // lwp-3: model v2 (docs/model.md section 9.1); lwp-2: scale-up outputs
+  }  // lwp-3: model v2 (docs/model.md section 9); lwp-2: scale-up outputs
   [[nodiscard]] const sim::ParamTable& parameters() const override { return parameter_table(); }
   [[nodiscard]] std::vector<std::string> scenario_sections() const override {
     return lwp::scenario_sections();

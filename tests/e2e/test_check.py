@@ -112,7 +112,7 @@ class CombinationGuardTest(e2e.TempDirTestCase):
         self.before = os.listdir(self.tmp)
         out = self.path("out.h5")
         self.assert_refused(["sweep", sweep, "-o", out, "--quiet"], sweep, 7, "parameters.innovation.load_mean",
-                            "must be at most 2/3", output=out)
+                            "x (1 + innovation.load_spread (0.5)) must be at most 1", output=out)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ SEED = 5
 
 # Dimension names a reader may meet in the output (docs/output.md, the engine's and the model's).
 KNOWN_DIMENSIONS = {"locality", "period", "point", "replicate", "practice", "week", "phase", "construct", "outcome", "setting",
-                    "activity", "contacts", "fip_count"}
+                    "activity", "development_activity", "contacts", "fip_count"}
 LABELLED_GROUPS = ("/results/", "/summary/", "/timeseries/", "/practices/")
 
 

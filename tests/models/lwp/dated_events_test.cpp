@@ -66,7 +66,7 @@ TEST_CASE("dated events happen in their week, once, and nothing happens in other
   CHECK(practice.next_dated_event == spec.events.size());
 }
 
-TEST_CASE("a competing innovation without a load or duration takes the means; a CLP change with no CLP in post does nothing") {
+TEST_CASE("a competing innovation without a load or duration takes the means, and a CLP change with no CLP in post does nothing") {
   const lwp::Parameters params{};
   lwp::PracticeSpec spec;
   spec.events = {event(2, lwp::EventKind::competing_innovation), event(4, lwp::EventKind::clp_change)};
