@@ -12,7 +12,8 @@ namespace lwp {
 
 double core_engagement(const Practice& practice, const Parameters& params) noexcept {
   const double w = params.leadership_lead_gp_weight;
-  return w * practice.staff.engagement[kLeadGpSlot] + (1.0 - w) * practice.staff.engagement[kPracticeManagerSlot];
+  return w * practice.staff.engagement[kLeadGpSlot] +
+         (1.0 - w) * practice.staff.engagement[kPracticeManagerSlot];
 }
 
 double commitment(const Practice& practice, const Parameters& params) noexcept {
@@ -20,7 +21,8 @@ double commitment(const Practice& practice, const Parameters& params) noexcept {
 }
 
 void leadership_meeting(Practice& practice, const Parameters& params, const WeekContext& ctx) {
-  const double buy_in = 1.0 - params.leadership_buy_in_weight + params.leadership_buy_in_weight * practice.gp_buy_in;
+  const double buy_in =
+      1.0 - params.leadership_buy_in_weight + params.leadership_buy_in_weight * practice.gp_buy_in;
   const double p = params.leadership_meeting_rate * buy_in * (1.0 - practice.attention_load);
   sim::Stream s = ctx.stream(Purpose::core_meeting);
   if (!sim::random::bernoulli(s, p)) return;

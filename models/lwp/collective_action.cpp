@@ -65,8 +65,10 @@ void allocate_clp_hours(Practice& practice, const Parameters& params) {
   const double room =
       total * std::min(practice.shared_understanding * core_engagement(practice, params), targets);
   const double support = std::min(demand, total - room);
-  const double development_room = room * params.clp_target_share_practice_development / std::max(1e-12, targets);
-  const double development = activities_kept(practice) > 0 ? std::min(total - support, development_room) : 0.0;
+  const double development_room =
+      room * params.clp_target_share_practice_development / std::max(1e-12, targets);
+  const double development =
+      activities_kept(practice) > 0 ? std::min(total - support, development_room) : 0.0;
   const double networking = total - support - development;
   practice.hours = {support, development, networking};
   practice.totals.clp_hours[kPatientSupport] += support;
@@ -157,7 +159,9 @@ void development_activities(Practice& practice, const Parameters& params, const 
   const double restart = level >= 1.0 ? params.activity_restart_rate : 0.0;
   const std::uint64_t drop_below = sim::random::threshold(drop);
   const std::uint64_t restart_below = sim::random::threshold(restart);
-  if (drop_below == 0 && (restart_below == 0 || activities_kept(practice) == static_cast<int>(kActivityCount))) return;
+  if (drop_below == 0 &&
+      (restart_below == 0 || activities_kept(practice) == static_cast<int>(kActivityCount)))
+    return;
   sim::Stream s = ctx.stream(Purpose::development_activity);
   for (bool& active : practice.activities) {
     const std::uint32_t word = s.next_u32();
@@ -176,7 +180,9 @@ void practice_development(Practice& practice, const Parameters& params) {
   if (kept == 0) return;
   const double share_each = practice.hours[kPracticeDevelopment] / params.clp_hours_per_week / kept;
   if (share_each <= 0.0) return;
-  const auto active = [&](Activity a) { return practice.activities[static_cast<std::size_t>(a)] ? 1.0 : 0.0; };
+  const auto active = [&](Activity a) {
+    return practice.activities[static_cast<std::size_t>(a)] ? 1.0 : 0.0;
+  };
   const double engaging = active(Activity::wellbeing) + active(Activity::shared_learning);
   const double informing = active(Activity::shared_learning) + active(Activity::community_information);
   const double de = params.development_engagement_effect * share_each * engaging;

@@ -21,7 +21,9 @@ void dated_events(Practice& practice, const Parameters& params, const PracticeSp
         if (practice.clp.in_post) clp_departure(practice, params, ctx);
         break;
       case EventKind::lead_gp_change: start_newcomer(practice, params, ctx, kLeadGpSlot); break;
-      case EventKind::practice_manager_change: start_newcomer(practice, params, ctx, kPracticeManagerSlot); break;
+      case EventKind::practice_manager_change:
+        start_newcomer(practice, params, ctx, kPracticeManagerSlot);
+        break;
       case EventKind::competing_innovation: {
         const int duration = event.duration_weeks.value_or(
             static_cast<int>(std::lround(params.innovation_duration_mean_weeks)));

@@ -55,7 +55,8 @@ void initialise_staff(Practice& practice, const Parameters& params, const Draws&
     switch (staff.role[i]) {
       case Role::lead_gp:
         // GP buy-in: the lead GP's own engagement with and understanding of the LWP.
-        staff.understanding[i] = lead_gp_state(params, practice.gp_buy_in, params.staff_understanding_initial);
+        staff.understanding[i] =
+            lead_gp_state(params, practice.gp_buy_in, params.staff_understanding_initial);
         staff.engagement[i] = lead_gp_state(params, practice.gp_buy_in, params.staff_engagement_initial);
         break;
       case Role::practice_manager:
@@ -182,9 +183,10 @@ void initialise_replicate(ReplicateState& state, const Setup& setup, const Param
     // What the scenario knows of the practice replaces the draw (a new lead GP's buy-in is still
     // drawn, around the locality's mean).
     practice.gp_buy_in_mean = locality.gp_buy_in_mean.value_or(params.context_gp_buy_in_mean);
-    practice.gp_buy_in = spec.gp_buy_in ? *spec.gp_buy_in
-                                        : draw_gp_buy_in(params, draws.stream(i, kInitTime, Purpose::context, kBuyInDraw),
-                                                         practice.gp_buy_in_mean);
+    practice.gp_buy_in =
+        spec.gp_buy_in ? *spec.gp_buy_in
+                       : draw_gp_buy_in(params, draws.stream(i, kInitTime, Purpose::context, kBuyInDraw),
+                                        practice.gp_buy_in_mean);
     if (spec.team_quality) {
       practice.team_quality = *spec.team_quality;
     } else {
@@ -200,8 +202,9 @@ void initialise_replicate(ReplicateState& state, const Setup& setup, const Param
       const double shape = params.context_innovation_rate_shape;
       const double innovation_mean =
           locality.innovation_rate_mean.value_or(params.context_innovation_rate_mean);
-      practice.innovation_rate =
-          innovation_mean > 0.0 ? sim::random::gamma(innovation, shape) * innovation_mean / shape / 52.0 : 0.0;
+      practice.innovation_rate = innovation_mean > 0.0
+                                     ? sim::random::gamma(innovation, shape) * innovation_mean / shape / 52.0
+                                     : 0.0;
     }
     set_turnover_rates(practice, params);
 

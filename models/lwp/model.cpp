@@ -64,9 +64,10 @@ void check_probabilities(const Parameters& p, const sim::ParamValues& values) {
   // attention: a share, so at most all of it.
   if ((1.0 + p.innovation_load_spread) * p.innovation_load_mean > 1.0) {
     fail({ParamId::innovation_load_mean, ParamId::innovation_load_spread},
-         fmt::format("innovation.load_mean ({:g}) x (1 + innovation.load_spread ({:g})) must be at most 1: one "
-                     "innovation takes up to that share of attention, and a share is at most 1",
-                     p.innovation_load_mean, p.innovation_load_spread));
+         fmt::format(
+             "innovation.load_mean ({:g}) x (1 + innovation.load_spread ({:g})) must be at most 1: one "
+             "innovation takes up to that share of attention, and a share is at most 1",
+             p.innovation_load_mean, p.innovation_load_spread));
   }
 }
 

@@ -219,14 +219,15 @@ void declare_scale_up(sim::OutputSchema& s, Outputs& h) {
 // paper's patterns are compared with.
 void declare_development_and_caseload(sim::OutputSchema& s, Outputs& h) {
   s.dims.push_back({"development_activity", kDevelopmentActivities.size(),
-                    "development activity tried from the start of the programme", labels(kDevelopmentActivities)});
+                    "development activity tried from the start of the programme",
+                    labels(kDevelopmentActivities)});
   const SchemaGroup results(s, "/results");
   h.results.activities_kept = results.field<std::uint8_t>(
       "activities_kept", {"practice", "phase", "development_activity"},
       "1 = the development activity was kept up at the end of the phase, 0 = dropped (or not started)", "1");
-  h.results.mean_caseload = results.field<float>(
-      "mean_caseload", {"practice"}, "mean active caseload over the weeks with a CLP in post (0 if none)",
-      "patients");
+  h.results.mean_caseload =
+      results.field<float>("mean_caseload", {"practice"},
+                           "mean active caseload over the weeks with a CLP in post (0 if none)", "patients");
   h.results.dropped = results.field<std::int32_t>(
       "dropped", {"practice"}, "patients who left the CLP's waiting list unlinked", "patients");
   const SchemaGroup summary(s, "/summary");

@@ -94,8 +94,8 @@ void informal_contacts(Practice& practice, const Parameters& params, const WeekC
   }
   const Clp& clp = practice.clp;
   if (!clp.in_post) return;
-  const std::uint64_t with_clp = sim::random::threshold(params.informal_clp_contact_rate * practice.team_quality *
-                                                        practice.clp_presence);
+  const std::uint64_t with_clp = sim::random::threshold(params.informal_clp_contact_rate *
+                                                        practice.team_quality * practice.clp_presence);
   if (with_clp == 0) return;
   // A talk with the CLP moves a staff member from where the week's talks with colleagues left them
   // (it depends on nobody else's state, so the result still does not depend on the order).

@@ -130,8 +130,9 @@ void LwpSimulation::record_replicate(const LwpWorkspace& ws, const sim::Replicat
 
 // Development activities kept up at the end of each phase, the CLP's mean caseload and the
 // patients who left the waiting list.
-void LwpSimulation::record_development_and_caseload(const Practice& practice, std::size_t i, std::size_t outcome,
-                                                     const sim::ReplicateOutput& out) const {
+void LwpSimulation::record_development_and_caseload(const Practice& practice, std::size_t i,
+                                                    std::size_t outcome,
+                                                    const sim::ReplicateOutput& out) const {
   const PracticeTotals& t = practice.totals;
   const std::size_t phases = setup_->phases.size();
   std::uint8_t* kept = out.field(outputs_.results.activities_kept) + i * phases * kActivityCount;

@@ -93,8 +93,8 @@ inline constexpr std::array<WeekStep, 22> kWeek = {{
     {"resolve_locality", Pass::localities, nullptr, true},
     {"apply_links", Pass::after_localities, [](const PracticeWeek& w) { apply_links(w.practice, w.params); },
      true},
-    {"link_feedback", Pass::after_localities, [](const PracticeWeek& w) { link_feedback(w.practice, w.params); },
-     true},
+    {"link_feedback", Pass::after_localities,
+     [](const PracticeWeek& w) { link_feedback(w.practice, w.params); }, true},
     // 5. Reflexive monitoring
     {"reflexive_monitoring", Pass::after_localities,
      [](const PracticeWeek& w) { reflexive_monitoring(w.practice, w.params, w.ctx); }, true},

@@ -47,7 +47,7 @@ void score_week(Practice& practice, const Parameters& params, const Setup& setup
   const bool flowing = practice.clp.in_post && practice.referral_flow >= params.score_referral_flow_min;
   practice.action = flowing ? role_balance(practice.hours, params, practice.clp_presence,
                                            networking_credit(practice, params))
-                           : 0.0;
+                            : 0.0;
   practice.monitoring = std::max(
       0.0, 1.0 - static_cast<double>(week - practice.last_appraisal_week) / params.monitoring_memory_weeks);
 

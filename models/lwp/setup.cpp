@@ -240,9 +240,10 @@ std::vector<DatedEvent> read_events(const Value& list, int horizon_weeks) {
     const auto it = std::find_if(kKinds.begin(), kKinds.end(),
                                  [&](const auto& k) { return k.first == kind.as_string(); });
     if (it == kKinds.end()) {
-      kind.fail(fmt::format("unknown event kind '{}'; the kinds are clp_change, lead_gp_change, "
-                            "practice_manager_change and competing_innovation",
-                            kind.as_string()));
+      kind.fail(
+          fmt::format("unknown event kind '{}'; the kinds are clp_change, lead_gp_change, "
+                      "practice_manager_change and competing_innovation",
+                      kind.as_string()));
     }
     event.kind = it->second;
     for (const char* key : {"load", "duration_weeks"}) {

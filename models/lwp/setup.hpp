@@ -57,12 +57,17 @@ struct LocalitySpec {
 
 /// Something known to have happened in a practice ([[practice.event]]): it happens in that week
 /// of every replicate, besides what the model draws.
-enum class EventKind : std::uint8_t { clp_change, lead_gp_change, practice_manager_change, competing_innovation };
+enum class EventKind : std::uint8_t {
+  clp_change,
+  lead_gp_change,
+  practice_manager_change,
+  competing_innovation
+};
 
 struct DatedEvent {
   int week = 0;
   EventKind kind = EventKind::clp_change;
-  std::optional<double> load;       // competing innovation: share of attention (else innovation.load_mean)
+  std::optional<double> load;         // competing innovation: share of attention (else innovation.load_mean)
   std::optional<int> duration_weeks;  // competing innovation: weeks (else innovation.duration_mean_weeks)
 };
 
@@ -79,7 +84,7 @@ struct PracticeSpec {
   std::optional<double> team_quality;
   std::optional<double> innovation_rate;  // per practice-year
   std::vector<DatedEvent> events;         // in week order
-  std::string file;                             // where the practice was written, for error messages
+  std::string file;                       // where the practice was written, for error messages
   int line = 0;
   std::string key;  // e.g. "practice[2]"
 };

@@ -36,8 +36,10 @@ void set_turnover_rates(Practice& practice, const Parameters& params) noexcept {
   }
 }
 
-double draw_leave_clock(const Draws& draws, std::uint32_t practice, std::uint32_t occupant, std::size_t slot) {
-  sim::Stream s = draws.stream(practice, occupant, Purpose::staff_departure, static_cast<std::uint32_t>(slot));
+double draw_leave_clock(const Draws& draws, std::uint32_t practice, std::uint32_t occupant,
+                        std::size_t slot) {
+  sim::Stream s =
+      draws.stream(practice, occupant, Purpose::staff_departure, static_cast<std::uint32_t>(slot));
   return sim::random::exponential(s, 1.0);
 }
 

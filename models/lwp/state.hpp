@@ -22,7 +22,7 @@ inline constexpr int kMaxInnovations = 16;
 inline constexpr int kContactBins = 21;   // contacts 0..20 (patient.max_contacts ≤ 20)
 inline constexpr int kHistoryWeeks = 64;  // ring buffer for reflexive monitoring (window ≤ 52)
 inline constexpr int kMaxPendingLinks = 256;
-inline constexpr int kNever = 1 << 30;  // an event that never happens
+inline constexpr int kNever = 1 << 30;           // an event that never happens
 inline constexpr int kEstablished = -(1 << 29);  // joined_week of staff in post before week 0
 
 // Slots of the core leadership among the staff (the CLP is held apart).
@@ -93,8 +93,8 @@ struct PracticeTotals {
   std::uint32_t staff_changes = 0;
   std::uint32_t innovations = 0;
   std::uint32_t appraisals = 0;
-  std::uint32_t dropped = 0;        // patients who left the waiting list unlinked
-  double caseload_weeks = 0.0;      // active patients summed over the weeks with a CLP in post
+  std::uint32_t dropped = 0;    // patients who left the waiting list unlinked
+  double caseload_weeks = 0.0;  // active patients summed over the weeks with a CLP in post
   /// [phase][activity]: the activity was kept up at the end of the phase's last week.
   std::array<std::array<std::uint8_t, kActivityCount>, 16> activities_kept{};
   double engagement_gain_formal = 0.0;
@@ -129,7 +129,7 @@ struct Practice {
   double next_innovation_time = 0.0;  // in weeks
   double next_innovation_load = 0.0;
   int next_innovation_duration = 0;
-  double attention_load = 0.0;  // innovations + training, capped at 1
+  double attention_load = 0.0;         // innovations + training, capped at 1
   std::uint32_t next_dated_event = 0;  // index into the practice's dated events (PracticeSpec::events)
 
   // Staff turnover: each role's weekly hazard rate, -log(1 - hazard), lowered by team quality
@@ -145,7 +145,7 @@ struct Practice {
   double formal_recency = 0.0;        // moving average of formal participation
   double referral_flow = 0.0;         // moving average of weekly referrals
   double link_flow = 0.0;             // moving average of weekly links made
-  double link_yield = 0.0;            // moving average of the share of patients ready to move on who were linked
+  double link_yield = 0.0;  // moving average of the share of patients ready to move on who were linked
   int last_appraisal_week = -kNever;
   std::array<std::uint32_t, kHistoryWeeks> ready_history{};  // patients ready to move on, by week
   std::array<std::uint32_t, kHistoryWeeks> link_history{};
@@ -155,7 +155,7 @@ struct Practice {
   std::uint32_t referrals_this_week = 0;
   std::uint32_t links_this_week = 0;
   std::uint32_t ready_this_week = 0;  // patients ready to move on: linked, refused or closed unlinked
-  std::array<double, 3> hours{};  // patient support, practice development, networking
+  std::array<double, 3> hours{};      // patient support, practice development, networking
   int pending_links = 0;
   std::array<LinkRequest, kMaxPendingLinks> link_requests{};
   std::array<std::uint16_t, kMaxOrganisations> requests_by_organisation{};

@@ -42,7 +42,8 @@ TEST_CASE("a CLP departure keeps only the handover fraction of ties") {
   // Staff lose momentum: engagement times (1 - momentum shock x (1 - shock buffer x team quality)).
   const double shock = params.clp_momentum_shock * (1.0 - params.team_shock_buffer * practice.team_quality);
   for (int i = 0; i < practice.staff.count; ++i) {
-    CHECK(practice.staff.engagement[at(i)] == Approx(before.staff.engagement[at(i)] * (1.0 - shock)).margin(1e-12));
+    CHECK(practice.staff.engagement[at(i)] ==
+          Approx(before.staff.engagement[at(i)] * (1.0 - shock)).margin(1e-12));
     CHECK(practice.staff.understanding[at(i)] == before.staff.understanding[at(i)]);
   }
   // The vacancy lasts at least a week.

@@ -45,7 +45,9 @@ std::uint32_t closed_patients(const lwp::Practice& practice) {
 
 }  // namespace
 
-TEST_CASE("the room the leadership make is protected from the caseload, and more demand never gives development more hours") {
+TEST_CASE(
+    "the room the leadership make is protected from the caseload, and more demand never gives development "
+    "more hours") {
   const lwp::Parameters params{};
   const double total = params.clp_hours_per_week;
   // 100 patients ask 100 hours a week of one-to-one support: more than the CLP's 35. A practice
@@ -71,7 +73,8 @@ TEST_CASE("the room the leadership make is protected from the caseload, and more
       const double targets =
           params.clp_target_share_practice_development + params.clp_target_share_community_networking;
       const double allowed = total * std::min(s * 0.9, targets);
-      CHECK(p.hours[0] == Approx(std::min(total - allowed, active * params.patient_support_hours)).margin(1e-9));
+      CHECK(p.hours[0] ==
+            Approx(std::min(total - allowed, active * params.patient_support_hours)).margin(1e-9));
       development = p.hours[1];
     }
   }
@@ -321,7 +324,7 @@ TEST_CASE(
     double informing;                            // activities kept that raise understanding
   };
   const Case cases[] = {
-      {{true, true, true}, 2.0, 2.0},  {{true, false, false}, 1.0, 0.0}, {{false, true, false}, 0.0, 1.0},
+      {{true, true, true}, 2.0, 2.0},   {{true, false, false}, 1.0, 0.0}, {{false, true, false}, 0.0, 1.0},
       {{false, false, true}, 1.0, 1.0}, {{true, true, false}, 1.0, 1.0},
   };
   for (const Case& c : cases) {
@@ -338,7 +341,8 @@ TEST_CASE(
       const double e0 = before.staff.engagement[at(i)];
       const double u0 = before.staff.understanding[at(i)];
       CHECK(practice.staff.engagement[at(i)] ==
-            Approx(e0 + params.development_engagement_effect * share_each * c.engaging * (1.0 - e0)).margin(1e-12));
+            Approx(e0 + params.development_engagement_effect * share_each * c.engaging * (1.0 - e0))
+                .margin(1e-12));
       CHECK(practice.staff.understanding[at(i)] ==
             Approx(u0 + params.development_understanding_effect * share_each * c.informing * (1.0 - u0))
                 .margin(1e-12));
@@ -346,7 +350,9 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("development activities start with the programme, are dropped without commitment and taken up again with it") {
+TEST_CASE(
+    "development activities start with the programme, are dropped without commitment and taken up again with "
+    "it") {
   lwp::Parameters params{};
   params.activity_drop_rate = 0.1;
   params.activity_restart_rate = 0.05;
@@ -391,7 +397,8 @@ TEST_CASE("development activities start with the programme, are dropped without 
     practice.attention_load = 0.0;
     REQUIRE(lwp::commitment(practice, params) >= params.activity_commitment_needed);
     lwp::Practice full = practice;
-    for (int week = 0; week < 60; ++week) lwp::development_activities(full, params, week_context(19, r, 0, week));
+    for (int week = 0; week < 60; ++week)
+      lwp::development_activities(full, params, week_context(19, r, 0, week));
     CHECK(lwp::activities_kept(full) == 3);
     practice.activities.fill(false);
     for (int week = 0; week < 20; ++week) {

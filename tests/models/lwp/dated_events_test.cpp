@@ -66,13 +66,16 @@ TEST_CASE("dated events happen in their week, once, and nothing happens in other
   CHECK(practice.next_dated_event == spec.events.size());
 }
 
-TEST_CASE("a competing innovation without a load or duration takes the means, and a CLP change with no CLP in post does nothing") {
+TEST_CASE(
+    "a competing innovation without a load or duration takes the means, and a CLP change with no CLP in post "
+    "does nothing") {
   const lwp::Parameters params{};
   lwp::PracticeSpec spec;
   spec.events = {event(2, lwp::EventKind::competing_innovation), event(4, lwp::EventKind::clp_change)};
   lwp::Practice practice = make_practice(params);
   practice.clp.in_post = false;
-  for (int week = 0; week <= 5; ++week) lwp::dated_events(practice, params, spec, week_context(3, 0, 0, week));
+  for (int week = 0; week <= 5; ++week)
+    lwp::dated_events(practice, params, spec, week_context(3, 0, 0, week));
   REQUIRE(practice.active_innovations == 1);
   CHECK(practice.innovations[0].load == params.innovation_load_mean);
   CHECK(practice.innovations[0].end_week == 2 + static_cast<int>(params.innovation_duration_mean_weeks));
@@ -93,7 +96,8 @@ TEST_CASE("events dated before a practice's first simulated week are skipped") {
 TEST_CASE("in whole replicates every dated event happens, whatever the hazards draw") {
   // Hazards 0: every change is a dated one.
   sim::Scenario scenario = lwsim_test::scenario_from(
-      "[[practice]]\nname = \"A\"\nlist_size = 3000\nlocality = \"North\"\ngp_buy_in = 0.7\nteam_quality = 0.8\n"
+      "[[practice]]\nname = \"A\"\nlist_size = 3000\nlocality = \"North\"\ngp_buy_in = 0.7\nteam_quality = "
+      "0.8\n"
       "innovation_rate = 0\n"
       "[[practice.event]]\nweek = 40\nkind = \"clp_change\"\n"
       "[[practice.event]]\nweek = 50\nkind = \"lead_gp_change\"\n"

@@ -211,16 +211,16 @@ TEST_CASE("the Deep End defaults reproduce the seed study's contrasts between FI
     };
     return share(kFip) - share(kPip);
   };
-  const std::vector<BatchEstimate> e = over_batches(
-      scenario, 8, 400,
-      {coherence, formal, support, development, final_score(1), final_score(2), activities,
-       [](const sim::PointSummary& s) { return s.at("/summary/caseload_by_outcome")[kPip]; },
-       [&](const sim::PointSummary& s) {
-         return s.at("/summary/phase_scores_by_outcome")[(kFip * phases + final_phase) * 4 + 3];
-       },
-       [&](const sim::PointSummary& s) {
-         return s.at("/summary/phase_scores_by_outcome")[(kPip * phases + final_phase) * 4 + 3];
-       }});
+  const std::vector<BatchEstimate> e =
+      over_batches(scenario, 8, 400,
+                   {coherence, formal, support, development, final_score(1), final_score(2), activities,
+                    [](const sim::PointSummary& s) { return s.at("/summary/caseload_by_outcome")[kPip]; },
+                    [&](const sim::PointSummary& s) {
+                      return s.at("/summary/phase_scores_by_outcome")[(kFip * phases + final_phase) * 4 + 3];
+                    },
+                    [&](const sim::PointSummary& s) {
+                      return s.at("/summary/phase_scores_by_outcome")[(kPip * phases + final_phase) * 4 + 3];
+                    }});
 
   // Coherence: FIP core leadership share an understanding of the LWP.
   {
@@ -249,7 +249,7 @@ TEST_CASE("the Deep End defaults reproduce the seed study's contrasts between FI
   // Cognitive participation and collective action, like coherence, are higher in FIPs at the end.
   {
     INFO("FIP - PIP mean cognitive participation in the final phase: " << e[4].mean << " ± " << e[4].se
-                                                                      << " (batches:" << e[4].values << ")");
+                                                                       << " (batches:" << e[4].values << ")");
     CHECK(e[4].mean > 3.0 * e[4].se);
   }
   {
@@ -292,8 +292,9 @@ TEST_CASE("at the Deep End defaults P(FIP) is not ordered by list size") {
   REQUIRE(p.size() == setup.practices.size());
   std::vector<std::size_t> order(p.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return setup.practices[a].list_size < setup.practices[b].list_size; });
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return setup.practices[a].list_size < setup.practices[b].list_size;
+  });
   const double small = p[order.front()];
   const double large = p[order.back()];
   const double se = std::sqrt((small * (1.0 - small) + large * (1.0 - large)) / static_cast<double>(n));

@@ -272,7 +272,8 @@ TEST_CASE("without reinforcement engagement decays towards the baseline and unde
   CHECK(staff_mean(practice.staff.engagement, practice.staff.count) == Approx(baseline).margin(1e-6));
 }
 
-TEST_CASE("team quality moderates a formal session: fewer attend and the pull towards the leaders is weaker") {
+TEST_CASE(
+    "team quality moderates a formal session: fewer attend and the pull towards the leaders is weaker") {
   lwp::Parameters params{};
   params.formal_session_rate = 1.0;
   params.formal_attendance = 1.0;
@@ -310,7 +311,8 @@ TEST_CASE("team quality moderates a formal session: fewer attend and the pull to
     for (int i = 0; i < good.staff.count; ++i) {
       INFO("team quality " << q << ", staff " << i);
       const double e0 = before.staff.engagement[at(i)];
-      CHECK(weaker.staff.engagement[at(i)] - e0 == Approx(factor * (good.staff.engagement[at(i)] - e0)).margin(1e-12));
+      CHECK(weaker.staff.engagement[at(i)] - e0 ==
+            Approx(factor * (good.staff.engagement[at(i)] - e0)).margin(1e-12));
       const double u0 = before.staff.understanding[at(i)];
       CHECK(weaker.staff.understanding[at(i)] - u0 ==
             Approx(factor * (good.staff.understanding[at(i)] - u0)).margin(1e-12));
@@ -380,7 +382,8 @@ TEST_CASE("the CLP is in the informal network: staff without team ties gain enga
   CHECK(std::abs(contacts - 200) <= 40);
 }
 
-TEST_CASE("newcomers are socialised towards the team's mean, the faster the better the team, and only while new") {
+TEST_CASE(
+    "newcomers are socialised towards the team's mean, the faster the better the team, and only while new") {
   lwp::Parameters params{};
   params.team_socialisation_rate = 0.2;
   params.team_socialisation_weeks = 26.0;

@@ -22,9 +22,10 @@ inline lwp::WeekContext week_context(std::uint32_t seed, std::uint32_t replicate
 
 /// A practice of `staff_count` staff: the lead GP (slot 0), the practice manager (slot 1), then GPs,
 /// nurses and admin in turn. Understanding and engagement vary across staff in [0.1, 0.9]; nobody
-/// leaves (an infinite hazard budget) and everybody is established (joined before week 0); every member has two team ties (the next two slots round the roster); team quality
-/// 0.6; no competing innovations; the three development activities kept up; a CLP in post for 26 weeks with ties to every organisation of
-/// the locality and an empty caseload. The CLP's events use streams of practice 0 (its own post).
+/// leaves (an infinite hazard budget) and everybody is established (joined before week 0); every member has
+/// two team ties (the next two slots round the roster); team quality 0.6; no competing innovations; the three
+/// development activities kept up; a CLP in post for 26 weeks with ties to every organisation of the locality
+/// and an empty caseload. The CLP's events use streams of practice 0 (its own post).
 inline lwp::Practice make_practice(const lwp::Parameters& params, int staff_count = 10) {
   lwp::Practice p;
   p.list_size = 4000;

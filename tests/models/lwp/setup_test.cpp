@@ -159,13 +159,15 @@ TEST_CASE("a practice's dated events are refused when malformed, at file, line a
   }
 }
 
-TEST_CASE("a practice's own values and dated events are read, the events in week order, and overrides named") {
+TEST_CASE(
+    "a practice's own values and dated events are read, the events in week order, and overrides named") {
   const sim::Scenario scenario = lwsim_test::scenario_from(
       kPractice +
       "gp_buy_in = 0.8\nteam_quality = 0.3\ninnovation_rate = 4\n"
       "[[practice.event]]\nweek = 60\nkind = \"lead_gp_change\"\n"
       "[[practice.event]]\nweek = 30\nkind = \"competing_innovation\"\nload = 0.4\nduration_weeks = 10\n"
-      "[[practice.event]]\nweek = 30\nkind = \"clp_change\"\n" + kNorth);
+      "[[practice.event]]\nweek = 30\nkind = \"clp_change\"\n" +
+      kNorth);
   const auto& setup = static_cast<const lwp::Setup&>(*scenario.setup);
   const lwp::PracticeSpec& a = setup.practices.at(0);
   CHECK(a.gp_buy_in == 0.8);
