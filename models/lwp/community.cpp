@@ -90,9 +90,13 @@ void apply_links(Practice& practice, const Parameters& params) {
 }
 
 // The links the CLP makes are how staff see patients helped (Skivington 2018: benefits flowed
-// from the CLP's own relationships with community organisations): engagement and understanding
-// rise with the links made lately, and the share of patients ready to move on who were linked is
-// remembered for collective action. When a CLP leaves with their ties, both fall.
+// from the CLP's own relationships with community organisations): the share of patients ready to
+// move on who were linked is remembered for collective action, and staff who talk with the CLP in
+// a week (at a formal session or informally) hear of the patients helped, so their engagement and
+// understanding rise with the links made lately. Hearing back needs the CLP to be part of the
+// practice's collective work: a practice that holds no sessions and whose team does not talk with
+// the CLP does not hear (assumption; Chng 2021: FIP staff engaged with each other on the LWP in
+// formal and informal settings). When a CLP leaves with their ties, both fall.
 void link_feedback(Practice& practice, const Parameters& params) {
   const double memory = params.links_memory_weeks;
   practice.link_flow += (static_cast<double>(practice.links_this_week) - practice.link_flow) / memory;
@@ -106,6 +110,7 @@ void link_feedback(Practice& practice, const Parameters& params) {
   if (!(de > 0.0 || du > 0.0)) return;
   Staff& staff = practice.staff;
   for (std::size_t i = 0; i < static_cast<std::size_t>(staff.count); ++i) {
+    if (staff.talked_with_clp[i] == 0) continue;
     staff.engagement[i] += de * (1.0 - staff.engagement[i]);
     staff.understanding[i] += du * (1.0 - staff.understanding[i]);
   }

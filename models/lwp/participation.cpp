@@ -30,6 +30,8 @@ void learn_from(double& understanding, double source, double pull) noexcept {
 // A formal session needs shared understanding and protected time, and falls with the load of
 // competing innovations; a good team comes to it and follows the leaders there.
 double formal_session(Practice& practice, const Parameters& params, const WeekContext& ctx) {
+  // This week's talks with the CLP start here (informal_contacts adds the informal ones).
+  std::fill_n(practice.staff.talked_with_clp.begin(), practice.staff.count, std::uint8_t{0});
   const double threshold = params.formal_understanding_threshold;
   const double readiness =
       std::clamp((practice.shared_understanding - threshold) / (1.0 - threshold), 0.0, 1.0);
@@ -55,6 +57,7 @@ double formal_session(Practice& practice, const Parameters& params, const WeekCo
   for (std::size_t i = 0; i < static_cast<std::size_t>(staff.count); ++i) {
     if (s.next_u32() >= attend) continue;
     ++attended;
+    if (clp.in_post) staff.talked_with_clp[i] = 1;
     const double gain = params.formal_engagement_pull * pull * (leaders_e - staff.engagement[i]);
     staff.engagement[i] += gain;
     practice.totals.engagement_gain_formal += std::max(0.0, gain);
@@ -102,6 +105,7 @@ void informal_contacts(Practice& practice, const Parameters& params, const WeekC
   sim::Stream s = ctx.stream(Purpose::informal_clp_contact);
   for (std::size_t i = 0; i < n; ++i) {
     if (s.next_u32() >= with_clp) continue;
+    staff.talked_with_clp[i] = 1;
     if (params.clp_engagement > staff.engagement[i]) {
       const double gain = params.informal_engagement_pull * (params.clp_engagement - staff.engagement[i]);
       staff.engagement[i] += gain;

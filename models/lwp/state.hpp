@@ -42,6 +42,9 @@ struct Staff {
   /// hazard makes the same person leave earlier.
   std::array<double, kMaxStaff> leave_clock{};
   std::array<int, kMaxStaff> joined_week{};  // when the occupant started (socialisation of newcomers)
+  /// 1 if the staff member talked with the CLP this week, at a formal session or informally: how
+  /// they hear about the patients the CLP's links helped (link_feedback).
+  std::array<std::uint8_t, kMaxStaff> talked_with_clp{};
   std::array<std::uint8_t, kMaxStaff> degree{};
   std::array<std::array<std::uint8_t, kMaxTies>, kMaxStaff> ties{};  // team network (slot indices)
 };
