@@ -5,8 +5,8 @@
 # and a third for CI and for those who want to build without running anything:
 #   ./setup.sh build  install what the tests need, build (what `test` then runs)
 # Optional second argument: a CMake preset (release, debug, asan, tsan); default release. The tsan
-# preset's tests are the engine's and the model's multi-threaded tests (CMakePresets.json; not the
-# parallel week of a replicate of 64 practices or more: docs/reliability.md).
+# preset's tests are the engine's and the model's multi-threaded tests (CMakePresets.json;
+# docs/reliability.md, *Concurrency: ThreadSanitizer*).
 # As root, missing Debian packages are installed with apt-get; otherwise the exact apt-get line
 # is printed and the script stops.
 set -euo pipefail
