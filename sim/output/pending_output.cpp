@@ -29,6 +29,8 @@ std::string temporary_name(const std::string& target) {
 std::string scratch_name(const std::string& target) {
   return target + ".part";
 }
+// The longest suffix above: a file name must leave room for it.
+constexpr std::size_t kLongestSuffix = 5;
 
 }  // namespace
 
@@ -51,6 +53,20 @@ void check_output_target(const OutputTarget& target) {
   }
   if (!fs::is_directory(dir, ec))
     throw InputError(path, 0, option, fmt::format("{} is not a directory", dir.string()));
+  if (access(dir.c_str(), W_OK | X_OK) != 0) {
+    throw InputError(path, 0, option,
+                     fmt::format("cannot write in {}: {}", dir.string(), std::strerror(errno)));
+  }
+  // The temporaries beside the file add a suffix to its name, which the file system must take.
+  const long name_max = pathconf(dir.c_str(), _PC_NAME_MAX);
+  const std::size_t limit = name_max > 0 ? static_cast<std::size_t>(name_max) : std::size_t{255};
+  const std::size_t name_bytes = p.filename().string().size();
+  if (name_bytes + kLongestSuffix > limit) {
+    throw InputError(path, 0, option,
+                     fmt::format("the file name is {} bytes long; at most {} are possible here (lwsim writes "
+                                 "beside it under the name plus a suffix such as .part)",
+                                 name_bytes, limit - kLongestSuffix));
+  }
   if (access(dir.c_str(), W_OK | X_OK) != 0) {
     throw InputError(path, 0, option,
                      fmt::format("cannot write in {}: {}", dir.string(), std::strerror(errno)));

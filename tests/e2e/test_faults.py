@@ -55,6 +55,25 @@ seed = 3
 """
 
 
+CALIBRATION = """
+base = "scenario.toml"
+observed = "observed/deep_end_2016.toml"
+[abc]
+particles = 60
+replicates = 1
+seed = 4
+generations = 8
+quantile = 0.5
+min_tolerance = 0
+[distance]
+fip_count = 1.0
+"outcome.*" = 0.5
+[priors]
+"context.gp_buy_in_mean" = { distribution = "uniform", min = 0.2, max = 0.9 }
+"clp.departure_hazard" = { distribution = "log-uniform", min = 0.0005, max = 0.02 }
+"""
+
+
 def result_datasets(path):
     with h5py.File(path, "r") as f:
         return {name: e2e.dataset_content(ds) for name, ds in e2e.walk_datasets(f).items()
@@ -221,6 +240,40 @@ class DiskFullTest(FaultCase):
         self.assertEqual(file_attrs(out)["storage"], "compressed")
         self.assertEqual(result_datasets(out), result_datasets(reference))
         self.assertEqual(sorted(os.listdir(mount)), ["out.h5"])
+
+
+    def test_a_disk_filled_during_a_calibration_keeps_its_generations_and_says_how_to_resume(self):
+        """The disk of a running calibration fills up after its first generation was written: exit 1,
+        one line saying the file keeps its complete generations and giving the --resume command (it
+        did not say the file could be resumed); no temporary is left, and --resume after freeing the
+        space finishes."""
+        mount = self.mount_tmpfs("disk", "16M")
+        e2e.copy_scenario(self.tmp)
+        cal = self.path("cal.toml")
+        e2e.write_text(cal, CALIBRATION)
+        out = os.path.join(mount, "cal.h5")
+        proc = self.start("calibrate", cal, "-o", out, "--threads", 1)
+        for line in proc.stderr:
+            if "generation 1: tolerance" in line:
+                break
+        proc.send_signal(signal.SIGSTOP)
+        filler = fill(mount)
+        proc.send_signal(signal.SIGCONT)
+        code, _, err = self.finish(proc)
+        self.assertEqual(code, e2e.EXIT_FAILURE, err)
+        # Progress lines of the generations finished after the stop come first.
+        err = "\n".join(l for l in err.splitlines() if not l.startswith("lwsim: generation "))
+        line = self.assert_one_error_line(err, "No space left on device", f"{out} keeps its",
+                                          f"lwsim calibrate {cal} -o {out} --resume")
+        kept = int(line.split(f"{out} keeps its ")[1].split()[0])
+        self.assertGreaterEqual(kept, 1)
+        self.assertEqual(sorted(os.listdir(mount)), ["cal.h5", "filler"])
+        with h5py.File(out, "r") as f:
+            self.assertEqual(int(f.attrs["generations"]), kept)
+        os.remove(filler)
+        resumed = e2e.run("calibrate", cal, "-o", out, "--resume", "--quiet", timeout=300)
+        self.assertEqual(resumed.code, e2e.EXIT_OK, resumed.stderr)
+        self.assertEqual(sorted(os.listdir(mount)), ["cal.h5"])
 
 
 class OutputDirectoryTest(FaultCase):
