@@ -3,6 +3,7 @@
 // file, line and key), 1 anything else.
 
 #include <cmath>
+#include <csignal>
 #include <iostream>
 #include <optional>
 
@@ -198,6 +199,10 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   // From here on SIGINT and SIGTERM ask for a clean stop (a second one exits at once): every
   // command stops at a point where what it leaves behind is whole (docs/reliability.md).
   install_interrupt_handlers();
+  // A write past the file-size limit (`ulimit -f`, a batch system's per-job limit) would end the
+  // process with SIGXFSZ and no word, leaving its temporaries. Ignored, the write fails with
+  // EFBIG ("File too large") and takes the path of any failed write (docs/reliability.md).
+  std::signal(SIGXFSZ, SIG_IGN);
   const std::vector<Command> commands = command_table();
   const auto parsed = parse(argc, argv, commands);
   if (const int* code = std::get_if<int>(&parsed)) return *code;

@@ -378,6 +378,36 @@ class ThreadLimitTest(FaultCase):
                 self.assertTrue(numpy.array_equal(a[name][...], b[name][...]), name)
 
 
+class FileSizeLimitTest(FaultCase):
+    """A file-size limit (`ulimit -f`, a batch system's per-job limit) smaller than the output (it
+    ended the process with SIGXFSZ, no word, and left OUT.part, OUT.tmp or points.csv.tmp): a run or
+    sweep is refused up front as for a full disk; a write that still meets the limit fails as "File
+    too large" through the path of any failed write: exit 1, one line, no temporary left."""
+
+    LIMIT = 100 << 10  # bytes: far smaller than any of the outputs below
+
+    def run_limited(self, *args):
+        def limit():
+            resource.setrlimit(resource.RLIMIT_FSIZE, (self.LIMIT, self.LIMIT))
+        # restore_signals (the default) gives lwsim SIGXFSZ's default action, as a shell would.
+        proc = subprocess.run([e2e.LWSIM, *map(str, args)], cwd=self.tmp, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=300, preexec_fn=limit)
+        return e2e.Result(proc.returncode, proc.stdout, proc.stderr)
+
+    def test_a_run_or_sweep_larger_than_the_limit_is_refused_up_front(self):
+        """The output estimate is checked against the limit as against the free space: exit 2 before
+        any work, naming the file, -o and the limit; nothing left."""
+        sweep = write_sweep(self.tmp, replicates=400)
+        before = e2e.list_tree(self.tmp)
+        for args in (("run", "--replicates", 2000), ("sweep", sweep)):
+            with self.subTest(command=args[0]):
+                result = self.run_limited(*args, "-o", "out.h5", "--quiet")
+                self.assert_no_crash(result)
+                self.assertEqual(result.code, e2e.EXIT_BAD_INPUT, result.stderr)
+                self.assert_one_error_line(result.stderr, "out.h5: -o:", "ulimit -f")
+                self.assertEqual(e2e.list_tree(self.tmp), before)
+
+
 class DamagedFileTest(FaultCase):
     """Real output files, truncated at several offsets or with bytes flipped, given to every reader."""
 
