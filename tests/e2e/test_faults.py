@@ -54,7 +54,6 @@ seed = 3
 "context.gp_buy_in_mean" = [0.3, 0.6]
 """
 
-
 CALIBRATION = """
 base = "scenario.toml"
 observed = "observed/deep_end_2016.toml"
@@ -406,6 +405,76 @@ class FileSizeLimitTest(FaultCase):
                 self.assertEqual(result.code, e2e.EXIT_BAD_INPUT, result.stderr)
                 self.assert_one_error_line(result.stderr, "out.h5: -o:", "ulimit -f")
                 self.assertEqual(e2e.list_tree(self.tmp), before)
+
+    def test_an_export_past_the_limit_fails_with_one_line_and_leaves_no_new_file(self):
+        sweep = write_sweep(self.tmp, replicates=20, hazards="[" + ", ".join(
+            str(0.001 + 0.0005 * k) for k in range(40)) + "]")
+        e2e.run_ok(self, "sweep", sweep, "-o", "in.h5", "--quiet", cwd=self.tmp, timeout=300)
+        before = e2e.list_tree(self.tmp)
+        result = self.run_limited("export", "in.h5", "--csv", "csv")
+        self.assert_no_crash(result)
+        self.assertEqual(result.code, e2e.EXIT_FAILURE, result.stderr)
+        self.assert_one_error_line(result.stderr, "File too large")
+        self.assertEqual(e2e.list_tree(self.tmp), before)
+
+
+class OneWriterTest(FaultCase):
+    """Two lwsims writing one output: the second is refused at once with exit 2, naming the first's
+    pid, and the first finishes as if alone (both used to fail, sharing the fixed temporary names).
+    The lock is lwsim's own (OUT.lock), so it holds with HDF5's file locking turned off, as it often
+    is on Lustre and NFS."""
+
+    ENV = {"HDF5_USE_FILE_LOCKING": "FALSE"}
+
+    def test_a_second_writer_of_a_running_sweeps_output_is_refused_and_the_first_finishes(self):
+        os.environ.update(self.ENV)
+        sweep = write_sweep(self.tmp, replicates=1500, hazards="[0.001, 0.002, 0.005, 0.01, 0.02, 0.03]")
+        before = e2e.list_tree(self.tmp)
+        first = self.start("sweep", sweep, "-o", "out.h5", "--quiet", "--threads", 1)
+        self.wait_for(first, self.path("out.h5"))
+        expected = f"out.h5 is being written by another lwsim (pid {first.pid})"
+        for args in (("sweep", sweep, "-o", "out.h5"), ("sweep", sweep, "-o", "out.h5", "--resume"),
+                     ("run", "--replicates", 10, "-o", "out.h5", "--overwrite")):
+            with self.subTest(second=" ".join(map(str, args))):
+                result = e2e.run(*args, "--quiet", cwd=self.tmp, env=self.ENV)
+                self.assertEqual(result.code, e2e.EXIT_BAD_INPUT, result.stderr)
+                self.assert_one_error_line(result.stderr, expected)
+                self.assertIsNone(first.poll(), "the first sweep ended before the second was tried: "
+                                                "make it slower")
+        code, _, err = self.finish(first)
+        self.assertEqual(code, e2e.EXIT_OK, err)
+        self.assertEqual(file_attrs(self.path("out.h5")), {"storage": "compressed", "completed": [1] * 12})
+        self.assertEqual(e2e.list_tree(self.tmp), sorted(before + ["out.h5"]))
+
+    def test_two_runs_started_together_give_one_output_and_one_refusal(self):
+        first = self.start("run", "--replicates", 3000, "-o", "out.h5", "--quiet", "--threads", 1)
+        self.wait_for(first, self.path("out.h5.lock"))
+        second = e2e.run("run", "--replicates", 10, "-o", "out.h5", "--quiet", cwd=self.tmp, env=self.ENV)
+        self.assertEqual(second.code, e2e.EXIT_BAD_INPUT, second.stderr)
+        self.assert_one_error_line(second.stderr, f"out.h5 is being written by another lwsim (pid {first.pid})")
+        code, _, err = self.finish(first)
+        self.assertEqual(code, e2e.EXIT_OK, err)
+        self.assertEqual(e2e.list_tree(self.tmp), ["out.h5"])
+
+
+class ExportAllOrNothingTest(FaultCase):
+    """`export` writes both tables or neither (it replaced points.csv, then failed on the second and
+    left points_practice.csv.tmp; a directory in the way of the second table is now refused up
+    front, by the checks of every output path). FileSizeLimitTest shows that a failed write leaves no
+    new file and no directory the export created; sim_tests "outputs committed together are all
+    replaced or none" that a failed rename restores the tables already replaced."""
+
+    def test_an_export_that_cannot_write_its_second_table_changes_nothing(self):
+        sweep = write_sweep(self.tmp, replicates=5)
+        e2e.run_ok(self, "sweep", sweep, "-o", "in.h5", "--quiet", cwd=self.tmp)
+        os.makedirs(self.path("csv", "points_practice.csv"))
+        e2e.write_text(self.path("csv", "points.csv"), "the earlier export")
+        before = e2e.list_tree(self.tmp)
+        result = e2e.run("export", "in.h5", "--csv", "csv", "--overwrite", cwd=self.tmp)
+        self.assertEqual(result.code, e2e.EXIT_BAD_INPUT, result.stderr)
+        self.assert_one_error_line(result.stderr, "points_practice.csv", "--csv")
+        self.assertEqual(e2e.read_text(self.path("csv", "points.csv")), "the earlier export")
+        self.assertEqual(e2e.list_tree(self.tmp), before)
 
 
 class DamagedFileTest(FaultCase):
