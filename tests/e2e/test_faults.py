@@ -457,6 +457,40 @@ class OneWriterTest(FaultCase):
         self.assertEqual(e2e.list_tree(self.tmp), ["out.h5"])
 
 
+class CraftedSizeTest(FaultCase):
+    """A real result whose /status/completed is replaced by a chunked dataset of 3 x 2^30 entries that
+    was never written (a few kB on disk): every reader refuses it at once, naming the file and the
+    dataset, without allocating for it (report used 3.1 GB for 12 s; at 2^40, a bare bad_alloc)."""
+
+    def test_a_dataset_larger_than_its_dimensions_is_refused_quickly_by_every_reader(self):
+        sweep = write_sweep(self.tmp, replicates=5)
+        good = self.path("good.h5")
+        e2e.run_ok(self, "sweep", sweep, "-o", good, "--quiet")
+        for entries in (3 << 30, 1 << 40):
+            crafted = self.path(f"crafted{entries}.h5")
+            shutil.copyfile(good, crafted)
+            with h5py.File(crafted, "r+") as f:
+                del f["/status/completed"]
+                f["/status"].create_dataset("completed", shape=(entries,), dtype="u1", chunks=(1 << 16,))
+            self.assertLess(os.path.getsize(crafted), 10 << 20)
+            shutil.copyfile(crafted, self.path("resume.h5"))
+            name = os.path.basename(crafted)
+            for args in (("report", crafted), ("export", crafted, "--csv", self.path("csv")),
+                         ("merge", crafted, "-o", self.path("merged.h5")),
+                         ("sweep", sweep, "-o", self.path("resume.h5"), "--resume")):
+                with self.subTest(entries=entries, command=args[0]):
+                    started = time.monotonic()
+                    result = e2e.run(*args, cwd=self.tmp, timeout=60)
+                    elapsed = time.monotonic() - started
+                    self.assert_no_crash(result)
+                    self.assertEqual(result.code, e2e.EXIT_BAD_INPUT, result.stderr)
+                    self.assert_one_error_line(result.stderr, "/status/completed",
+                                               "resume.h5" if args[0] == "sweep" else name)
+                    self.assertLess(elapsed, 10.0)
+            self.assertFalse(os.path.exists(self.path("csv")))
+            self.assertFalse(os.path.exists(self.path("merged.h5")))
+
+
 class ExportAllOrNothingTest(FaultCase):
     """`export` writes both tables or neither (it replaced points.csv, then failed on the second and
     left points_practice.csv.tmp; a directory in the way of the second table is now refused up
