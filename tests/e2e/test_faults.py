@@ -11,7 +11,12 @@
   as bad input naming the file (exit 2), never a crash;
 - SIGINT and SIGTERM during start-up and during the final copy stop cleanly (test_sweep and
   test_interrupt cover signals while computing);
-- requests that cannot fit in any machine's memory or time are refused up front with the estimate.
+- requests that cannot fit in any machine's memory or time are refused up front with the estimate;
+- a file-size limit (`ulimit -f`) refuses a run or sweep up front, and a write past it fails as
+  "File too large" with one line and no temporary left (no death by SIGXFSZ);
+- a second lwsim writing the same output is refused at once naming the first's pid; a crafted
+  dataset larger than its dimensions is refused before anything is allocated for it; export
+  writes both tables or neither.
 
 Mounts need root: those tests are skipped, saying why, when mounting is not possible. Every mount
 is unmounted and every process this file starts is ended (by its PID) even when a test fails.
