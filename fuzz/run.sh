@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the fuzz preset (clang, libFuzzer, ASan + UBSan) and runs every fuzz target for SECONDS
 # seconds each; fails if any target finds a crash, a hang (-timeout), a leak or an out-of-memory.
-#   fuzz/run.sh SECONDS [TARGET...]        targets: scenario sweep calibration sensitivity result_file
+#   fuzz/run.sh SECONDS [TARGET...]        targets: scenario sweep points calibration sensitivity
+#                                          result_file command_line
 # The corpus each target grows is kept in build/fuzz/corpus/<target> (seeded by make_corpus.sh);
 # a failing input is written to build/fuzz/artifacts/<target>/ and named in the output. Reproduce
 # one with: build/fuzz/fuzz/fuzz_<target> <artifact>.
@@ -10,7 +11,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(scenario sweep calibration sensitivity result_file)
+[ ${#targets[@]} -gt 0 ] || targets=(scenario sweep points calibration sensitivity result_file command_line)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc 2>/dev/null || echo 2)"

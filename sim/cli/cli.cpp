@@ -188,6 +188,13 @@ Option check_option(bool& check) {
           &check};
 }
 
+int parse_command_line(int argc, char** argv) {
+  const std::vector<Command> commands = command_table();
+  const auto parsed = parse(argc, argv, commands);
+  if (const int* code = std::get_if<int>(&parsed)) return *code;
+  return -1;
+}
+
 int main(int argc, char** argv, const ModelRegistry& registry) {
   // MPI, when lwsim was started by mpirun or srun --mpi=pmix (and built with MPI).
   std::optional<mpi::Session> session;
