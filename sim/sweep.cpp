@@ -134,6 +134,18 @@ bool read_line(std::istream& in, std::string& line, const std::string& path, int
   return any;
 }
 
+// strtod would stop at a NUL and read "0.1<NUL>9" as 0.1 (TOML files refuse NUL bytes too): a cell
+// holding one is refused, naming its line and column.
+void refuse_nul(const std::vector<std::string>& cells, const std::string& path, int line_number,
+                const std::vector<AxisSource>* axes) {
+  for (std::size_t k = 0; k < cells.size(); ++k) {
+    if (cells[k].find('\0') == std::string::npos) continue;
+    const std::string key = axes != nullptr && k < axes->size() ? (*axes)[k].axis.name : std::string();
+    throw InputError(path, line_number, key,
+                     fmt::format("column {} holds a NUL byte; is this a text file?", k + 1));
+  }
+}
+
 // An explicit list of points: a header of parameter names, then one row of values per point.
 void read_csv_points(const std::string& path, const Value& where, const ParamTable& table, Sweep& sweep,
                      std::vector<AxisSource>& axes) {
@@ -148,7 +160,16 @@ void read_csv_points(const std::string& path, const Value& where, const ParamTab
   if (line_number == 0 || line.find_first_not_of(" \t\r") == std::string::npos) {
     throw InputError(path, 0, "", "the points file is empty; expected a header of parameter names");
   }
-  for (const std::string& name : split_csv_line(line)) {
+  // A UTF-8 byte-order mark (spreadsheets write one) is not part of the first parameter's name.
+  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+  const std::vector<std::string> names = split_csv_line(line);
+  refuse_nul(names, path, line_number, nullptr);
+  for (std::size_t column = 0; column < names.size(); ++column) {
+    const std::string& name = names[column];
+    if (name.empty()) {
+      throw InputError(path, line_number, fmt::format("column {}", column + 1),
+                       "the header names no parameter here (an empty cell)");
+    }
     const auto index = table.find(name);
     if (!index)
       throw InputError(path, line_number, name, fmt::format("unknown parameter; {}", table.suggest(name)));
@@ -167,6 +188,7 @@ void read_csv_points(const std::string& path, const Value& where, const ParamTab
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const auto cells = split_csv_line(line);
+    refuse_nul(cells, path, line_number, &axes);
     if (cells.size() != axes.size()) {
       throw InputError(path, line_number, "",
                        fmt::format("expected {} values, found {}", axes.size(), cells.size()));

@@ -105,5 +105,9 @@ int bench_command(const BenchArgs& args, const ModelRegistry& registry, std::ost
 
 /// Parses the command line and runs the command; returns the process exit code.
 int main(int argc, char** argv, const ModelRegistry& registry);
+/// The parsing of main() alone (the fuzz target fuzz_command_line): the exit code when parsing
+/// ends lwsim (help, version, bad input, reported as main reports them), or -1 when it chose a
+/// command, which is not run.
+int parse_command_line(int argc, char** argv);
 
 }  // namespace sim::cli

@@ -90,9 +90,23 @@ void write_table(const Table& table, const output::PendingOutput& pending) {
   if (!out) throw std::runtime_error(fmt::format("{}: write failed: {}", path, std::strerror(errno)));
 }
 
-/// DIR/points.csv and DIR/points_<entity>.csv. DIR is created when missing; its parent must exist.
-std::pair<std::string, std::string> prepare_directory(const std::string& directory,
-                                                      const std::string& entity) {
+/// The directory an export created: removed again (with nothing in it) unless the export succeeds.
+struct CreatedDirectory {
+  std::string path;  // empty: the directory was there already
+  bool keep = false;
+  CreatedDirectory() = default;
+  CreatedDirectory(const CreatedDirectory&) = delete;
+  CreatedDirectory& operator=(const CreatedDirectory&) = delete;
+  ~CreatedDirectory() {
+    std::error_code ec;
+    if (!keep && !path.empty()) fs::remove(path, ec);  // only an empty directory is removed
+  }
+};
+
+/// DIR/points.csv and DIR/points_<entity>.csv. DIR is created when missing (and noted in
+/// `created`); its parent must exist.
+std::pair<std::string, std::string> prepare_directory(const std::string& directory, const std::string& entity,
+                                                      CreatedDirectory& created) {
   std::error_code ec;
   if (fs::exists(directory, ec) && !fs::is_directory(directory, ec)) {
     throw InputError(directory, 0, "--csv", "exists and is not a directory");
@@ -103,6 +117,7 @@ std::pair<std::string, std::string> prepare_directory(const std::string& directo
     throw InputError(directory, 0, "--csv", fmt::format("the directory {} does not exist", parent.string()));
   }
   // An existing directory is not changed by this; a new one holds no file the checks could refuse.
+  if (!fs::exists(directory, ec)) created.path = directory;
   fs::create_directories(directory, ec);
   if (ec)
     throw InputError(directory, 0, "--csv", fmt::format("cannot create the directory: {}", ec.message()));
@@ -202,7 +217,11 @@ int export_file(const std::string& file_path, const std::string& directory, bool
                 const ModelRegistry& registry, std::ostream& out) {
   const output::ResultFile file = open_input_file(file_path);
   const StoredResults stored = read_stored_results(file, registry);
-  const auto [points_csv, entity_csv] = prepare_directory(directory, stored.schema.entity_dimension);
+  // All or nothing: both tables are written to temporaries and renamed together; on any failure
+  // neither file changes and a directory this export created is removed (declared before the
+  // outputs, so that it goes after their temporaries and lock files).
+  CreatedDirectory created;
+  const auto [points_csv, entity_csv] = prepare_directory(directory, stored.schema.entity_dimension, created);
   const auto target = [&](const std::string& path) {
     return output::OutputTarget{path, "--csv", overwrite, "use --overwrite to replace it", {file_path}};
   };
@@ -218,8 +237,8 @@ int export_file(const std::string& file_path, const std::string& directory, bool
   }
   write_table(points, points_output);
   write_table(entities, entity_output);
-  points_output.commit();
-  entity_output.commit();
+  output::PendingOutput::commit_all({&points_output, &entity_output});
+  created.keep = true;
   fmt::print(out, "Wrote {} ({} rows, {} columns) and {} ({} rows, {} columns)\n", points_csv,
              points.rows.size(), points.header.size(), entity_csv, entities.rows.size(),
              entities.header.size());

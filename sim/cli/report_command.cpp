@@ -108,10 +108,11 @@ Outcome sweep_outcome(const output::ResultFile& file, const StoredResults& store
     if (stored.status[p] != 0) outcome.done.push_back(p);
   }
   if (outcome.done.empty()) return outcome;
-  const std::vector<double> distribution = file.read_doubles(output::distribution_path(observable));
   const auto bins = static_cast<std::size_t>(observable.max_value + 1);
+  const std::vector<double> distribution =
+      file.read_doubles(output::distribution_path(observable), stored.status.size() * bins);
   if (stored.layout.contains(output::kObservedProbabilityPath)) {
-    outcome.p_observed = file.read_doubles(output::kObservedProbabilityPath);
+    outcome.p_observed = file.read_doubles(output::kObservedProbabilityPath, stored.status.size());
   }
   outcome.value.assign(stored.status.size(), 0.0);
   for (std::size_t p : outcome.done) {

@@ -83,7 +83,7 @@ StoredResults read_stored_results(const output::ResultFile& file, const ModelReg
         if (!stored.scenario.params().table().find(name)) {
           throw InputError(path, 0, "", "damaged: its design names an unknown parameter");
         }
-        stored.design.values.push_back(file.read_doubles("/design/" + name));
+        stored.design.values.push_back(file.read_doubles("/design/" + name, stored.design.points));
         if (stored.design.values.back().size() != stored.design.points) {
           throw InputError(path, 0, "", fmt::format("/design/{} does not have one value per point", name));
         }

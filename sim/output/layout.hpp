@@ -64,6 +64,9 @@ struct FileLayout {
 
 /// Paths of the engine's own datasets (the summaries of observables are named in schema.hpp).
 inline constexpr const char* kStatusPath = "/status/completed";
+/// The most points a result file can hold (a sweep's design is refused beyond kMaxPoints, the same
+/// number): a reader refuses a file claiming more before allocating for them.
+inline constexpr std::uint64_t kMaxStoredPoints = 10'000'000;
 using sim::distribution_path;
 using sim::kObservedErrorPath;
 using sim::kObservedProbabilityPath;
