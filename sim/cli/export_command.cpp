@@ -111,8 +111,9 @@ std::pair<std::string, std::string> prepare_directory(const std::string& directo
   if (fs::exists(directory, ec) && !fs::is_directory(directory, ec)) {
     throw InputError(directory, 0, "--csv", "exists and is not a directory");
   }
-  const fs::path parent =
-      fs::path(directory).has_parent_path() ? fs::path(directory).parent_path() : fs::path(".");
+  fs::path dir(directory);
+  if (!dir.has_filename() && dir.has_parent_path()) dir = dir.parent_path();  // "out/" names out
+  const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
   if (!fs::exists(directory, ec) && !fs::is_directory(parent, ec)) {
     throw InputError(directory, 0, "--csv", fmt::format("the directory {} does not exist", parent.string()));
   }

@@ -159,6 +159,14 @@ class SweepOutputTest(unittest.TestCase):
         self.assertEqual(again.code, e2e.EXIT_BAD_INPUT)
         self.assertIn("--overwrite", again.stderr)
 
+    def test_export_to_a_new_directory_named_with_a_trailing_slash(self):
+        """`--csv out_csv/` names the directory out_csv, as a shell's completion writes it (it was
+        refused: "the directory out_csv does not exist", taking out_csv for the parent)."""
+        directory = self.dir.path("slashed")
+        e2e.run_ok(self, "export", self.out, "--csv", directory + "/")
+        self.assertTrue(os.path.isfile(os.path.join(directory, "points.csv")))
+        self.assertTrue(os.path.isfile(os.path.join(directory, "points_practice.csv")))
+
 
 class CommonRandomNumbersTest(e2e.TempDirTestCase):
     def test_two_points_with_identical_parameters_give_identical_results(self):
