@@ -112,7 +112,7 @@ std::string beyond_disk(const JobEstimate& e, const std::string& output_path) {
         format_bytes(e.output_bytes), format_bytes(free), e.describe());
   }
   // A file-size limit (`ulimit -f`, a batch job's) would stop the writes part of the way.
-  struct rlimit limit{};
+  struct rlimit limit {};
   if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
       e.output_bytes > static_cast<double>(limit.rlim_cur)) {
     return fmt::format(
