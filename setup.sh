@@ -23,7 +23,7 @@ esac
 # when found). Google Benchmark (libbenchmark-dev) is for the optional micro-benchmarks
 # (-DLWSIM_BENCHMARKS=ON).
 packages=(
-  cmake make g++ git pkg-config
+  cmake ninja-build g++ git pkg-config
   libboost-dev libtbb-dev libhdf5-dev catch2 librandom123-dev libtoml11-dev libcli11-dev libfmt-dev
   libbenchmark-dev
   libopenmpi-dev openmpi-bin
