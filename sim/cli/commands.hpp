@@ -36,7 +36,10 @@ struct SweepArgs {
   unsigned threads = 0;
   bool quiet = false;
   double checkpoint_seconds = 2.0;
-  bool check = false;  // verify the model's state invariants every week
+  bool check = false;                       // verify the model's state invariants every week
+  std::optional<std::uint64_t> replicates;  // override the design's replicates
+  std::optional<std::uint64_t> seed;        // override the design's seed (not design_seed)
+  std::vector<std::string> sets;            // name=value for parameters the sweep does not vary
   std::string command_line;
 };
 

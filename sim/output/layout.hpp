@@ -21,6 +21,8 @@ struct DesignInfo {
   std::size_t points = 1;
   std::vector<std::string> parameters;
   std::vector<std::vector<double>> values;  // [parameter][point]
+  std::vector<std::string> labels;          // [point], or empty (sweep files' `labels`)
+  std::int64_t reference = -1;              // the point compared with, or -1
 };
 
 enum class Role : std::uint8_t {

@@ -319,6 +319,58 @@ class LocalityOverrideErrors(BadInputCase):
                                   "priors.context.team_quality_mean")
 
 
+class CompareLabelErrors(BadInputCase):
+    """A compare's `labels` and `reference` ([design]) are checked when the sweep is read: refused
+    at their line by `sweep` and `validate` alike, before any work."""
+
+    def compare(self, name, design_lines):
+        text = ('base = "scenario.toml"\n[design]\nkind = "grid"\nreplicates = 2\n' + design_lines +
+                '\n[parameters]\n"clp.departure_hazard" = [0.0, 0.01, 0.02]\n')
+        e2e.write_text(self.path(name), text)
+        return name, text
+
+    def assert_compare_refused(self, design_lines, key, mentions):
+        name, text = self.compare("compare.toml", design_lines)
+        line = e2e.line_of(text, key.split(".")[-1].split("[")[0] + " =")
+        for args in (("sweep", name, "-o", OUT), ("validate", name)):
+            with self.subTest(command=args[0], design=design_lines):
+                self.assert_refused(*args, file=name, line=line, key=key, mentions=mentions)
+
+    def test_labels_and_reference_that_cannot_name_the_points_are_refused_at_their_line(self):
+        self.assertEqual(os.path.basename(self.scenario), "scenario.toml")
+        cases = [
+            ('labels = ["a", "b"]', "design.labels", ("3 points", "one label per point, not 2")),
+            ('labels = "a"', "design.labels", ("array of strings",)),
+            ('labels = ["low", "low", "high"]', "design.labels", ('"low" is given twice',)),
+            ('labels = ["low", "", "high"]', "design.labels", ("1 to 24 characters",)),
+            ('labels = ["low", "a label far too long for a column", "high"]', "design.labels",
+             ("1 to 24 characters",)),
+            ('labels = ["low", "mid\\tdle", "high"]', "design.labels", ("one line of text",)),
+            ('labels = ["low", "mid", "high"]\nreference = "none"', "design.reference",
+             ('no point is labelled "none"', "low, mid, high")),
+            ('reference = "low"', "design.reference", ("needs `labels`",)),
+            ("reference = 3", "design.reference", ("from 0 to 2",)),
+            ("reference = -1", "design.reference", ("from 0 to 2",)),
+            ("reference = 1.5", "design.reference", ()),
+        ]
+        for design_lines, key, mentions in cases:
+            self.assert_compare_refused(design_lines, key, mentions)
+
+    def test_a_reference_needs_two_points(self):
+        name = "one_point.toml"
+        text = ('base = "scenario.toml"\n[design]\nkind = "grid"\nreference = 0\n'
+                '[parameters]\n"clp.departure_hazard" = [0.01]\n')
+        e2e.write_text(self.path(name), text)
+        self.assert_refused("validate", name, file=name, line=4, key="design.reference",
+                            mentions=("at least 2 points",))
+
+    def test_valid_labels_and_reference_are_accepted(self):
+        name, _ = self.compare("good.toml", 'labels = ["none", "some", "many"]\nreference = "none"')
+        e2e.run_ok(self, "validate", name, cwd=self.tmp)
+        name, _ = self.compare("by_number.toml", "reference = 2")
+        e2e.run_ok(self, "validate", name, cwd=self.tmp)
+
+
 class CommandLineErrors(BadInputCase):
 
     def test_set_unknown_name_suggests_the_near_name(self):
