@@ -194,6 +194,16 @@ class ScenarioFileErrors(BadInputCase):
         name = self.variant("child.toml", 'base = "nowhere.toml"\ntitle = "child"\n')
         self.assert_scenario_refused(name, file=name, line=1, key="base", mentions=("nowhere.toml",))
 
+    def test_a_copied_study_file_names_the_base_path_it_tried(self):
+        """A sweep copied into another directory keeps its relative `base`, which is resolved from
+        the sweep file's own directory: the refusal names the absolute path tried."""
+        os.makedirs(self.path("copies"))
+        e2e.write_text(self.path("copies/sweep.toml"), 'base = "../scenarios/deep_end_glasgow.toml"\n[design]\n'
+                                                      'kind = "grid"\n[parameters]\n"clp.departure_hazard" = [0.01]\n')
+        tried = os.path.normpath(os.path.join(self.tmp, "scenarios", "deep_end_glasgow.toml"))
+        self.assert_refused("validate", "copies/sweep.toml", file="copies/sweep.toml", line=1, key="base",
+                            mentions=(f"(tried {tried})",))
+
     def test_base_loop(self):
         """Scenarios whose bases form a loop (a -> b -> a, or a -> a) are refused at `base`."""
         self.variant("a.toml", 'base = "b.toml"\n')
