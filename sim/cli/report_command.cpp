@@ -202,6 +202,21 @@ void print_main_effects(const StoredResults& stored, const Outcome& outcome, std
     fmt::print(out, "  {:<40} {:>6.2f} {:>7.2f}   {:.3f} -> {:.3f}\n", e.name, e.effect.variance_share,
                e.effect.rank_correlation, e.effect.first_bin_mean, e.effect.last_bin_mean);
   }
+  // A screen of few points explains variance by chance: say so, and how many points would do.
+  constexpr std::size_t kPointsPerBin = 10;  // chance share at most 1 / 10
+  constexpr double kMostChance = 1.0 / static_cast<double>(kPointsPerBin);
+  const auto worst = std::max_element(effects.begin(), effects.end(), [](const Effect& a, const Effect& b) {
+    return a.effect.chance_share < b.effect.chance_share;
+  });
+  if (worst != effects.end() && worst->effect.chance_share > kMostChance) {
+    const std::size_t needed = kPointsPerBin * (worst->effect.bins - 1) + 1;
+    fmt::print(
+        out,
+        "  CAUTION: with {} points in {} bins, a parameter with no effect on the outcome explains "
+        "about {:.2f}\n  of its variance by chance (share ~ (bins - 1) / (points - 1)); read the shares "
+        "above against\n  that, or sweep at least {} points (chance below {:.1f})\n",
+        outcome.done.size(), worst->effect.bins, worst->effect.chance_share, needed, kMostChance);
+  }
 }
 
 void print_comparison(const output::ResultFile& file, const StoredResults& stored, std::ostream& out);

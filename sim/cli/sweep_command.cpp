@@ -361,12 +361,14 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
     blocks.emplace(job.schema, block);
     writer.emplace(&*file, plan.layout, job.schema, *blocks, job.replicates, plan.observed(),
                    output::ResultWriter::PointCallback{}, args.checkpoint_seconds);
-    progress.emplace(plan.mine.size(), "points",
+    // Replicates, not points, so that a compare of 2 points of 1,000 replicates moves (and its
+    // estimate of the time left means something) long before its first point completes.
+    progress.emplace(plan.mine.size() * job.replicates, "replicates",
                      args.quiet ? Progress::Mode::quiet : Progress::Mode::automatic);
   }
   return run_on_ranks(
       session, job, todo, block, plan.threads, root ? &*writer : nullptr,
-      [&](std::uint64_t) { progress->update(already + writer->points_completed()); },
+      [&](std::uint64_t replicates_done) { progress->update(already * job.replicates + replicates_done); },
       [&](const RunStats& stats) {
         progress->finish();
         if (stats.interrupted) {

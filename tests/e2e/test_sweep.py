@@ -133,6 +133,10 @@ class SweepOutputTest(unittest.TestCase):
         self.assertEqual(int(bottom.split()[0]), worst)
         self.assertIn("Parameters that matter most", report)
         self.assertIn("clp.departure_hazard", report)
+        # 6 points, 3 levels of the hazard: a parameter with no effect would explain 2/5 by chance.
+        self.assertIn("CAUTION: with 6 points in 3 bins, a parameter with no effect on the outcome explains "
+                      "about 0.40", report)
+        self.assertIn("sweep at least 21 points", report)
 
     def test_export_writes_one_row_per_point_and_per_point_and_practice(self):
         directory = self.dir.path("csv")

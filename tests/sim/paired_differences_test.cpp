@@ -1,8 +1,9 @@
-// Claims about the answer of a compare (sim/cli/paired_differences.hpp): percentiles are numpy's
+// Claims about the answer of a compare (sim/cli/paired_differences.hpp) and the screening shares of
+// `lwsim report` (sim/cli/report_stats.hpp): percentiles are numpy's
 // default (type 7), so Python readers get the same numbers; the paired difference is taken
 // replicate by replicate, not between means of independent samples; the incremental ratio's
 // delta-method interval covers the true ratio as often as it says; money reads as a person writes
-// it.
+// it; a parameter with no effect explains its chance share of the variance, no more.
 
 #include "sim/cli/paired_differences.hpp"
 
@@ -11,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "sim/cli/report_stats.hpp"
 #include "sim/random.hpp"
 #include "sim/rng.hpp"
 
@@ -97,4 +99,30 @@ TEST_CASE("money reads as a person writes it") {
   CHECK(format_quantity(512.4, "GBP") == "£512");
   CHECK(format_quantity(8.2654, "practices") == "8.27 practices");
   CHECK(format_quantity(std::nan(""), "GBP") == "n/a");
+}
+
+TEST_CASE(
+    "a parameter with no effect explains about its chance share of the variance, which report warns of") {
+  // 10 levels x 5 points and an outcome that ignores them: over 200 such sweeps the mean share is
+  // (10 - 1) / (50 - 1) = 0.184 within 3 standard errors (the share is about Beta(4.5, 20), sd 0.077).
+  sim::Stream s({11, 2}, {0, 0, 0});
+  double total = 0.0;
+  const int sweeps = 200;
+  sim::cli::MainEffect effect;
+  for (int k = 0; k < sweeps; ++k) {
+    std::vector<double> x, y;
+    for (int i = 0; i < 50; ++i) {
+      x.push_back(static_cast<double>(i % 10));
+      y.push_back(sim::random::normal(s));
+    }
+    effect = sim::cli::main_effect(x, y);
+    total += effect.variance_share;
+  }
+  CHECK(effect.bins == 10);
+  CHECK(effect.chance_share == Approx(9.0 / 49.0));
+  CHECK(total / sweeps == Approx(9.0 / 49.0).margin(3 * 0.077 / std::sqrt(sweeps)));
+  // One point per level: every parameter "explains" everything.
+  const auto one_each = sim::cli::main_effect({1, 2, 3, 4, 5, 6}, {0.3, 0.1, 0.9, 0.4, 0.2, 0.8});
+  CHECK(one_each.variance_share == Approx(1.0));
+  CHECK(one_each.chance_share == Approx(1.0));
 }
