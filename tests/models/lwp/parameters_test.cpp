@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <iterator>
 #include <set>
 #include <string>
 #include <string_view>
@@ -68,18 +69,32 @@ TEST_CASE("every parameter has a unit, a meaning and a source that is an assumpt
   }
 }
 
+// The two tests below expand parameters.def into one small table row per parameter and check the
+// rows in a loop: a block of CHECKs per parameter made one function of thousands of Catch2
+// expansions, which GCC took nearly 10 minutes to compile at -O3 (the critical path of CI's
+// Release build).
+
 TEST_CASE("the parameters of the default values are the defaults of the struct, field by field") {
   const sim::ParamValues defaults(lwp::parameter_table());
   const lwp::Parameters from = lwp::Parameters::from(defaults);
   const lwp::Parameters plain{};
+  struct Field {
+    const char* name;
+    double from;
+    double plain;
+  };
+  const Field fields[] = {
 #define LWP_PARAM(field, name, kind, def, lo, hi, unit, meaning, source) \
-  {                                                                      \
-    INFO(name);                                                          \
-    CHECK(from.field == plain.field);                                    \
-    CHECK(from.field == defaults.get(name));                             \
-  }
+  {name, static_cast<double>(from.field), static_cast<double>(plain.field)},
 #include "models/lwp/parameters.def"
 #undef LWP_PARAM
+  };
+  CHECK(std::size(fields) == lwp::parameter_table().size());
+  for (const Field& f : fields) {
+    INFO(f.name);
+    CHECK(f.from == f.plain);
+    CHECK(f.from == defaults.get(f.name));
+  }
   // The Deep End scenario sets no parameter: it runs at the table's defaults.
   const lwp::Parameters deep_end = lwp::Parameters::from(lwsim_test::deep_end().params());
   CHECK(deep_end.clp_departure_hazard == plain.clp_departure_hazard);
@@ -89,20 +104,25 @@ TEST_CASE("the parameters of the default values are the defaults of the struct, 
 
 TEST_CASE("each parameter's generated index names its row of the table, and every row has one") {
   const sim::ParamTable& table = lwp::parameter_table();
-  std::size_t rows = 0;
+  struct Row {
+    const char* dotted;
+    std::size_t index;
+  };
+  const Row rows[] = {
 #define LWP_PARAM(field, dotted, kind, def, lo, hi, unit, meaning, source) \
-  {                                                                        \
-    INFO(dotted);                                                          \
-    const std::size_t i = lwp::param_index(lwp::ParamId::field);           \
-    REQUIRE(i < table.size());                                             \
-    CHECK(table[i].name == dotted);                                        \
-    CHECK(table.find(dotted) == i);                                        \
-    CHECK(i == rows);                                                      \
-    ++rows;                                                                \
-  }
+  {dotted, lwp::param_index(lwp::ParamId::field)},
 #include "models/lwp/parameters.def"
 #undef LWP_PARAM
-  CHECK(rows == table.size());
+  };
+  CHECK(std::size(rows) == table.size());
+  for (std::size_t r = 0; r < std::size(rows); ++r) {
+    INFO(rows[r].dotted);
+    const std::size_t i = rows[r].index;
+    REQUIRE(i < table.size());
+    CHECK(table[i].name == rows[r].dotted);
+    CHECK(table.find(rows[r].dotted) == i);
+    CHECK(i == r);
+  }
   // A field of the struct is read from its own index.
   sim::ParamValues values(table);
   values.set(lwp::param_index(lwp::ParamId::clp_handover_fraction), 0.125, {"<test>", 1});
