@@ -117,8 +117,9 @@ class ScenarioFileErrors(BadInputCase):
     def test_unknown_model_lists_the_registered_models(self):
         """`model = "..."` naming a model this lwsim does not have is refused at its line, listing
         the models it has; in a study file as in a scenario."""
-        name = self.variant("unknown_model.toml", 'model = "sir"\n' + self.original)
-        self.assert_scenario_refused(name, file=name, line=1, key="model", mentions=("'sir'", "lwp"))
+        name = self.edited("unknown_model.toml", 'model = "lwp"', 'model = "sir"')
+        line = e2e.line_of(e2e.read_text(self.path(name)), 'model = "sir"')
+        self.assert_scenario_refused(name, file=name, line=line, key="model", mentions=("'sir'", "lwp"))
         sweep = self.variant("unknown_model_sweep.toml",
                              'model = "sir"\nbase = "scenario.toml"\n[design]\nkind = "grid"\n'
                              '[parameters]\n"clp.departure_hazard" = [0.01]\n')
