@@ -234,6 +234,29 @@ def design_parameters(f):
     return names
 
 
+def design_labels(f):
+    """The design points' labels (a sweep file's `labels`), or [] without them."""
+    return text_attr(f, "design_labels").split("\n") if "design_labels" in f.attrs else []
+
+
+def paired_statistic(values, point, reference, statistic):
+    """A statistic of the paired differences values[point, r] - values[reference, r] over
+    replicates r of a [point, replicate] array: 'mean', or the 'p05' or 'p95' percentile (numpy's
+    default linear interpolation, as `lwsim report`)."""
+    d = np.asarray(values[point], dtype=float) - np.asarray(values[reference], dtype=float)
+    if statistic == "mean":
+        return float(d.mean())
+    return float(np.percentile(d, {"p05": 5, "p95": 95}[statistic]))
+
+
+def incremental_ratio(numerator, denominator, point, reference):
+    """The mean paired difference of `numerator` over that of `denominator` (nan when the latter
+    is 0), e.g. the cost per additional fully integrated practice."""
+    dn = paired_statistic(numerator, point, reference, "mean")
+    dd = paired_statistic(denominator, point, reference, "mean")
+    return dn / dd if dd != 0 else float("nan")
+
+
 def completed_points(f):
     """Boolean mask of the design points whose results are complete (all True without status)."""
     if "/status/completed" not in f:

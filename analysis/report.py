@@ -88,7 +88,19 @@ def format_number(value, style, digits):
         return f"{value:.{digits}g}"
     if style == "int":
         return f"{round(value)}"
+    if style == "money":
+        return format_money(value)
     raise ValueError(f"unknown number style {style!r}")
+
+
+def format_money(value):
+    """GBP as a person writes it, as `lwsim report` does: £6.9m, £24k, £512 (a minus before £)."""
+    sign, magnitude = ("-" if value < 0 else ""), abs(value)
+    if magnitude >= 1e6:
+        return f"{sign}£{magnitude / 1e6:.1f}m"
+    if magnitude >= 1e4:
+        return f"{sign}£{magnitude / 1e3:.0f}k"
+    return f"{sign}£{magnitude:.0f}"
 
 
 def percent_digits(p, trials=None):
@@ -165,6 +177,21 @@ class QuotedNumbers:
         value = float(self.f[path][tuple(index)] if index else self.f[path][()])
         return self.dataset(label, path, index, style, error_digits(value))
 
+    def paired(self, label, path, point, reference, statistic, style="fixed", digits=2):
+        """A statistic of the paired differences x[point, r] - x[reference, r] of a [point,
+        replicate] dataset over replicates r: 'mean', 'p05' or 'p95' (lr.paired_statistic)."""
+        value = lr.paired_statistic(self.f[path][()], point, reference, statistic)
+        return self._quote(label, value, {"path": path, "paired": [int(point), int(reference)],
+                                          "statistic": statistic}, style, digits)
+
+    def incremental_ratio(self, label, numerator, denominator, point, reference, style="money", digits=0):
+        """The mean paired difference of `numerator` over that of `denominator` (cost per additional
+        FIP)."""
+        value = lr.incremental_ratio(self.f[numerator][()], self.f[denominator][()], point, reference)
+        return self._quote(label, value, {"path": numerator, "denominator": denominator,
+                                          "paired": [int(point), int(reference)], "statistic": "ratio"},
+                           style, digits)
+
     def _quote(self, label, value, source, style, digits):
         if not math.isfinite(value):
             return '<span class="na">n/a</span>'
@@ -204,10 +231,12 @@ def paragraph(*sentences):
 
 
 def table(headers, rows, caption=None, classes=""):
+    """A table in a box that scrolls sideways when the table is wider than the page."""
     head = "".join(f"<th>{h}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     cap = f"<caption>{caption}</caption>" if caption else ""
-    return f'<table class="{classes}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (f'<div class="table-box"><table class="{classes}">{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
 
 
 def join_words(items, conjunction="and"):
@@ -667,6 +696,8 @@ def build_sweep(r):
     has_observed = "/summary/p_observed" in f and observed is not None
     replicates = lr.int_attr(f, "replicates")
 
+    answer_paragraph(r, completed)
+
     grid_text = ""
     if design_kind == "grid":
         grid_text = " × ".join(q.reduced(f"levels of {p}", f"/design/{p}", "unique_count") for p in parameters)
@@ -739,6 +770,61 @@ def build_sweep(r):
     side_by_side(r, parameters, completed)
 
 
+def answer_paragraph(r, completed):
+    """A compare's answer, first in the report: every point against the sweep's reference point,
+    replicate by replicate (common random numbers), with the interval holding 90% of the
+    replicates' differences; the same numbers as `lwsim report` (docs/scenarios.md, *Compares*)."""
+    f, q = r.f, r.q
+    reference = lr.int_attr(f, "design_reference")
+    if reference is None or reference not in completed or "/results/fip_count" not in f:
+        return
+    labels = lr.design_labels(f)
+    name = lambda p: f"“{from_file(labels[p])}”" if labels else f"point {p}"
+    sentences = []
+    for point in completed:
+        if point == reference:
+            continue
+        fip = "/results/fip_count"
+        d = lr.paired_statistic(f[fip][()], point, reference, "mean")
+        more = "more" if d >= 0 else "fewer"
+        sign = 1 if d >= 0 else -1
+        low, high = ("p05", "p95") if d >= 0 else ("p95", "p05")
+        text = (f"Against {name(reference)}, {name(point)} gives "
+                f"{q.dataset(f'mean FIP count at point {point}', '/summary/mean_fip_count', [point], 'fixed', 1)} "
+                f"fully integrated practices instead of "
+                f"{q.dataset(f'mean FIP count at point {reference}', '/summary/mean_fip_count', [reference], 'fixed', 1)}: "
+                f"{magnitude(q, f'FIP difference at point {point}', fip, point, reference, 'mean', sign)} {more} "
+                f"(in 90% of the simulated worlds between "
+                f"{magnitude(q, f'5th percentile of the FIP difference at point {point}', fip, point, reference, low, sign)} and "
+                f"{magnitude(q, f'95th percentile of the FIP difference at point {point}', fip, point, reference, high, sign)} {more})")
+        if "/results/cost" in f:
+            c = lr.paired_statistic(f["/results/cost"][()], point, reference, "mean")
+            text += (f", at a cost {'higher' if c >= 0 else 'lower'} by "
+                     f"{magnitude(q, f'cost difference at point {point}', '/results/cost', point, reference, 'mean', 1 if c >= 0 else -1, 'money')}")
+            if d > 0 and c > 0:
+                text += (f" ({q.incremental_ratio(f'cost per additional FIP at point {point}', '/results/cost', fip, point, reference)} "
+                         "per additional fully integrated practice)")
+            elif d < 0 and c < 0:
+                text += (f" ({q.incremental_ratio(f'saving per FIP lost at point {point}', '/results/cost', fip, point, reference)} "
+                         "saved per fully integrated practice lost)")
+            elif d > 0 and c < 0:
+                text += " (more fully integrated practices at a lower cost)"
+            elif d < 0 and c > 0:
+                text += " (fewer fully integrated practices at a higher cost)"
+        sentences.append(text + ".")
+    sentences.append("Each simulated world (replicate) is the same at every point: common random numbers make "
+                     "these paired differences the policy's effect, not noise.")
+    r.summary.append(paragraph(*sentences))
+
+
+def magnitude(q, label, path, point, reference, statistic, sign, style="fixed"):
+    """A paired statistic quoted without its sign (`sign` -1 for a decrease, said in words)."""
+    digits = 1 if style == "fixed" else 0
+    if sign >= 0:
+        return q.paired(label, path, point, reference, statistic, style, digits)
+    return q.paired(label, path, reference, point, {"mean": "mean", "p05": "p95", "p95": "p05"}[statistic], style, digits)
+
+
 def side_by_side(r, parameters, completed):
     """A sweep of a few points compares scenarios (e.g. scenarios/scale_up/*_compare.toml): every
     scalar summary of its points side by side, one column per point."""
@@ -758,7 +844,9 @@ def side_by_side(r, parameters, completed):
         cells = [f"{esc(label)}" + (f" ({esc(units)})" if units else "")]
         cells += [q.dataset(f"{path} at point {point}", path, [point], "sig", 4) for point in completed]
         rows.append(cells)
-    headers = ["summary (mean over replicates)"] + [point_values(r, parameters, point) for point in completed]
+    labels = lr.design_labels(r.f)
+    headers = ["summary (mean over replicates)"] + [
+        from_file(labels[point]) if labels else point_values(r, parameters, point) for point in completed]
     r.tables.append(("The points side by side", table(headers, rows)))
 
 
@@ -1038,6 +1126,7 @@ h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { margin-top: 2.2rem; border
 #summary { background: #f4f7fb; border-left: 4px solid #4575b4; padding: 0.6rem 1.2rem; }
 .note { background: #fff6e5; border-left: 4px solid #d95f02; padding: 0.4rem 1rem; }
 .num { font-variant-numeric: tabular-nums; white-space: nowrap; font-weight: 600; }
+.table-box { max-width: 100%; overflow-x: auto; }
 table { border-collapse: collapse; margin: 0.8rem 0 1.4rem; font-size: 0.92rem; }
 th, td { border: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
 th { background: #f0f0f0; } td .num { font-weight: normal; }

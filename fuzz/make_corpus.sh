@@ -10,13 +10,25 @@ set -euo pipefail
 lwsim=$(realpath "$1")
 out=$(realpath -m "$2")
 src=$(cd "$(dirname "$0")/.." && pwd)
-mkdir -p "$out"/{scenario,sweep,calibration,sensitivity,result_file}
+mkdir -p "$out"/{scenario,sweep,points,calibration,sensitivity,result_file,command_line}
 
 cp "$src"/scenarios/deep_end_glasgow.toml "$src"/fuzz/resume_base.toml "$out/scenario/"
 cp "$src"/scenarios/observed/*.toml "$out/scenario/"
 cp "$src"/scenarios/sweeps/*.toml "$src"/scenarios/bench/*.toml "$src"/fuzz/resume_sweep.toml "$out/sweep/"
 cp "$src"/scenarios/calibration/*.toml "$out/calibration/"
 cp "$src"/scenarios/sensitivity/*.toml "$out/sensitivity/"
+# Points files of csv designs, and command lines (one argument a line).
+printf 'clp.departure_hazard,context.gp_buy_in_mean\n0.004,0.55\n0.02,0.4\n' > "$out/points/two.csv"
+printf '\xef\xbb\xbfclp.departure_hazard, "context.gp_buy_in_mean"\r\n\r\n0.004,0.55\r\n' > "$out/points/bom.csv"
+printf 'classification.window_weeks,fip.enabled\n4,true\n8,false\n' > "$out/points/kinds.csv"
+printf 'run\nscenario.toml\n-o\nout.h5\n--replicates\n10\n--set\nclp.departure_hazard=0.01\n' \
+  > "$out/command_line/run"
+printf 'sweep\nsweep.toml\n-o\nout.h5\n--resume\n--threads\n4\n--checkpoint-interval\n0.5\n--shard\n1/4\n' \
+  > "$out/command_line/sweep"
+printf 'export\nin.h5\n--csv\ndir\n--overwrite\n' > "$out/command_line/export"
+printf 'merge\na.h5\nb.h5\n-o\nm.h5\n--allow-incomplete\n' > "$out/command_line/merge"
+printf 'bench\n--json\n--quick\n--threads\n0\n' > "$out/command_line/bench"
+printf 'calibrate\ncal.toml\n-o\nc.h5\n--resume\n--quiet\n' > "$out/command_line/calibrate"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # Builds the fuzz preset (clang, libFuzzer, ASan + UBSan) and runs every fuzz target for SECONDS
 # seconds each; fails if any target finds a crash, a hang (-timeout), a leak or an out-of-memory.
-#   fuzz/run.sh SECONDS [TARGET...]        targets: scenario sweep calibration sensitivity result_file
+#   fuzz/run.sh SECONDS [TARGET...]        targets: scenario sweep points calibration sensitivity
+#                                          result_file command_line
+#   fuzz/run.sh --build-only               only build the preset (CI times the build apart)
 # The corpus each target grows is kept in build/fuzz/corpus/<target> (seeded by make_corpus.sh);
 # a failing input is written to build/fuzz/artifacts/<target>/ and named in the output. Reproduce
 # one with: build/fuzz/fuzz/fuzz_<target> <artifact>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
+seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...] | fuzz/run.sh --build-only}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(scenario sweep calibration sensitivity result_file)
+[ ${#targets[@]} -gt 0 ] || targets=(scenario sweep points calibration sensitivity result_file command_line)
+
+case "$seconds" in
+  --build-only) ;;
+  ''|*[!0-9]*|0) echo "fuzz/run.sh: SECONDS must be a whole number above 0 (libFuzzer takes 0 as for ever)" >&2; exit 2 ;;
+esac
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc 2>/dev/null || echo 2)"
+[ "$seconds" != --build-only ] || exit 0
 
 build=build/fuzz
 rm -rf "$build/seeds"

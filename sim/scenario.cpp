@@ -76,7 +76,7 @@ config::Value load_with_bases(const std::string& path, const ModelRegistry& regi
     } catch (const InputError& e) {
       // A missing base file is reported at the `base` key that names it.
       if (e.file() == lexically_normal(base_path) && e.line() == 0 && e.key().empty()) {
-        base_value->fail(fmt::format("cannot read base scenario {}: {}", base_path, e.detail()));
+        base_value->fail(fmt::format("cannot read base scenario {}: {}", tried_path(base_path), e.detail()));
       }
       throw;
     }
@@ -129,6 +129,13 @@ std::uint32_t checked_seed(std::int64_t seed, const std::string& file, int line,
     throw InputError(file, line, key, "seed must be a whole number from 0 to 4294967295");
   }
   return static_cast<std::uint32_t>(seed);
+}
+
+std::string tried_path(const std::string& path) {
+  if (is_builtin(path) || path.empty() || path.front() == '/') return path;
+  std::error_code ec;
+  const std::filesystem::path absolute = std::filesystem::absolute(path, ec).lexically_normal();
+  return ec ? path : fmt::format("{} (tried {})", path, absolute.string());
 }
 
 std::string resolve_relative(const std::string& from, const std::string& relative) {

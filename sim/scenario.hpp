@@ -35,6 +35,10 @@ void check_named_file(const config::Value& where, const std::string& path, std::
 
 /// Resolves `relative` against the directory of the file `from` (works for built-in files).
 std::string resolve_relative(const std::string& from, const std::string& relative);
+/// A file path as an error message names the file tried: a relative path with its absolute form,
+/// since a relative `base` is resolved from the directory of the file that names it, not from
+/// the working directory ("../x.toml (tried /home/a/x.toml)"); built-in and absolute paths as they are.
+std::string tried_path(const std::string& path);
 
 /// A scenario with everything resolved: ready to run.
 struct Scenario {

@@ -103,6 +103,12 @@ void OutputSchema::check() const {
     unique(f.path);
     (void)elements(f.dims);
   }
+  for (const RatioSpec& r : ratios) {
+    for (const std::string* path : {&r.numerator, &r.denominator}) {
+      if (!fields.at(field_index(*path)).dims.empty())
+        throw std::logic_error("output schema: ratio " + r.name + " of a field with dimensions " + *path);
+    }
+  }
   for (const AccumulatorSpec& a : accumulators) {
     unique(a.path);
     (void)elements(a.dims);

@@ -119,6 +119,18 @@ struct ObservableSpec {
   bool summarised = true;
 };
 
+/// A ratio of two per-replicate scalar fields that compared scenarios are judged by (for lwp, the
+/// programme cost per fully integrated practice). `lwsim report` gives at each point the ratio of
+/// the means, and against a sweep's reference point the incremental ratio: the difference in the
+/// numerator's mean over the difference in the denominator's ("cost per additional FIP").
+struct RatioSpec {
+  std::string name;              // e.g. "cost per FIP"
+  std::string incremental_name;  // e.g. "cost per additional FIP"
+  std::string numerator;         // path of a FieldSpec without trailing dimensions
+  std::string denominator;       // likewise
+  std::string units;
+};
+
 /// A constant array of the scenario (practice names, list sizes), written once.
 struct StaticArray {
   std::string path;
@@ -162,6 +174,7 @@ struct OutputSchema {
   std::vector<ObservableSpec> observables;
   std::vector<StaticArray> statics;
   std::vector<GroupSpec> groups;
+  std::vector<RatioSpec> ratios;
 
   /// Declares a per-replicate result of element type T (its DType follows from T).
   template <class T>

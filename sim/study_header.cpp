@@ -28,7 +28,7 @@ StudyHeader read_study_header(const Document& doc, const std::vector<std::string
   } catch (const InputError& e) {
     // A missing or unreadable base file is reported at the `base` key that names it.
     if (e.line() == 0 && e.key().empty()) {
-      base.fail(fmt::format("cannot read base scenario {}: {}", base_path, e.detail()));
+      base.fail(fmt::format("cannot read base scenario {}: {}", tried_path(base_path), e.detail()));
     }
     throw;
   }

@@ -9,6 +9,7 @@
 
 #include "sim/error.hpp"
 #include "sim/run/estimate.hpp"
+#include "sim/util/text.hpp"
 
 namespace sim {
 namespace {
@@ -116,6 +117,8 @@ std::vector<std::string> split_csv_line(const std::string& line) {
 }
 
 constexpr std::size_t kMaxCsvLineBytes = std::size_t{1} << 20;
+/// Labels head table columns (`lwsim report`) and name points in sentences: short enough for both.
+constexpr std::size_t kMaxLabelBytes = 24;
 
 // std::getline with a bound: a file without newlines (or /dev/zero) must not take all the memory.
 bool read_line(std::istream& in, std::string& line, const std::string& path, int line_number) {
@@ -134,6 +137,18 @@ bool read_line(std::istream& in, std::string& line, const std::string& path, int
   return any;
 }
 
+// strtod would stop at a NUL and read "0.1<NUL>9" as 0.1 (TOML files refuse NUL bytes too): a cell
+// holding one is refused, naming its line and column.
+void refuse_nul(const std::vector<std::string>& cells, const std::string& path, int line_number,
+                const std::vector<AxisSource>* axes) {
+  for (std::size_t k = 0; k < cells.size(); ++k) {
+    if (cells[k].find('\0') == std::string::npos) continue;
+    const std::string key = axes != nullptr && k < axes->size() ? (*axes)[k].axis.name : std::string();
+    throw InputError(path, line_number, key,
+                     fmt::format("column {} holds a NUL byte; is this a text file?", k + 1));
+  }
+}
+
 // An explicit list of points: a header of parameter names, then one row of values per point.
 void read_csv_points(const std::string& path, const Value& where, const ParamTable& table, Sweep& sweep,
                      std::vector<AxisSource>& axes) {
@@ -148,7 +163,16 @@ void read_csv_points(const std::string& path, const Value& where, const ParamTab
   if (line_number == 0 || line.find_first_not_of(" \t\r") == std::string::npos) {
     throw InputError(path, 0, "", "the points file is empty; expected a header of parameter names");
   }
-  for (const std::string& name : split_csv_line(line)) {
+  // A UTF-8 byte-order mark (spreadsheets write one) is not part of the first parameter's name.
+  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+  const std::vector<std::string> names = split_csv_line(line);
+  refuse_nul(names, path, line_number, nullptr);
+  for (std::size_t column = 0; column < names.size(); ++column) {
+    const std::string& name = names[column];
+    if (name.empty()) {
+      throw InputError(path, line_number, fmt::format("column {}", column + 1),
+                       "the header names no parameter here (an empty cell)");
+    }
     const auto index = table.find(name);
     if (!index)
       throw InputError(path, line_number, name, fmt::format("unknown parameter; {}", table.suggest(name)));
@@ -167,6 +191,7 @@ void read_csv_points(const std::string& path, const Value& where, const ParamTab
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const auto cells = split_csv_line(line);
+    refuse_nul(cells, path, line_number, &axes);
     if (cells.size() != axes.size()) {
       throw InputError(path, line_number, "",
                        fmt::format("expected {} values, found {}", axes.size(), cells.size()));
@@ -213,13 +238,59 @@ void apply_fixed(const Value& node, const std::string& prefix, ParamValues& valu
   }
 }
 
+/// [design] labels (one short name per point, unique) and reference (a label, or a point number
+/// when there are no labels).
+void read_labels(const Value& design, Sweep& sweep) {
+  const std::size_t points = sweep.points.size();
+  if (const Value* labels = design.find("labels")) {
+    if (!labels->is_array()) labels->fail("expected an array of strings, one label per point");
+    const auto& items = labels->items();
+    if (items.size() != points) {
+      labels->fail(fmt::format("the design has {} point{}: give one label per point, not {}", points,
+                               points == 1 ? "" : "s", items.size()));
+    }
+    for (const Value& item : items) {
+      const std::string& label = item.as_string();
+      if (label.empty() || label.size() > kMaxLabelBytes) {
+        item.fail(fmt::format("a label must have 1 to {} characters", kMaxLabelBytes));
+      }
+      if (std::any_of(label.begin(), label.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+        item.fail("a label must be one line of text (no tab, newline or control character)");
+      }
+      if (std::find(sweep.labels.begin(), sweep.labels.end(), label) != sweep.labels.end()) {
+        item.fail(fmt::format("the label \"{}\" is given twice: each point needs its own", label));
+      }
+      sweep.labels.push_back(label);
+    }
+  }
+  const Value* reference = design.find("reference");
+  if (reference == nullptr) return;
+  if (points < 2) reference->fail("a reference needs a design of at least 2 points");
+  if (reference->kind() == Value::Kind::string) {
+    if (sweep.labels.empty()) reference->fail("a reference by name needs `labels` (or give a point number)");
+    const auto it = std::find(sweep.labels.begin(), sweep.labels.end(), reference->as_string());
+    if (it == sweep.labels.end()) {
+      reference->fail(fmt::format("no point is labelled \"{}\"; the labels are: {}", reference->as_string(),
+                                  text::join(sweep.labels, ", ")));
+    }
+    sweep.reference = it - sweep.labels.begin();
+    return;
+  }
+  const std::int64_t index = reference->as_integer();
+  if (index < 0 || static_cast<std::size_t>(index) >= points) {
+    reference->fail(fmt::format("the reference must be a point from 0 to {} (or a label)", points - 1));
+  }
+  sweep.reference = index;
+}
+
 }  // namespace
 
 bool is_sweep_document(const config::Value& root) {
   return root.is_table() && root.find("design") != nullptr;
 }
 
-Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
+Sweep load_sweep(const std::string& path, const ModelRegistry& registry, const ScenarioOverrides& overrides) {
   const Document doc = read_document(path, registry);
   const Value& root = doc.root;
   Sweep sweep;
@@ -229,10 +300,11 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
     if (!fixed->is_table()) fixed->fail("expected a table of parameter values");
     apply_fixed(*fixed, "", *sweep.scenario.parameters);
   }
+  if (!overrides.sets.empty()) apply_overrides(sweep.scenario, {std::nullopt, std::nullopt, overrides.sets});
 
   const Value& design = root.at("design");
   if (!design.is_table()) design.fail("expected a table");
-  design.expect_keys({"kind", "points", "replicates", "seed", "design_seed", "file"});
+  design.expect_keys({"kind", "points", "replicates", "seed", "design_seed", "file", "labels", "reference"});
   const Value& kind = design.at("kind");
   sweep.kind = kind.as_string();
   if (std::find(kKinds.begin(), kKinds.end(), sweep.kind) == kKinds.end()) {
@@ -251,6 +323,17 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
   sweep.design_seed = sweep.seed;
   if (const Value* s = design.find("design_seed")) {
     sweep.design_seed = checked_seed(s->as_integer(), s->file(), s->line(), s->path());
+  }
+  if (overrides.replicates) {
+    if (*overrides.replicates < 1 || *overrides.replicates > kMaxReplicates) {
+      throw InputError("command line", 0, "--replicates",
+                       fmt::format("must be between 1 and {}", kMaxReplicates));
+    }
+    sweep.replicates = *overrides.replicates;
+  }
+  if (overrides.seed) {
+    sweep.seed = checked_seed(static_cast<std::int64_t>(std::min<std::uint64_t>(*overrides.seed, 1ULL << 40)),
+                              "command line", 0, "--seed");
   }
   sweep.scenario.replicates = sweep.replicates;
   sweep.scenario.seed = sweep.seed;
@@ -340,6 +423,18 @@ Sweep load_sweep(const std::string& path, const ModelRegistry& registry) {
     sweep.axes.push_back(a.axis);
     sweep.parameters.push_back(a.index);
   }
+  for (const std::string& assignment : overrides.sets) {
+    const std::string name = assignment.substr(0, assignment.find('='));
+    for (const AxisSource& a : axes) {
+      if (a.axis.name != name) continue;
+      throw InputError("command line", 0, "--set " + name,
+                       fmt::format("the sweep varies this parameter ({}:{}): --set fixes only parameters "
+                                   "a sweep does not vary",
+                                   a.value->file(), a.value->line()));
+    }
+  }
+
+  read_labels(design, sweep);
 
   // Every point must satisfy the model's constraints, checked now rather than mid-run.
   for (std::size_t p = 0; p < sweep.points.size(); ++p) {
@@ -397,6 +492,8 @@ output::DesignInfo design_of(const Sweep& sweep) {
   design.points = sweep.points.size();
   for (const auto& axis : sweep.axes) design.parameters.push_back(axis.name);
   design.values = sweep.values_by_axis();
+  design.labels = sweep.labels;
+  design.reference = sweep.reference;
   return design;
 }
 

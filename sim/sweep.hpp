@@ -26,6 +26,11 @@ struct Sweep : StudyHeader {
   std::uint64_t replicates = 0;
   std::uint32_t seed = 0;         // key of the simulation's random streams
   std::uint32_t design_seed = 0;  // seed of the design's own randomness (lhs, random)
+  /// One name per point ([design] labels), or empty: a compare's scenarios by name.
+  std::vector<std::string> labels;
+  /// The point the others are compared with ([design] reference), as paired differences under
+  /// common random numbers; -1 when the file names none.
+  std::int64_t reference = -1;
 
   /// The complete resolved sweep (design, axes, every point's values, and the resolved base
   /// scenario) as text: two sweeps with the same text give the same results.
@@ -37,7 +42,11 @@ struct Sweep : StudyHeader {
 /// Upper bounds that refuse absurd requests up front.
 inline constexpr std::uint64_t kMaxPoints = 10'000'000;
 
-Sweep load_sweep(const std::string& path, const ModelRegistry& registry);
+/// Reads and checks a sweep file. `overrides` come from the command line: --replicates and
+/// --seed replace the design's (the design's own randomness, design_seed, is kept), and --set
+/// fixes parameters the sweep does not vary (after [fixed]); every point is checked with them.
+Sweep load_sweep(const std::string& path, const ModelRegistry& registry,
+                 const ScenarioOverrides& overrides = {});
 /// True when the TOML document is a sweep file (it has a [design] table).
 bool is_sweep_document(const config::Value& root);
 

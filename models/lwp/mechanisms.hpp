@@ -1,6 +1,7 @@
 #pragma once
-// The weekly mechanisms (docs/model.md §7), grouped in one file per part of the week, as free
-// functions over a practice's state so that each can be tested on its own. The order in which
+// The weekly mechanisms (docs/model.md §3 and §7), as free functions over a practice's state so
+// that each can be tested on its own; each is defined in the file of what it changes (clp.cpp,
+// coherence.cpp, participation.cpp, collective_action.cpp, ...), several to a file. The order in which
 // they run is the table of the week's steps, kWeek in schedule.hpp.
 
 #include <span>

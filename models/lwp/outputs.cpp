@@ -172,6 +172,8 @@ void declare_scale_up(sim::OutputSchema& s, Outputs& h) {
   m.cost_per_fip = summary.accumulator(
       "cost_per_fip", {}, "programme cost per fully integrated practice (mean cost / mean FIP count)",
       "GBP per FIP", money(m.mean_fip_count));
+  s.ratios.push_back(
+      {"cost per FIP", "cost per additional FIP", "/results/cost", "/results/fip_count", "GBP per FIP"});
   m.clp_posts = summary.accumulator("clp_posts", {"period"}, "CLP posts (practices sharing a CLP count once)",
                                     "posts", counts());
   m.vacancy_clp_weeks = summary.accumulator(

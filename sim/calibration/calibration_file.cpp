@@ -17,10 +17,15 @@ bool is_calibration_document(const config::Value& root) {
 
 namespace {
 
-std::uint64_t positive_integer(const Value& v, std::uint64_t max) {
+std::uint64_t integer_in(const Value& v, std::uint64_t min, std::uint64_t max) {
   const std::int64_t n = v.as_integer();
-  if (n < 1 || static_cast<std::uint64_t>(n) > max) v.fail(fmt::format("must be between 1 and {}", max));
+  if (n < 0 || static_cast<std::uint64_t>(n) < min || static_cast<std::uint64_t>(n) > max)
+    v.fail(fmt::format("must be between {} and {}", min, max));
   return static_cast<std::uint64_t>(n);
+}
+
+std::uint64_t positive_integer(const Value& v, std::uint64_t max) {
+  return integer_in(v, 1, max);
 }
 
 double number_in(const Value& v, double lo, double hi, bool open_low = false) {
@@ -35,8 +40,8 @@ void read_settings(const Value& abc, AbcSettings& s, const Scenario& scenario) {
   abc.expect_keys({"particles", "replicates", "seed", "generations", "min_tolerance", "quantile",
                    "min_acceptance", "max_attempts", "kernel_scale", "predictive_replicates", "batch"});
   s.seed = scenario.seed;
-  if (const auto* v = abc.find("particles")) s.particles = positive_integer(*v, 1'000'000);
-  if (s.particles < 2) abc.at("particles").fail("at least 2 particles are needed");
+  // A weighted population needs two particles at least (its covariance moves the next generation).
+  if (const auto* v = abc.find("particles")) s.particles = integer_in(*v, 2, 1'000'000);
   if (const auto* v = abc.find("replicates")) s.replicates = positive_integer(*v, 100'000);
   if (const auto* v = abc.find("seed"))
     s.seed = checked_seed(v->as_integer(), v->file(), v->line(), v->path());
@@ -49,6 +54,13 @@ void read_settings(const Value& abc, AbcSettings& s, const Scenario& scenario) {
   if (const auto* v = abc.find("predictive_replicates"))
     s.predictive_replicates = positive_integer(*v, 1'000'000);
   if (const auto* v = abc.find("batch")) s.batch = positive_integer(*v, 10'000'000);
+  // The first generation alone proposes one particle per particle from the priors.
+  if (s.max_attempts < s.particles) {
+    (abc.find("max_attempts") != nullptr ? abc.at("max_attempts") : abc.at("particles"))
+        .fail(fmt::format("max_attempts ({}) is below the number of particles ({}): the first generation "
+                          "alone makes one proposal per particle",
+                          s.max_attempts, s.particles));
+  }
 }
 
 }  // namespace
@@ -124,7 +136,7 @@ CalibrationFile load_calibration(const std::string& path, const ModelRegistry& r
     }
     out.terms.push_back({name, index, w, static_cast<double>(*observed)});
   }
-  if (out.terms.empty()) throw InputError(path, 0, "distance", "every weight of the distance is 0");
+  if (out.terms.empty()) root.at("distance").fail("every weight of the distance is 0");
   out.priors = read_priors(root.at("priors"), out.scenario.params().table());
   for (const Prior& prior : out.priors) {
     refuse_overridden(*out.scenario.model, *out.scenario.setup, prior.index, prior.file, prior.line,

@@ -168,16 +168,26 @@ AbcState read_calibration_state(const output::ResultFile& file, const Calibratio
   state.next_attempt = static_cast<std::uint64_t>(file.attribute_int("next_proposal"));
   const std::size_t n = c.settings.particles, d = c.priors.size();
   if (g == 0) return state;
-  const auto particles = file.read_doubles("/abc/particles");
-  const auto weights = file.read_doubles("/abc/weights");
-  const auto distances = file.read_doubles("/abc/distances");
-  const auto tolerance = file.read_doubles("/abc/tolerance");
-  const auto attempts = file.read_doubles("/abc/proposals");
-  const auto simulated = file.read_doubles("/abc/simulated");
-  const auto first = file.read_doubles("/abc/first_proposal");
-  if (particles.size() != g * n * d || weights.size() != g * n || tolerance.size() != g) {
+  // Each dataset is read only at the size the generations, particles and parameters give.
+  const auto read = [&](const char* path, std::size_t expected) {
+    try {
+      return file.read_doubles(path, expected);
+    } catch (const h5::OutputError& e) {
+      throw InputError(
+          file.path(), 0, "--resume",
+          fmt::format("the stored generations do not match the calibration file ({})", e.what()));
+    }
+  };
+  if (g > c.settings.max_generations) {
     throw InputError(file.path(), 0, "--resume", "the stored generations do not match the calibration file");
   }
+  const auto particles = read("/abc/particles", g * n * d);
+  const auto weights = read("/abc/weights", g * n);
+  const auto distances = read("/abc/distances", g * n);
+  const auto tolerance = read("/abc/tolerance", g);
+  const auto attempts = read("/abc/proposals", g);
+  const auto simulated = read("/abc/simulated", g);
+  const auto first = read("/abc/first_proposal", g);
   for (std::size_t i = 0; i < g; ++i) {
     Generation gen;
     gen.tolerance = tolerance[i];

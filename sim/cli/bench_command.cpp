@@ -31,7 +31,7 @@ Command bench_entry() {
       "cost, the floor ratio), the HDF5 share of a 1,000-point sweep and peak memory (docs/performance.md)",
       {{"--json", "print one JSON object instead of a table", &args->json},
        Option("--threads", "threads of the all-threads figures (default or 0: all cores)", &args->threads)
-           .within(0, 4096),
+           .within(0, kMaxThreads),
        {"--quick", "short runs (under about 30 s): indicative figures only", &args->quick}},
       Ranks::one_process,
       OnStop::command_decides,

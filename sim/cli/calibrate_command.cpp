@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <ostream>
 #include <unistd.h>
 
@@ -46,10 +47,25 @@ struct Calibration {
   BatchEvaluator& evaluator;
   const output::Attributes& attributes;
   output::PendingOutput& output;
+  mutable std::optional<std::size_t> saved_generations;  // what the output file holds, once written
 
+  /// Rewrites the output with `state`. A failure (a full disk) leaves the file as it was written
+  /// last, which --resume continues: the message says so.
   void write(const AbcState& state, const Predictive* predictive, const std::string& status,
              const std::string& stop) const {
-    calibration::write_calibration(output, file, state, predictive, attributes, status, stop);
+    try {
+      calibration::write_calibration(output, file, state, predictive, attributes, status, stop);
+    } catch (const InputError&) {
+      throw;
+    } catch (const std::exception& e) {
+      if (!saved_generations) throw std::runtime_error(fmt::format("{}; nothing was written", e.what()));
+      const std::size_t g = *saved_generations;
+      throw std::runtime_error(fmt::format(
+          "{}; {} keeps its {} complete generation{}: make room and resume with `lwsim calibrate {} -o {} "
+          "--resume`",
+          e.what(), args.output, g, g == 1 ? "" : "s", args.file, args.output));
+    }
+    saved_generations = state.generations.size();
   }
   /// Says how to resume after a stop (during the generations or the posterior predictive);
   /// returns the exit code.
@@ -234,11 +250,12 @@ int calibrate_command(const CalibrateArgs& args, const ModelRegistry& registry, 
   return evaluator.conclude([&]() -> int {
     output::PendingOutput pending(output::OutputTarget{
         args.output, "-o", args.resume, "use --resume to continue it, or choose another name", c.sources});
-    const Calibration run{args, c, schema, evaluator, attributes, pending};
+    const Calibration run{args, c, schema, evaluator, attributes, pending, std::nullopt};
     AbcState state;
     if (args.resume) {
       Resumed resumed = read_resumed(run);
       state = std::move(resumed.state);
+      run.saved_generations = state.generations.size();
       if (resumed.complete) {
         fmt::print(out, "{} is already complete ({} generations). See `lwsim report {}`.\n", args.output,
                    state.generations.size(), args.output);

@@ -2,6 +2,8 @@
 // only file that includes CLI11. Exit codes: 0 success, 2 bad input (with a one-line message naming
 // file, line and key), 1 anything else.
 
+#include <cmath>
+#include <csignal>
 #include <iostream>
 #include <optional>
 
@@ -14,6 +16,7 @@
 #include "sim/cli/ranks.hpp"
 #include "sim/error.hpp"
 #include "sim/output/provenance.hpp"
+#include "sim/run/runner.hpp"
 #include "sim/util/interrupt.hpp"
 #include "sim/util/text.hpp"
 #include "sim/version.hpp"
@@ -50,6 +53,18 @@ int cli_error(const CLI::Error& e, const std::vector<Command>& commands) {
   return report_error("command line: " + message, kExitBadInput);
 }
 
+// CLI11 reads "nan", "inf" and "1e999" as numbers, and a range check lets NaN through (every
+// comparison with it is false): a non-finite value is refused before any range.
+CLI::Validator finite_number() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double value = 0.0;
+        if (!CLI::detail::lexical_cast(text, value)) return {};  // CLI11 says it is not a number
+        return std::isfinite(value) ? std::string() : "value " + text + " is not a finite number";
+      },
+      "FINITE");
+}
+
 void add_option(CLI::App& command, const Option& option) {
   const bool named = option.names().front() == '-';
   CLI::Option* added = std::visit(
@@ -62,6 +77,7 @@ void add_option(CLI::App& command, const Option& option) {
           if constexpr (std::is_same_v<T, std::vector<std::string>>) {
             if (named) o->allow_extra_args(false);
           }
+          if constexpr (std::is_same_v<T, double>) o->check(finite_number());
           if constexpr (std::is_same_v<T, unsigned> || std::is_same_v<T, double>) {
             if (const auto& range = option.range()) {
               o->check(CLI::Range(static_cast<T>(range->first), static_cast<T>(range->second)));
@@ -157,7 +173,7 @@ int run_chosen(const Command& command, const Invocation& invocation) {
 }  // namespace
 
 Option threads_option(unsigned& threads) {
-  return {"--threads", "worker threads (default: all cores)", &threads};
+  return Option("--threads", "worker threads (default: all cores)", &threads).within(0, kMaxThreads);
 }
 
 Option quiet_option(bool& quiet) {
@@ -172,6 +188,13 @@ Option check_option(bool& check) {
           &check};
 }
 
+int parse_command_line(int argc, char** argv) {
+  const std::vector<Command> commands = command_table();
+  const auto parsed = parse(argc, argv, commands);
+  if (const int* code = std::get_if<int>(&parsed)) return *code;
+  return -1;
+}
+
 int main(int argc, char** argv, const ModelRegistry& registry) {
   // MPI, when lwsim was started by mpirun or srun --mpi=pmix (and built with MPI).
   std::optional<mpi::Session> session;
@@ -183,6 +206,10 @@ int main(int argc, char** argv, const ModelRegistry& registry) {
   // From here on SIGINT and SIGTERM ask for a clean stop (a second one exits at once): every
   // command stops at a point where what it leaves behind is whole (docs/reliability.md).
   install_interrupt_handlers();
+  // A write past the file-size limit (`ulimit -f`, a batch system's per-job limit) would end the
+  // process with SIGXFSZ and no word, leaving its temporaries. Ignored, the write fails with
+  // EFBIG ("File too large") and takes the path of any failed write (docs/reliability.md).
+  std::signal(SIGXFSZ, SIG_IGN);
   const std::vector<Command> commands = command_table();
   const auto parsed = parse(argc, argv, commands);
   if (const int* code = std::get_if<int>(&parsed)) return *code;

@@ -36,7 +36,10 @@ struct SweepArgs {
   unsigned threads = 0;
   bool quiet = false;
   double checkpoint_seconds = 2.0;
-  bool check = false;  // verify the model's state invariants every week
+  bool check = false;                       // verify the model's state invariants every week
+  std::optional<std::uint64_t> replicates;  // override the design's replicates
+  std::optional<std::uint64_t> seed;        // override the design's seed (not design_seed)
+  std::vector<std::string> sets;            // name=value for parameters the sweep does not vary
   std::string command_line;
 };
 
@@ -105,5 +108,9 @@ int bench_command(const BenchArgs& args, const ModelRegistry& registry, std::ost
 
 /// Parses the command line and runs the command; returns the process exit code.
 int main(int argc, char** argv, const ModelRegistry& registry);
+/// The parsing of main() alone (the fuzz target fuzz_command_line): the exit code when parsing
+/// ends lwsim (help, version, bad input, reported as main reports them), or -1 when it chose a
+/// command, which is not run.
+int parse_command_line(int argc, char** argv);
 
 }  // namespace sim::cli

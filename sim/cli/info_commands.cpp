@@ -1,4 +1,4 @@
-// `lwsim validate FILE` and `lwsim params [--markdown]`.
+// `lwsim validate FILE` (any kind of lwsim input) and `lwsim params [--markdown]`.
 
 #include <algorithm>
 #include <ostream>
@@ -6,11 +6,13 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "sim/calibration/calibration_file.hpp"
 #include "sim/cli/command.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/error.hpp"
 #include "sim/run/estimate.hpp"
 #include "sim/scenario.hpp"
+#include "sim/sensitivity/sensitivity_file.hpp"
 #include "sim/sweep.hpp"
 
 namespace sim::cli {
@@ -55,8 +57,43 @@ int validate_command(const std::string& file, const ModelRegistry& registry, std
     describe_sweep(load_sweep(file, registry), out);
     return kExitSuccess;
   }
+  if (calibration::is_calibration_document(doc.root)) {
+    const calibration::CalibrationFile c = calibration::load_calibration(file, registry);
+    fmt::print(out,
+               "# {}: a valid calibration file (ABC-SMC) of {} parameter{} with {} particles over base "
+               "scenario {}\n",
+               file, c.priors.size(), c.priors.size() == 1 ? "" : "s", c.settings.particles, c.scenario.file);
+    if (!c.question.empty()) fmt::print(out, "# question: {}\n", c.question);
+    fmt::print(out, "# the resolved calibration follows\n");
+    out << c.resolved_text();
+    return kExitSuccess;
+  }
+  if (sensitivity::is_sensitivity_document(doc.root)) {
+    const sensitivity::SensitivityFile a = sensitivity::load_sensitivity(file, registry);
+    fmt::print(out,
+               "# {}: a valid sensitivity file ({}) of {} parameter{}: {} points x {} replicates over base "
+               "scenario {}\n",
+               file, a.method, a.axes.size(), a.axes.size() == 1 ? "" : "s", a.points(), a.replicates,
+               a.scenario.file);
+    if (!a.question.empty()) fmt::print(out, "# question: {}\n", a.question);
+    fmt::print(out, "# the resolved analysis follows\n");
+    out << a.resolved_text();
+    return kExitSuccess;
+  }
+  // Observed data cite their source (a required key no scenario has): checked against the
+  // built-in default scenario, whose practices they must name.
+  if (doc.root.is_table() && doc.root.find("source") != nullptr && doc.root.find("run") == nullptr) {
+    const Scenario scenario = load_scenario(registry.default_scenario(), registry);
+    const Observation observation = scenario.model->read_observation(doc.root, *scenario.setup);
+    fmt::print(out,
+               "# {}: valid observed data for the built-in scenario {} (source: {})\n"
+               "# (for another scenario, name the file in its [run] observed and validate the scenario)\n",
+               file, registry.default_scenario(), observation.source);
+    out << doc.text;
+    return kExitSuccess;
+  }
   const Scenario scenario = load_scenario(file, registry);
-  fmt::print(out, "# {}: a valid scenario for model {}; resolved values follow.\n", file,
+  fmt::print(out, "# {}: a valid scenario file for model {}; resolved values follow.\n", file,
              scenario.model->name());
   const JobEstimate estimate = estimate_job(scenario.model->schema(*scenario.setup), 1.0, 0,
                                             static_cast<double>(scenario.replicates), 1);
@@ -75,12 +112,15 @@ int params_command(bool markdown, const ModelRegistry& registry, std::ostream& o
 
 Command validate_entry() {
   auto file = std::make_shared<std::string>();
-  return {"validate",
-          "Check a scenario or sweep file and print its resolved values",
-          {Option("file", "scenario or sweep file (TOML)", file.get()).required()},
-          Ranks::first,
-          OnStop::run_to_end,
-          [file](const Invocation& i) { return validate_command(*file, i.registry, i.out); }};
+  return {
+      "validate",
+      "Check any lwsim input (scenario, sweep, calibration, sensitivity or observed data), say which "
+      "kind it is and print its resolved values",
+      {Option("file", "scenario, sweep, calibration, sensitivity or observed-data file (TOML)", file.get())
+           .required()},
+      Ranks::first,
+      OnStop::run_to_end,
+      [file](const Invocation& i) { return validate_command(*file, i.registry, i.out); }};
 }
 
 Command params_entry() {

@@ -17,6 +17,7 @@
 #include "sim/error.hpp"
 #include "sim/output/pending_output.hpp"
 #include "sim/output/provenance.hpp"
+#include "sim/scenario.hpp"
 #include "sim/util/interrupt.hpp"
 #include "sim/util/text.hpp"
 
@@ -58,6 +59,16 @@ std::vector<ShardFile> read_shards(const std::vector<std::string>& paths, const 
         throw InputError(
             path, 0, "",
             fmt::format("holds a '{}', not a sweep shard", text::printable(attribute_text(file, "kind"))));
+      }
+      // Copied into the merged file as it is: a value no sweep can have (or an array, which names
+      // the file as damaged) is refused here.
+      if (file.has_attribute("replicates")) {
+        const std::int64_t replicates = file.attribute_int("replicates");
+        if (replicates < 1 || static_cast<std::uint64_t>(replicates) > kMaxReplicates) {
+          throw InputError(path, 0, "replicates",
+                           fmt::format("the attribute is {}, not a number of replicates from 1 to {}",
+                                       replicates, kMaxReplicates));
+        }
       }
       shards.push_back({path, std::move(file), std::move(stored)});
     });

@@ -13,6 +13,7 @@
 
 #include "sim/cli/command.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/paired_differences.hpp"
 #include "sim/cli/report_stats.hpp"
 #include "sim/cli/stored_results.hpp"
 #include "sim/error.hpp"
@@ -22,48 +23,73 @@ namespace sim::cli {
 
 namespace {
 
+/// One row of a side-by-side table: an element of a per-point summary.
+struct Row {
+  std::string name;  // the path, with [label] for an element of a dimension
+  std::string path;
+  std::size_t element = 0;
+  std::string units;
+};
+
 /// One column of a side-by-side table: a scenario (a run file, or one point of a sweep).
 struct Column {
   std::string label;
   PointSummary summary;
-  std::vector<std::string> scalars;  // paths of the scalar summaries, in schema order
+  std::vector<Row> rows;  // the summaries it has, in schema order
 };
 
-std::vector<std::string> scalar_summaries(const OutputSchema& schema, const PointSummary& summary) {
-  std::vector<std::string> paths;
+/// The summaries worth reading across scenarios: accumulators without dimensions, each element of
+/// those over one small labelled dimension (for lwp, CLP posts before and after a cut), and
+/// P(observed).
+std::vector<Row> side_by_side_rows(const OutputSchema& schema, const PointSummary& summary) {
+  constexpr std::size_t kMostElements = 4;
+  std::vector<Row> rows;
   for (const AccumulatorSpec& a : schema.accumulators) {
-    if (a.dims.empty()) paths.push_back(a.path);
+    if (a.dims.empty()) {
+      rows.push_back({a.path, a.path, 0, a.units});
+    } else if (a.dims.size() == 1) {
+      const Dimension& dim = schema.dim(a.dims.front());
+      if (dim.labels.empty() || dim.size > kMostElements) continue;
+      for (std::size_t i = 0; i < dim.size; ++i)
+        rows.push_back({fmt::format("{}[{}]", a.path, dim.labels[i]), a.path, i, a.units});
+    }
   }
   if (summary.arrays.count(output::kObservedProbabilityPath) > 0)
-    paths.emplace_back(output::kObservedProbabilityPath);
-  return paths;
+    rows.push_back({output::kObservedProbabilityPath, output::kObservedProbabilityPath, 0, "probability"});
+  return rows;
 }
 
-/// Every scalar summary (accumulators without dimensions, P(observed)) of several scenarios side
-/// by side, one row per summary, so that compared scenarios can be read across.
+/// Table columns are at most this wide; longer labels are cut.
+constexpr std::size_t kColumnWidth = 24;
+
+/// The summaries of several scenarios side by side, one row per summary, so that compared
+/// scenarios can be read across. Money reads as money (£6.9m); other values keep 6 digits.
 void print_side_by_side(const std::vector<Column>& columns, std::ostream& out) {
   if (columns.size() < 2) return;
   std::size_t width = 12;
-  for (const Column& c : columns) width = std::max(width, std::min<std::size_t>(c.label.size(), 24));
-  std::vector<std::string> rows;
+  for (const Column& c : columns) width = std::max(width, std::min(c.label.size(), kColumnWidth));
+  std::vector<Row> rows;
   for (const Column& c : columns) {
-    for (const std::string& path : c.scalars) {
-      if (std::find(rows.begin(), rows.end(), path) == rows.end()) rows.push_back(path);
+    for (const Row& row : c.rows) {
+      if (std::none_of(rows.begin(), rows.end(), [&](const Row& r) { return r.name == row.name; }))
+        rows.push_back(row);
     }
   }
   std::size_t name_width = 10;
-  for (const std::string& r : rows) name_width = std::max(name_width, r.size());
+  for (const Row& r : rows) name_width = std::max(name_width, r.name.size());
   std::string header = fmt::format("  {:<{}}", "summary", name_width);
   for (const Column& c : columns) header += fmt::format("  {:>{}}", c.label.substr(0, width), width);
   fmt::print(out, "\nSide by side (means over replicates)\n{}\n", header);
-  for (const std::string& r : rows) {
-    std::string line = fmt::format("  {:<{}}", r, name_width);
+  for (const Row& r : rows) {
+    std::string line = fmt::format("  {:<{}}", r.name, name_width);
     for (const Column& c : columns) {
-      const auto it = c.summary.arrays.find(r);
-      if (it == c.summary.arrays.end() || it->second.empty()) {
+      const auto it = c.summary.arrays.find(r.path);
+      if (it == c.summary.arrays.end() || it->second.size() <= r.element) {
         line += fmt::format("  {:>{}}", "-", width);
+      } else if (r.units.rfind("GBP", 0) == 0) {
+        line += fmt::format("  {:>{}}", format_quantity(it->second[r.element], r.units), width);
       } else {
-        line += fmt::format("  {:>{}.6g}", it->second.front(), width);
+        line += fmt::format("  {:>{}.6g}", it->second[r.element], width);
       }
     }
     fmt::print(out, "{}\n", line);
@@ -108,10 +134,11 @@ Outcome sweep_outcome(const output::ResultFile& file, const StoredResults& store
     if (stored.status[p] != 0) outcome.done.push_back(p);
   }
   if (outcome.done.empty()) return outcome;
-  const std::vector<double> distribution = file.read_doubles(output::distribution_path(observable));
   const auto bins = static_cast<std::size_t>(observable.max_value + 1);
+  const std::vector<double> distribution =
+      file.read_doubles(output::distribution_path(observable), stored.status.size() * bins);
   if (stored.layout.contains(output::kObservedProbabilityPath)) {
-    outcome.p_observed = file.read_doubles(output::kObservedProbabilityPath);
+    outcome.p_observed = file.read_doubles(output::kObservedProbabilityPath, stored.status.size());
   }
   outcome.value.assign(stored.status.size(), 0.0);
   for (std::size_t p : outcome.done) {
@@ -175,10 +202,28 @@ void print_main_effects(const StoredResults& stored, const Outcome& outcome, std
     fmt::print(out, "  {:<40} {:>6.2f} {:>7.2f}   {:.3f} -> {:.3f}\n", e.name, e.effect.variance_share,
                e.effect.rank_correlation, e.effect.first_bin_mean, e.effect.last_bin_mean);
   }
+  // A screen of few points explains variance by chance: say so, and how many points would do.
+  constexpr std::size_t kPointsPerBin = 10;  // chance share at most 1 / 10
+  constexpr double kMostChance = 1.0 / static_cast<double>(kPointsPerBin);
+  const auto worst = std::max_element(effects.begin(), effects.end(), [](const Effect& a, const Effect& b) {
+    return a.effect.chance_share < b.effect.chance_share;
+  });
+  if (worst != effects.end() && worst->effect.chance_share > kMostChance) {
+    const std::size_t needed = kPointsPerBin * (worst->effect.bins - 1) + 1;
+    fmt::print(
+        out,
+        "  CAUTION: with {} points in {} bins, a parameter with no effect on the outcome explains "
+        "about {:.2f}\n  of its variance by chance (share ~ (bins - 1) / (points - 1)); read the shares "
+        "above against\n  that, or sweep at least {} points (chance below {:.1f})\n",
+        outcome.done.size(), worst->effect.bins, worst->effect.chance_share, needed, kMostChance);
+  }
 }
+
+void print_comparison(const output::ResultFile& file, const StoredResults& stored, std::ostream& out);
 
 void report_sweep(const output::ResultFile& file, const StoredResults& stored, std::ostream& out) {
   print_design(file, stored, out);
+  print_comparison(file, stored, out);
   const Outcome outcome = sweep_outcome(file, stored);
   if (outcome.done.empty()) {
     fmt::print(out, "no point is complete yet\n");
@@ -188,24 +233,102 @@ void report_sweep(const output::ResultFile& file, const StoredResults& stored, s
   if (!stored.design.parameters.empty() && outcome.done.size() >= 3) print_main_effects(stored, outcome, out);
 }
 
-/// A sweep of a few points compares scenarios: its points side by side.
+/// A sweep of a few points compares scenarios: its points side by side, headed by their labels,
+/// or by the swept value when one parameter is swept and the headers stay distinct, else by
+/// point number with a legend.
 void report_sweep_points(const output::ResultFile& file, const StoredResults& stored, std::ostream& out) {
   constexpr std::size_t kMostPoints = 8;
   if (stored.status.size() < 2 || stored.status.size() > kMostPoints) return;
+  const output::DesignInfo& design = stored.design;
+  std::vector<std::string> labels;
+  for (std::size_t p = 0; p < stored.status.size(); ++p) {
+    if (!design.labels.empty()) {
+      labels.push_back(text::printable(design.labels[p]));
+    } else if (design.parameters.size() == 1) {
+      const std::string& name = design.parameters.front();
+      labels.push_back(fmt::format("{}={:g}", name.substr(name.rfind('.') + 1), design.values.front()[p])
+                           .substr(0, kColumnWidth));
+    } else {
+      labels.push_back(point_label(design, p));
+    }
+  }
+  std::vector<std::string> sorted = labels;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+    for (std::size_t p = 0; p < labels.size(); ++p) labels[p] = point_label(output::DesignInfo{}, p);
+  }
   std::vector<Column> columns;
   for (std::size_t p = 0; p < stored.status.size(); ++p) {
     if (stored.status[p] == 0) continue;
-    std::string label = fmt::format("point {}", p);
-    for (std::size_t k = 0; k < stored.design.parameters.size(); ++k) {
-      const std::string& name = stored.design.parameters[k];
-      label = fmt::format("{}={:g}", name.substr(name.rfind('.') + 1), stored.design.values[k][p]);
-      if (stored.design.parameters.size() > 1) label = fmt::format("point {}", p);
-    }
     PointSummary summary = stored.point_summary(file, p);
-    std::vector<std::string> scalars = scalar_summaries(stored.schema, summary);
-    columns.push_back({label, std::move(summary), std::move(scalars)});
+    std::vector<Row> rows = side_by_side_rows(stored.schema, summary);
+    columns.push_back({labels[p], std::move(summary), std::move(rows)});
   }
   print_side_by_side(columns, out);
+  if (design.labels.empty() && labels.front() == "point 0" && !design.parameters.empty()) {
+    fmt::print(out, "where\n");
+    for (std::size_t p = 0; p < stored.status.size(); ++p) {
+      std::string values;
+      for (std::size_t k = 0; k < design.parameters.size(); ++k)
+        values += fmt::format("{}{} = {:g}", k == 0 ? "" : ", ", design.parameters[k], design.values[k][p]);
+      fmt::print(out, "  point {}: {}\n", p, values);
+    }
+  }
+}
+
+std::string signed_quantity(double value, const std::string& units, int decimals = 2) {
+  return (value > 0.0 ? "+" : "") + format_quantity(value, units, decimals);
+}
+
+/// The answer of a compare: the file's question, then every point against the reference point
+/// (paired_differences.hpp), its first line a sentence with the first quantity.
+void print_comparison(const output::ResultFile& file, const StoredResults& stored, std::ostream& out) {
+  const std::optional<Comparison> comparison = compare_with_reference(file, stored);
+  if (!comparison || comparison->points.empty()) return;
+  const std::string reference = text::printable(comparison->reference_label);
+  for (const PointComparison& pc : comparison->points) {
+    if (pc.differences.empty()) continue;
+    const PairedDifference& d = pc.differences.front();
+    fmt::print(out,
+               "answer: {} against {}: {} {} against {}, a difference of {} (90% of replicates: {} to {})\n",
+               text::printable(pc.label), reference, d.quantity, format_quantity(d.point_mean, d.units),
+               format_quantity(d.reference_mean, d.units), signed_quantity(d.mean, d.units),
+               signed_quantity(d.low, d.units), signed_quantity(d.high, d.units));
+  }
+  fmt::print(out,
+             "\nPaired differences against the reference \"{}\" ({} replicates under common random numbers:\n"
+             "replicate r is the same simulated world at every point; the difference is the point's value\n"
+             "minus the reference's in the same replicate. 90%: the interval holding 90% of the replicates'\n"
+             "differences; +- the Monte Carlo standard error of the mean difference)\n",
+             reference, comparison->replicates);
+  for (const PointComparison& pc : comparison->points) {
+    fmt::print(out, "  {}\n", text::printable(pc.label));
+    for (const PairedDifference& d : pc.differences) {
+      fmt::print(out, "    {}: {} against {}: {} +- {} (90%: {} to {})\n", d.quantity,
+                 format_quantity(d.point_mean, d.units), format_quantity(d.reference_mean, d.units),
+                 signed_quantity(d.mean, d.units), format_quantity(d.standard_error, d.units, 3),
+                 signed_quantity(d.low, d.units), signed_quantity(d.high, d.units));
+    }
+    for (const PairedRatio& r : pc.ratios) {
+      std::string incremental = "not defined (no difference in the denominator)";
+      const double x = r.numerator_difference;
+      const double y = r.denominator_difference;
+      if (r.incremental_defined && ((x < 0.0 && y > 0.0) || (x > 0.0 && y < 0.0))) {
+        incremental = x < 0.0 ? "none: more at a lower cost than the reference (dominant)"
+                              : "none: less at a higher cost than the reference (dominated)";
+      } else if (r.incremental_defined) {
+        incremental = format_quantity(r.incremental, r.units);
+        if (y < 0.0) incremental += " saved per one fewer (lower than the reference on both)";
+        incremental +=
+            r.interval_defined
+                ? fmt::format(" (90% confidence interval {} to {})", format_quantity(r.low, r.units),
+                              format_quantity(r.high, r.units))
+                : " (no interval: the denominator's difference is within its Monte Carlo error of 0)";
+      }
+      fmt::print(out, "    {}: {} against {}; {}: {}\n", r.name, format_quantity(r.point_ratio, r.units),
+                 format_quantity(r.reference_ratio, r.units), r.incremental_name, incremental);
+    }
+  }
 }
 
 int report_one(const std::string& path, const ModelRegistry& registry, std::ostream& out,
@@ -236,9 +359,9 @@ int report_one(const std::string& path, const ModelRegistry& registry, std::ostr
     stored.scenario.model->describe(*stored.scenario.setup, summary, stored.observation(), out);
     if (columns != nullptr) {
       const std::size_t slash = path.rfind('/');
-      std::vector<std::string> scalars = scalar_summaries(stored.schema, summary);
+      std::vector<Row> rows = side_by_side_rows(stored.schema, summary);
       columns->push_back({text::printable(slash == std::string::npos ? path : path.substr(slash + 1)),
-                          summary, std::move(scalars)});
+                          summary, std::move(rows)});
     }
   }
   return kExitSuccess;

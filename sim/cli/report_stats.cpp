@@ -75,6 +75,8 @@ MainEffect main_effect(const std::vector<double>& x, const std::vector<double>& 
   }
   for (double v : y) total += (v - mean) * (v - mean);
   out.variance_share = total > 0.0 ? between / total : 0.0;
+  out.bins = bins;
+  out.chance_share = static_cast<double>(bins - 1) / static_cast<double>(n - 1);
   out.first_bin_mean = count.front() > 0 ? sum.front() / count.front() : 0.0;
   out.last_bin_mean = count.back() > 0 ? sum.back() / count.back() : 0.0;
   return out;

@@ -3,6 +3,7 @@
 // parameter explains on its own. A glance, not a sensitivity analysis (that is
 // `lwsim sensitivity`).
 
+#include <cstddef>
 #include <vector>
 
 namespace sim::cli {
@@ -12,6 +13,10 @@ struct MainEffect {
   double rank_correlation = 0.0;  // Spearman's rho (average ranks for ties)
   double first_bin_mean = 0.0;    // mean y in the bin of the lowest x
   double last_bin_mean = 0.0;     // mean y in the bin of the highest x
+  std::size_t bins = 0;
+  /// The share a parameter with no effect explains by chance: about (bins - 1) / (n - 1), the
+  /// expected between-bin share of n exchangeable values in `bins` groups.
+  double chance_share = 0.0;
 };
 
 /// Bins x by its distinct values when it has at most 12 of them (a grid), otherwise into 10

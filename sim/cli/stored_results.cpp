@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "sim/error.hpp"
+#include "sim/util/text.hpp"
 
 namespace sim::cli {
 
@@ -71,23 +72,27 @@ StoredResults read_stored_results(const output::ResultFile& file, const ModelReg
     stored.design.points = stored.status.size();
     if (file.has_attribute("design_kind")) stored.design.kind = file.attribute_string("design_kind");
     if (file.has_attribute("design_parameters")) {
-      const std::string names = file.attribute_string("design_parameters");
-      std::size_t start = 0;
-      while (start < names.size()) {
-        const std::size_t end = names.find('\n', start);
-        stored.design.parameters.push_back(names.substr(start, end - start));
-        if (end == std::string::npos) break;
-        start = end + 1;
-      }
+      stored.design.parameters = text::split_lines(file.attribute_string("design_parameters"));
       for (const std::string& name : stored.design.parameters) {
         if (!stored.scenario.params().table().find(name)) {
           throw InputError(path, 0, "", "damaged: its design names an unknown parameter");
         }
-        stored.design.values.push_back(file.read_doubles("/design/" + name));
+        stored.design.values.push_back(file.read_doubles("/design/" + name, stored.design.points));
         if (stored.design.values.back().size() != stored.design.points) {
           throw InputError(path, 0, "", fmt::format("/design/{} does not have one value per point", name));
         }
       }
+    }
+    if (file.has_attribute("design_labels")) {
+      stored.design.labels = text::split_lines(file.attribute_string("design_labels"));
+      if (stored.design.labels.size() != stored.design.points)
+        throw InputError(path, 0, "", "damaged: its design_labels do not give one label per point");
+    }
+    if (file.has_attribute("design_reference")) {
+      stored.design.reference = file.attribute_int("design_reference");
+      if (stored.design.reference < 0 ||
+          static_cast<std::size_t>(stored.design.reference) >= stored.design.points)
+        throw InputError(path, 0, "", "damaged: its design_reference is not one of its points");
     }
     stored.layout =
         output::make_layout(stored.schema, stored.design, stored.scenario.replicates, stored.observation());

@@ -134,7 +134,7 @@ struct SweepPlan {
 /// CPU time and the memory.
 SweepPlan plan_sweep(const SweepArgs& args, const ModelRegistry& registry, const mpi::Session& session) {
   SweepPlan plan;
-  plan.sweep = load_sweep(args.file, registry);
+  plan.sweep = load_sweep(args.file, registry, {args.replicates, args.seed, args.sets});
   const Sweep& sweep = plan.sweep;
   plan.shard = args.shard ? parse_shard(*args.shard) : Shard{};
   plan.threads = resolve_threads(args.threads);
@@ -147,6 +147,9 @@ SweepPlan plan_sweep(const SweepArgs& args, const ModelRegistry& registry, const
       output::study_attributes(sweep, {"sweep", args.command_line, plan.threads, session.size(), inputs});
   plan.attributes.emplace_back("design_kind", sweep.kind);
   plan.attributes.emplace_back("design_parameters", text::join(plan.design.parameters, "\n"));
+  if (!plan.design.labels.empty())
+    plan.attributes.emplace_back("design_labels", text::join(plan.design.labels, "\n"));
+  if (plan.design.reference >= 0) plan.attributes.emplace_back("design_reference", plan.design.reference);
   plan.attributes.emplace_back("shard", fmt::format("{}/{}", plan.shard.index, plan.shard.count));
   plan.attributes.emplace_back("storage", std::string("streaming"));
   plan.mine = shard_points(plan.design.points, plan.shard);
@@ -161,8 +164,12 @@ SweepPlan plan_sweep(const SweepArgs& args, const ModelRegistry& registry, const
 
 /// `lwsim sweep ... --resume`, as the user would type it to finish this sweep.
 std::string resume_command(const SweepArgs& args) {
-  return fmt::format("lwsim sweep {} -o {}{} --resume", args.file, args.output,
-                     args.shard ? " --shard " + *args.shard : std::string());
+  std::string overrides;
+  if (args.replicates) overrides += fmt::format(" --replicates {}", *args.replicates);
+  if (args.seed) overrides += fmt::format(" --seed {}", *args.seed);
+  for (const std::string& set : args.sets) overrides += " --set " + set;
+  return fmt::format("lwsim sweep {} -o {}{}{} --resume", args.file, args.output,
+                     args.shard ? " --shard " + *args.shard : std::string(), overrides);
 }
 
 int stopped() {
@@ -354,12 +361,14 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
     blocks.emplace(job.schema, block);
     writer.emplace(&*file, plan.layout, job.schema, *blocks, job.replicates, plan.observed(),
                    output::ResultWriter::PointCallback{}, args.checkpoint_seconds);
-    progress.emplace(plan.mine.size(), "points",
+    // Replicates, not points, so that a compare of 2 points of 1,000 replicates moves (and its
+    // estimate of the time left means something) long before its first point completes.
+    progress.emplace(plan.mine.size() * job.replicates, "replicates",
                      args.quiet ? Progress::Mode::quiet : Progress::Mode::automatic);
   }
   return run_on_ranks(
       session, job, todo, block, plan.threads, root ? &*writer : nullptr,
-      [&](std::uint64_t) { progress->update(already + writer->points_completed()); },
+      [&](std::uint64_t replicates_done) { progress->update(already * job.replicates + replicates_done); },
       [&](const RunStats& stats) {
         progress->finish();
         if (stats.interrupted) {
@@ -379,22 +388,26 @@ int sweep_command(const SweepArgs& args, const ModelRegistry& registry, std::ost
 
 Command sweep_entry() {
   auto args = std::make_shared<SweepArgs>();
-  return {"sweep",
-          "Run every point of a sweep file (grid, Latin hypercube, Sobol, random or CSV design), resumable",
-          {Option("file", "sweep file (TOML)", &args->file).required(),
-           Option("-o,--output", "output HDF5 file", &args->output).required(),
-           {"--resume", "continue an interrupted sweep in the output file", &args->resume},
-           {"--shard", "compute only shard I of N (points p with p mod N = I), e.g. 2/8", &args->shard},
-           threads_option(args->threads),
-           quiet_option(args->quiet),
-           check_option(args->check),
-           Option("--checkpoint-interval",
-                  "seconds between checkpoints that mark finished points complete (default 2)",
-                  &args->checkpoint_seconds)
-               .within(0.0, 3600.0)},
-          Ranks::every,
-          OnStop::command_decides,
-          runs(args, &sweep_command)};
+  return {
+      "sweep",
+      "Run every point of a sweep file (grid, Latin hypercube, Sobol, random or CSV design), resumable",
+      {Option("file", "sweep file (TOML)", &args->file).required(),
+       Option("-o,--output", "output HDF5 file", &args->output).required(),
+       {"--resume", "continue an interrupted sweep in the output file", &args->resume},
+       {"--shard", "compute only shard I of N (points p with p mod N = I), e.g. 2/8", &args->shard},
+       {"--replicates", "replicates per point (overrides the design's replicates)", &args->replicates},
+       {"--seed", "random seed, 0 to 4294967295 (overrides the design's seed; not design_seed)", &args->seed},
+       {"--set", "fix a parameter the sweep does not vary, name=value (repeatable)", &args->sets},
+       threads_option(args->threads),
+       quiet_option(args->quiet),
+       check_option(args->check),
+       Option("--checkpoint-interval",
+              "seconds between checkpoints that mark finished points complete (default 2)",
+              &args->checkpoint_seconds)
+           .within(0.0, 3600.0)},
+      Ranks::every,
+      OnStop::command_decides,
+      runs(args, &sweep_command)};
 }
 
 }  // namespace sim::cli

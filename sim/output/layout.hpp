@@ -21,6 +21,8 @@ struct DesignInfo {
   std::size_t points = 1;
   std::vector<std::string> parameters;
   std::vector<std::vector<double>> values;  // [parameter][point]
+  std::vector<std::string> labels;          // [point], or empty (sweep files' `labels`)
+  std::int64_t reference = -1;              // the point compared with, or -1
 };
 
 enum class Role : std::uint8_t {
@@ -64,6 +66,9 @@ struct FileLayout {
 
 /// Paths of the engine's own datasets (the summaries of observables are named in schema.hpp).
 inline constexpr const char* kStatusPath = "/status/completed";
+/// The most points a result file can hold (a sweep's design is refused beyond kMaxPoints, the same
+/// number): a reader refuses a file claiming more before allocating for them.
+inline constexpr std::uint64_t kMaxStoredPoints = 10'000'000;
 using sim::distribution_path;
 using sim::kObservedErrorPath;
 using sim::kObservedProbabilityPath;

@@ -28,14 +28,17 @@ void check_output_target(const OutputTarget& target);
 
 class PendingOutput {
  public:
-  /// Checks `target` (check_output_target) and removes what an earlier, stopped command may have
-  /// left at this output's temporary names. Creates nothing.
+  /// Checks `target` (check_output_target), takes the lock that makes this process the output's
+  /// only writer (an InputError "OUT is being written by another lwsim (pid N)" when another holds
+  /// it), and removes what an earlier, stopped command may have left at this output's temporary
+  /// names. Creates only the lock file, OUT.lock, which the destructor removes.
   explicit PendingOutput(OutputTarget target);
   PendingOutput(const PendingOutput&) = delete;
   PendingOutput& operator=(const PendingOutput&) = delete;
   PendingOutput(PendingOutput&&) = delete;
   PendingOutput& operator=(PendingOutput&&) = delete;
-  /// Removes the temporary and the scratch file (a committed temporary is no longer there).
+  /// Removes the temporary and the scratch file (a committed temporary is no longer there), then
+  /// the lock file, giving up the lock.
   ~PendingOutput();
 
   [[nodiscard]] const std::string& target() const noexcept { return target_.path; }
@@ -53,10 +56,20 @@ class PendingOutput {
   /// Removes the temporary and the scratch file now (as the destructor does).
   void discard() noexcept;
 
+  /// Commits several outputs written together (export's tables) all or none: when one cannot be
+  /// renamed onto its target, the targets already replaced get their earlier files back (kept
+  /// meanwhile under a hard link OUT.old) and those created are removed, then the error goes up.
+  static void commit_all(const std::vector<PendingOutput*>& outputs);
+
  private:
+  static int lock(const OutputTarget& target, const std::string& lock_path);
+
   OutputTarget target_;
   std::string temporary_;
   std::string scratch_;
+  std::string backup_;
+  std::string lock_path_;
+  int lock_fd_ = -1;
 };
 
 }  // namespace sim::output

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -339,18 +340,30 @@ void ResultFile::read_points(const std::string& path, DType type, hsize_t first,
            "reading " + path);
 }
 
-std::vector<double> ResultFile::read_doubles(const std::string& path) const {
+std::vector<double> ResultFile::read_doubles(const std::string& path, std::size_t expected) const {
   const hid_t ds = dataset(path);
   const auto shape = h5::dataset_shape(ds, path_);
-  std::size_t n = 1;
-  for (hsize_t d : shape) n *= static_cast<std::size_t>(d);
-  if (n > (std::size_t{1} << 31)) throw OutputError(path_, path + " is too large to read at once");
-  std::vector<double> out(n);
+  std::uint64_t n = 1;
+  for (hsize_t d : shape) {
+    n = d == 0 || n <= std::numeric_limits<std::uint64_t>::max() / d
+            ? n * d
+            : std::numeric_limits<std::uint64_t>::max();
+  }
+  if (n != expected) {
+    throw OutputError(path_, fmt::format("{} has {} values where its dimensions give {}", path, n, expected));
+  }
+  std::vector<double> out(static_cast<std::size_t>(n));
   if (n > 0) {
     check_ok(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), path_,
              "reading " + path);
   }
   return out;
+}
+
+std::vector<double> ResultFile::read_doubles(const std::string& path) const {
+  std::size_t n = 1;
+  for (hsize_t d : shape(path)) n *= static_cast<std::size_t>(d);
+  return read_doubles(path, n);
 }
 
 std::vector<std::string> ResultFile::read_strings(const std::string& path) const {
@@ -364,6 +377,17 @@ std::vector<std::string> ResultFile::read_strings(const std::string& path) const
 std::vector<std::uint8_t> ResultFile::read_status() const {
   const auto shape = this->shape(kStatusPath);
   if (shape.size() != 1) throw OutputError(path_, "malformed /status/completed");
+  if (has_dataset("/dims/point")) {
+    const auto points = this->shape("/dims/point");
+    if (points.size() != 1 || points[0] != shape[0]) {
+      throw OutputError(path_, fmt::format("{} has {} entries, but /dims/point gives {} points", kStatusPath,
+                                           shape[0], points.empty() ? 0 : points[0]));
+    }
+  }
+  if (shape[0] > kMaxStoredPoints) {
+    throw OutputError(path_, fmt::format("{} has {} entries, more than the {} points a result file can hold",
+                                         kStatusPath, shape[0], kMaxStoredPoints));
+  }
   std::vector<std::uint8_t> out(static_cast<std::size_t>(shape[0]));
   if (!out.empty()) read_points(kStatusPath, DType::u8, 0, shape[0], out.data());
   return out;

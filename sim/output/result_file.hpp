@@ -59,8 +59,15 @@ class ResultFile {
   void write_point(const std::string& path, DType type, hsize_t point, const void* data);
   /// Reads points [first, first + count) of a dataset (all trailing dimensions) as `type`.
   void read_points(const std::string& path, DType type, hsize_t first, hsize_t count, void* out) const;
+  /// Reads a whole dataset of `expected` elements; one of another size (a damaged or crafted file:
+  /// a never-written chunked dataset costs nothing on disk at any size) is an OutputError naming
+  /// the dataset, before anything is allocated.
+  std::vector<double> read_doubles(const std::string& path, std::size_t expected) const;
+  /// The whole dataset at the size the file states: only for a file this process wrote (tests).
   std::vector<double> read_doubles(const std::string& path) const;
   std::vector<std::string> read_strings(const std::string& path) const;
+  /// /status/completed: one flag per point, as many as /dims/point has (when the file has it) and
+  /// at most kMaxStoredPoints; otherwise an OutputError before anything is allocated.
   std::vector<std::uint8_t> read_status() const;
 
   /// Pushes everything written so far to the operating system and the disk.

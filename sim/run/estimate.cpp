@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -109,6 +110,15 @@ std::string beyond_disk(const JobEstimate& e, const std::string& output_path) {
         "the output file would need {} while running, but its file system has {} free "
         "(estimate: {})",
         format_bytes(e.output_bytes), format_bytes(free), e.describe());
+  }
+  // A file-size limit (`ulimit -f`, a batch job's) would stop the writes part of the way.
+  struct rlimit limit {};
+  if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      e.output_bytes > static_cast<double>(limit.rlim_cur)) {
+    return fmt::format(
+        "the output file would need {} while running, but this process may write files of at most {} "
+        "(ulimit -f) (estimate: {})",
+        format_bytes(e.output_bytes), format_bytes(static_cast<double>(limit.rlim_cur)), e.describe());
   }
   return {};
 }

@@ -41,7 +41,7 @@ JobEstimate estimate_job(const OutputSchema& schema, double points, std::size_t 
 /// than the machine has.
 std::string beyond_limits(const JobEstimate& estimate);
 /// Why its output cannot be written, or an empty string: an output file larger than the free
-/// space of the file system `output_path` goes to.
+/// space of the file system `output_path` goes to, or than the process's file-size limit.
 std::string beyond_disk(const JobEstimate& estimate, const std::string& output_path);
 
 /// Formats a byte count ("812 kB", "1.2 GB", "3.6 PB") and a duration in CPU time

@@ -27,12 +27,12 @@ unsigned resolve_threads(unsigned requested) {
     const char* value = std::getenv(name);
     if (value == nullptr) return 0;
     const long n = std::strtol(value, nullptr, 10);
-    return n > 0 && n < 100000 ? static_cast<unsigned>(n) : 0U;
+    return n > 0 && n <= kMaxThreads ? static_cast<unsigned>(n) : 0U;
   };
   if (const unsigned slurm = from_env("SLURM_CPUS_PER_TASK")) return slurm;
   const unsigned hw = std::max(1U, std::thread::hardware_concurrency());
   const unsigned local_ranks = std::max(1U, from_env("OMPI_COMM_WORLD_LOCAL_SIZE"));
-  return std::max(1U, hw / local_ranks);
+  return std::clamp(hw / local_ranks, 1U, kMaxThreads);
 }
 
 std::vector<Task> make_tasks(const std::vector<std::uint32_t>& points, std::uint64_t replicates,

@@ -106,6 +106,12 @@ class TaskChannel {
 void run_workers(const Job& job, const std::vector<Task>& tasks, const BlockLayout& layout, unsigned threads,
                  TaskChannel& channel);
 
+/// More worker threads than any node has cores is a typing error, and each costs a stack and block
+/// buffers: `--threads` is refused beyond this, and a thread count from the environment is capped.
+inline constexpr unsigned kMaxThreads = 4096;
+
+/// `requested` threads, or when it is 0 the CPUs this process may use (Slurm's, MPI's share of the
+/// node's, or every core), at most kMaxThreads.
 unsigned resolve_threads(unsigned requested);
 
 }  // namespace sim

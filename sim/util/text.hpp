@@ -29,6 +29,9 @@ std::optional<std::size_t> first_control_character(std::string_view s) noexcept;
 /// The items with `separator` between them.
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 
+/// The lines of `s` split at '\n' (the inverse of join(items, "\n")); no lines for "".
+std::vector<std::string> split_lines(std::string_view s);
+
 /// The items as a list in a sentence: "a", "a or b", "a, b or c" (with `last` = "or").
 std::string join_list(const std::vector<std::string>& items, std::string_view last);
 

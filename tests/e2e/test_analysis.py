@@ -335,6 +335,14 @@ def source_value(f, record):
     dataset = f[record["path"]]
     if "axis" in record:
         return float(dataset.shape[record["axis"]])
+    if "paired" in record:  # paired differences over replicates: [point, replicate] datasets
+        point, reference = record["paired"]
+        d = dataset[point].astype(float) - dataset[reference].astype(float)
+        if record["statistic"] == "ratio":
+            denominator = f[record["denominator"]]
+            return float(d.mean() / (denominator[point].astype(float) - denominator[reference]).mean())
+        return float(d.mean() if record["statistic"] == "mean" else
+                     np.percentile(d, {"p05": 5, "p95": 95}[record["statistic"]]))
     if "reduce" in record:
         values = dataset[()]
         return float(values.sum() if record["reduce"] == "sum" else len(np.unique(values)))
@@ -354,12 +362,21 @@ def printed(value, style, digits):
         return f"{value:.{digits}g}"
     if style == "int":
         return str(round(value))
+    if style == "money":
+        sign, m = ("-" if value < 0 else ""), abs(value)
+        return (f"{sign}£{m / 1e6:.1f}m" if m >= 1e6 else f"{sign}£{m / 1e3:.0f}k" if m >= 1e4
+                else f"{sign}£{m:.0f}")
     raise AssertionError(f"unknown style {style!r}")
 
 
 def within_printed_precision(text, value, style, digits):
     """Whether the printed text, read back as a number, is within half a unit of its last printed
     digit of the value."""
+    if style == "money":  # £6.9m, £24k, £512: within half a unit of the last digit shown
+        scale = 1e6 if text.endswith("m") else 1e3 if text.endswith("k") else 1.0
+        unit = 0.1 * scale if text.endswith("m") else scale
+        number = float(text.replace("£", "").rstrip("mk")) * scale
+        return abs(number - value) <= 0.5 * unit * (1 + 1e-9)
     number = float(text.replace(",", "").replace(" percentage points", "").rstrip("%"))
     if style in ("percent", "points"):
         return abs(number - value * 100) <= 0.5 * 10 ** -digits + 1e-9
@@ -593,7 +610,8 @@ class ReportTest(unittest.TestCase):
 
 def table_rows(text, heading):
     """The rows (lists of cell HTML) of the table under <h3>heading</h3>, or None."""
-    match = re.search(rf"<h3>{re.escape(heading)}</h3>\s*<table[^>]*>(.*?)</table>", text, flags=re.S)
+    match = re.search(rf"<h3>{re.escape(heading)}</h3>\s*(?:<div class=\"table-box\">)?<table[^>]*>(.*?)</table>",
+                      text, flags=re.S)
     if match is None:
         return None
     body = re.search(r"<tbody>(.*?)</tbody>", match.group(1), flags=re.S).group(1)

@@ -117,8 +117,9 @@ class ScenarioFileErrors(BadInputCase):
     def test_unknown_model_lists_the_registered_models(self):
         """`model = "..."` naming a model this lwsim does not have is refused at its line, listing
         the models it has; in a study file as in a scenario."""
-        name = self.variant("unknown_model.toml", 'model = "sir"\n' + self.original)
-        self.assert_scenario_refused(name, file=name, line=1, key="model", mentions=("'sir'", "lwp"))
+        name = self.edited("unknown_model.toml", 'model = "lwp"', 'model = "sir"')
+        line = e2e.line_of(e2e.read_text(self.path(name)), 'model = "sir"')
+        self.assert_scenario_refused(name, file=name, line=line, key="model", mentions=("'sir'", "lwp"))
         sweep = self.variant("unknown_model_sweep.toml",
                              'model = "sir"\nbase = "scenario.toml"\n[design]\nkind = "grid"\n'
                              '[parameters]\n"clp.departure_hazard" = [0.01]\n')
@@ -193,6 +194,16 @@ class ScenarioFileErrors(BadInputCase):
         """A `base` that does not exist is refused at the `base` key, naming the missing file."""
         name = self.variant("child.toml", 'base = "nowhere.toml"\ntitle = "child"\n')
         self.assert_scenario_refused(name, file=name, line=1, key="base", mentions=("nowhere.toml",))
+
+    def test_a_copied_study_file_names_the_base_path_it_tried(self):
+        """A sweep copied into another directory keeps its relative `base`, which is resolved from
+        the sweep file's own directory: the refusal names the absolute path tried."""
+        os.makedirs(self.path("copies"))
+        e2e.write_text(self.path("copies/sweep.toml"), 'base = "../scenarios/deep_end_glasgow.toml"\n[design]\n'
+                                                      'kind = "grid"\n[parameters]\n"clp.departure_hazard" = [0.01]\n')
+        tried = os.path.normpath(os.path.join(self.tmp, "scenarios", "deep_end_glasgow.toml"))
+        self.assert_refused("validate", "copies/sweep.toml", file="copies/sweep.toml", line=1, key="base",
+                            mentions=(f"(tried {tried})",))
 
     def test_base_loop(self):
         """Scenarios whose bases form a loop (a -> b -> a, or a -> a) are refused at `base`."""
@@ -358,6 +369,58 @@ class PracticeValueErrors(BadInputCase):
                                              mentions=(word,))
 
 
+class CompareLabelErrors(BadInputCase):
+    """A compare's `labels` and `reference` ([design]) are checked when the sweep is read: refused
+    at their line by `sweep` and `validate` alike, before any work."""
+
+    def compare(self, name, design_lines):
+        text = ('base = "scenario.toml"\n[design]\nkind = "grid"\nreplicates = 2\n' + design_lines +
+                '\n[parameters]\n"clp.departure_hazard" = [0.0, 0.01, 0.02]\n')
+        e2e.write_text(self.path(name), text)
+        return name, text
+
+    def assert_compare_refused(self, design_lines, key, mentions):
+        name, text = self.compare("compare.toml", design_lines)
+        line = e2e.line_of(text, key.split(".")[-1].split("[")[0] + " =")
+        for args in (("sweep", name, "-o", OUT), ("validate", name)):
+            with self.subTest(command=args[0], design=design_lines):
+                self.assert_refused(*args, file=name, line=line, key=key, mentions=mentions)
+
+    def test_labels_and_reference_that_cannot_name_the_points_are_refused_at_their_line(self):
+        self.assertEqual(os.path.basename(self.scenario), "scenario.toml")
+        cases = [
+            ('labels = ["a", "b"]', "design.labels", ("3 points", "one label per point, not 2")),
+            ('labels = "a"', "design.labels", ("array of strings",)),
+            ('labels = ["low", "low", "high"]', "design.labels", ('"low" is given twice',)),
+            ('labels = ["low", "", "high"]', "design.labels", ("1 to 24 characters",)),
+            ('labels = ["low", "a label far too long for a column", "high"]', "design.labels",
+             ("1 to 24 characters",)),
+            ('labels = ["low", "mid\\tdle", "high"]', "design.labels", ("one line of text",)),
+            ('labels = ["low", "mid", "high"]\nreference = "none"', "design.reference",
+             ('no point is labelled "none"', "low, mid, high")),
+            ('reference = "low"', "design.reference", ("needs `labels`",)),
+            ("reference = 3", "design.reference", ("from 0 to 2",)),
+            ("reference = -1", "design.reference", ("from 0 to 2",)),
+            ("reference = 1.5", "design.reference", ()),
+        ]
+        for design_lines, key, mentions in cases:
+            self.assert_compare_refused(design_lines, key, mentions)
+
+    def test_a_reference_needs_two_points(self):
+        name = "one_point.toml"
+        text = ('base = "scenario.toml"\n[design]\nkind = "grid"\nreference = 0\n'
+                '[parameters]\n"clp.departure_hazard" = [0.01]\n')
+        e2e.write_text(self.path(name), text)
+        self.assert_refused("validate", name, file=name, line=4, key="design.reference",
+                            mentions=("at least 2 points",))
+
+    def test_valid_labels_and_reference_are_accepted(self):
+        name, _ = self.compare("good.toml", 'labels = ["none", "some", "many"]\nreference = "none"')
+        e2e.run_ok(self, "validate", name, cwd=self.tmp)
+        name, _ = self.compare("by_number.toml", "reference = 2")
+        e2e.run_ok(self, "validate", name, cwd=self.tmp)
+
+
 class CommandLineErrors(BadInputCase):
 
     def test_set_unknown_name_suggests_the_near_name(self):
@@ -494,11 +557,126 @@ class OutputPathErrors(BadInputCase):
         self.assertEqual(e2e.read_text(self.scenario), self.original)
         self.assertEqual(e2e.read_text(self.path(observed)), before)
 
+    def test_an_output_name_too_long_for_its_temporaries_is_refused_up_front(self):
+        """A 253-byte file name cannot take the .part suffix of its temporary (255 bytes at most on
+        common file systems): refused before any work, naming -o (it failed at the end)."""
+        name = "x" * 250 + ".h5"
+        self.assert_refused("run", "--replicates", 10, "-o", name, file=name, key="-o", mentions=("253 bytes",))
+
     def test_output_that_is_a_device_is_refused(self):
         """`-o /dev/null` (a device, even one this user may write) is refused: an output is a
         regular file."""
         self.assert_refused("run", "--replicates", 10, "-o", "/dev/null", "--overwrite", file="/dev/null",
                             key="-o", mentions=("not a regular file",))
+
+
+SWEEP = ('base = "scenario.toml"\n[design]\nkind = "grid"\nreplicates = 5\n'
+         '[parameters]\n"clp.departure_hazard" = [0.002, 0.01]\n')
+
+CALIBRATION = """base = "scenario.toml"
+observed = "observed/deep_end_2016.toml"
+[abc]
+particles = 60
+replicates = 1
+generations = 2
+[distance]
+fip_count = 1.0
+"outcome.*" = 0.5
+[priors]
+"clp.departure_hazard" = { distribution = "log-uniform", min = 0.0005, max = 0.02 }
+"""
+
+
+class OptionValueErrors(BadInputCase):
+    """Option values and settings that were accepted, or refused under the wrong name (issue 13)."""
+
+    def test_non_finite_option_values_are_refused_naming_the_option(self):
+        """--checkpoint-interval nan was accepted and turned checkpoints off: every non-finite value
+        (nan, inf, one that overflows to inf) is refused, naming the option."""
+        self.variant("sweep.toml", SWEEP)
+        for value in ("nan", "NaN", "inf", "-inf", "1e999"):
+            with self.subTest(value=value):
+                self.assert_refused("sweep", "sweep.toml", "-o", OUT, "--checkpoint-interval", value,
+                                    key="--checkpoint-interval", mentions=(value,))
+
+    def test_too_many_threads_is_refused_naming_threads(self):
+        """--threads 100000 is refused naming --threads (it blamed --replicates)."""
+        self.variant("sweep.toml", SWEEP)
+        for args in (("run", "--replicates", 10, "-o", OUT), ("sweep", "sweep.toml", "-o", OUT)):
+            with self.subTest(command=args[0]):
+                message = self.assert_refused(*args, "--threads", 100000, key="--threads")
+                self.assertNotIn("--replicates", message)
+
+    def assert_calibration_refused(self, text, key, mentions=(), line_text=None):
+        name = self.variant("cal.toml", text)
+        line = e2e.line_of(text, line_text or key)
+        return self.assert_refused("calibrate", name, "-o", OUT, file=name, line=line, key=key, mentions=mentions)
+
+    def test_too_few_particles_are_refused_with_the_range_that_holds(self):
+        """particles = 0 and 1 are both refused saying "between 2 and 1000000" (0 said "between 1
+        and", then 1 was refused as "at least 2")."""
+        for particles in (0, 1, -3):
+            with self.subTest(particles=particles):
+                self.assert_calibration_refused(CALIBRATION.replace("particles = 60", f"particles = {particles}"),
+                                                "particles", mentions=("between 2 and 1000000",))
+
+    def test_max_attempts_below_the_particles_is_refused_up_front(self):
+        """max_attempts below the particle count cannot make a first generation: refused at its line
+        (it left a file with 0 generations)."""
+        text = CALIBRATION.replace("generations = 2", "generations = 2\nmax_attempts = 10")
+        self.assert_calibration_refused(text, "max_attempts", mentions=("10", "60"))
+
+    def test_all_zero_distance_weights_are_refused_at_their_line(self):
+        text = CALIBRATION.replace("fip_count = 1.0", "fip_count = 0.0").replace('"outcome.*" = 0.5',
+                                                                                  '"outcome.*" = 0')
+        self.assert_calibration_refused(text, "distance", mentions=("every weight",), line_text="[distance]")
+
+
+class PointsFileErrors(BadInputCase):
+    """The CSV design reader's messages name the column, the line and the key (issue 13)."""
+
+    def points(self, data):
+        with open(self.path("points.csv"), "wb") as f:
+            f.write(data)
+        self.variant("csv.toml", 'base = "scenario.toml"\n[design]\nkind = "csv"\nfile = "points.csv"\n'
+                                 'replicates = 5\n')
+
+    def test_a_byte_order_mark_is_not_part_of_the_first_name(self):
+        """A spreadsheet's UTF-8 byte-order mark before the header is skipped: the file is read (it
+        gave "unknown parameter; did you mean" the same name)."""
+        self.points(b"\xef\xbb\xbfclp.departure_hazard,context.gp_buy_in_mean\n0.004,0.55\n")
+        result = e2e.run("validate", "csv.toml", cwd=self.tmp)
+        self.assertEqual(result.code, e2e.EXIT_OK, result.stderr)
+
+    def test_an_empty_header_cell_names_its_column(self):
+        self.points(b"clp.departure_hazard,,context.gp_buy_in_mean\n0.004,1,0.55\n")
+        self.assert_refused("validate", "csv.toml", file="points.csv", line=1, key="column 2",
+                            mentions=("empty",))
+
+    def test_a_nul_byte_in_a_value_is_refused_naming_line_and_column(self):
+        """A NUL byte inside a value (read as 0.1 before) is refused at its line and column."""
+        self.points(b"clp.departure_hazard,context.gp_buy_in_mean\n0.004,0.55\n0.01,0.1\x009\n")
+        self.assert_refused("validate", "csv.toml", file="points.csv", line=3, key="context.gp_buy_in_mean",
+                            mentions=("column 2", "NUL"))
+
+
+class MergeAttributeErrors(BadInputCase):
+    """`merge` copies a shard's root attributes into its output: a bogus `replicates` is refused."""
+
+    def test_a_bogus_replicates_attribute_is_refused_naming_file_and_attribute(self):
+        import h5py
+        import numpy
+        self.variant("sweep.toml", SWEEP)
+        e2e.run_ok(self, "sweep", "sweep.toml", "-o", "good.h5", "--quiet", cwd=self.tmp)
+        for name, value in (("negative.h5", numpy.int64(-5)), ("huge.h5", numpy.int64(2 ** 62)),
+                            ("array.h5", numpy.array([5, 5], dtype=numpy.int64))):
+            with open(self.path("good.h5"), "rb") as source, open(self.path(name), "wb") as target:
+                target.write(source.read())
+            with h5py.File(self.path(name), "r+") as f:
+                f.attrs["replicates"] = value
+        for name in ("negative.h5", "huge.h5", "array.h5"):
+            with self.subTest(shard=name):
+                self.assert_refused("merge", name, "-o", OUT, file=name, key="replicates")
 
 
 def peak_rss_bytes(*args, cwd=None, timeout=120):

@@ -5,6 +5,7 @@ and `run` of the built-in Deep End scenario.
 
 import os
 import re
+import tempfile
 import tomllib
 import unittest
 
@@ -155,6 +156,38 @@ class ValidateTest(unittest.TestCase):
                 self.assertEqual(float(parameters[name]), float(default))
                 if kind == "INTEGER":
                     self.assertIsInstance(parameters[name], int)
+
+    def test_validate_says_which_kind_of_input_it_found(self):
+        """Every kind of lwsim input validates, and the first line says which kind it is."""
+        scenarios = e2e.SCENARIOS_DIR
+        for path, kind in (("deep_end_glasgow.toml", "a valid scenario file"),
+                           ("sweeps/clp_continuity_lhs.toml", "a valid lhs sweep"),
+                           ("scale_up/glasgow_2024_compare.toml", "a valid grid sweep"),
+                           ("calibration/deep_end.toml", "a valid calibration file"),
+                           ("sensitivity/deep_end.toml", "a valid sensitivity file (sobol)"),
+                           ("observed/deep_end_2016.toml", "valid observed data for the built-in scenario")):
+            with self.subTest(path):
+                result = e2e.run_ok(self, "validate", os.path.join(scenarios, path))
+                self.assertIn(kind, result.stdout.splitlines()[0])
+
+    def test_a_study_file_can_name_the_built_in_scenario_as_its_base(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            sweep = os.path.join(tmp, "sweep.toml")
+            e2e.write_text(sweep, 'base = "<built-in>/deep_end_glasgow.toml"\n[design]\nkind = "grid"\n'
+                                  'replicates = 3\n[parameters]\n"clp.departure_hazard" = [0.0, 0.02]\n')
+            result = e2e.run_ok(self, "validate", sweep)
+            self.assertIn("over base scenario <built-in>/deep_end_glasgow.toml", result.stdout)
+            e2e.run_ok(self, "sweep", sweep, "-o", os.path.join(tmp, "out.h5"), "--quiet")
+
+    def test_bad_observed_data_are_refused_by_validate(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            observed = os.path.join(tmp, "observed.toml")
+            text = e2e.read_text(os.path.join(e2e.SCENARIOS_DIR, "observed", "deep_end_2016.toml"))
+            e2e.write_text(observed, text.replace('Magenta = "FIP"', 'Mauve = "FIP"'))
+            result = e2e.run("validate", observed)
+            self.assertEqual(result.code, e2e.EXIT_BAD_INPUT, result.stderr)
+            self.assertEqual(len(e2e.stderr_lines(result)), 1, result.stderr)
+            self.assertIn(f"{observed}:{e2e.line_of(e2e.read_text(observed), 'Mauve')}:", result.stderr)
 
     def test_validate_keeps_the_scenarios_own_values(self):
         """The resolved scenario keeps the file's title, run settings, phases and practices."""

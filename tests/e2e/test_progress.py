@@ -1,4 +1,4 @@
-"""Claims about progress on stderr: on a terminal, a bar with the points done, rate and ETA; with
+"""Claims about progress on stderr: on a terminal, a bar with the replicates done, rate and ETA; with
 --quiet, nothing; on a pipe, no bar (plain lines only for runs longer than ten seconds)."""
 
 import os
@@ -43,10 +43,11 @@ class ProgressTest(e2e.TempDirTestCase):
         self.assertEqual(proc.wait(timeout=120), 0, received.decode(errors="replace"))
         return received.decode(errors="replace")
 
-    def test_a_terminal_shows_a_bar_with_points_rate_and_eta(self):
+    def test_a_terminal_shows_a_bar_with_replicates_rate_and_eta(self):
+        # Replicates, not points: a compare of 2 points must move before its first point is done.
         text = self.run_on_terminal()
-        self.assertRegex(text, r"\r\[[#-]{30}\] \d+/8 points \(\d+%\)  [0-9.]+/s  ETA \S+")
-        self.assertIn("8/8 points (100%)", text)
+        self.assertRegex(text, r"\r\[[#-]{30}\] \d+/1200 replicates \(\d+%\)  [0-9.]+/s  ETA \S+")
+        self.assertIn("1200/1200 replicates (100%)", text)
         self.assertTrue(text.endswith("\r\x1b[K"), repr(text[-40:]))  # the bar is cleared at the end
 
     def test_quiet_shows_nothing_even_on_a_terminal(self):

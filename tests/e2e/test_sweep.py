@@ -133,6 +133,10 @@ class SweepOutputTest(unittest.TestCase):
         self.assertEqual(int(bottom.split()[0]), worst)
         self.assertIn("Parameters that matter most", report)
         self.assertIn("clp.departure_hazard", report)
+        # 6 points, 3 levels of the hazard: a parameter with no effect would explain 2/5 by chance.
+        self.assertIn("CAUTION: with 6 points in 3 bins, a parameter with no effect on the outcome explains "
+                      "about 0.40", report)
+        self.assertIn("sweep at least 21 points", report)
 
     def test_export_writes_one_row_per_point_and_per_point_and_practice(self):
         directory = self.dir.path("csv")
@@ -159,6 +163,14 @@ class SweepOutputTest(unittest.TestCase):
         self.assertEqual(again.code, e2e.EXIT_BAD_INPUT)
         self.assertIn("--overwrite", again.stderr)
 
+    def test_export_to_a_new_directory_named_with_a_trailing_slash(self):
+        """`--csv out_csv/` names the directory out_csv, as a shell's completion writes it (it was
+        refused: "the directory out_csv does not exist", taking out_csv for the parent)."""
+        directory = self.dir.path("slashed")
+        e2e.run_ok(self, "export", self.out, "--csv", directory + "/")
+        self.assertTrue(os.path.isfile(os.path.join(directory, "points.csv")))
+        self.assertTrue(os.path.isfile(os.path.join(directory, "points_practice.csv")))
+
 
 class CommonRandomNumbersTest(e2e.TempDirTestCase):
     def test_two_points_with_identical_parameters_give_identical_results(self):
@@ -175,6 +187,53 @@ class CommonRandomNumbersTest(e2e.TempDirTestCase):
                 with self.subTest(dataset=name):
                     self.assertEqual(ds[0].tobytes(), ds[2].tobytes())
             self.assertNotEqual(f["/results/fip_count"][0].tobytes(), f["/results/fip_count"][1].tobytes())
+
+
+class CommandLineOverrideTest(e2e.TempDirTestCase):
+    """`lwsim sweep --replicates N --seed S --set name=value` does what the same values written in
+    the sweep file ([design] replicates and seed, [fixed]) do, to the bit; --set of a swept
+    parameter is refused, naming where the file sweeps it."""
+
+    def test_overrides_give_the_results_of_the_same_values_in_the_file(self):
+        plain = write_sweep(self.tmp, name="plain.toml", replicates=60, seed=11)
+        written = write_sweep(self.tmp, name="written.toml", replicates=7, seed=5)
+        e2e.write_text(written, e2e.read_text(written) + '\n[fixed]\n"clp.vacancy_mean_weeks" = 20\n')
+        e2e.run_ok(self, "sweep", plain, "-o", self.path("overridden.h5"), "--quiet", "--replicates", 7,
+                   "--seed", 5, "--set", "clp.vacancy_mean_weeks=20")
+        e2e.run_ok(self, "sweep", written, "-o", self.path("written.h5"), "--quiet")
+        e2e.run_ok(self, "sweep", plain, "-o", self.path("plain.h5"), "--quiet", "--replicates", 7, "--seed", 5)
+        overridden, expected = result_datasets(self.path("overridden.h5")), result_datasets(self.path("written.h5"))
+        self.assertEqual(overridden.keys(), expected.keys())
+        for name in expected:
+            with self.subTest(dataset=name):
+                self.assertEqual(overridden[name], expected[name])
+        with h5py.File(self.path("overridden.h5"), "r") as f:
+            self.assertEqual(f["/results/fip_count"].shape, (6, 7))
+            self.assertEqual(int(f.attrs["seed"]), 5)
+        # The --set changed the results: without it they differ.
+        self.assertNotEqual(result_datasets(self.path("plain.h5"))["/summary/mean_fip_count"],
+                            expected["/summary/mean_fip_count"])
+
+    def test_set_of_a_swept_parameter_is_refused_naming_where_the_file_sweeps_it(self):
+        sweep = write_sweep(self.tmp)
+        line = e2e.line_of(e2e.read_text(sweep), '"clp.departure_hazard" =')
+        result = e2e.run("sweep", sweep, "-o", self.path("out.h5"), "--set", "clp.departure_hazard=0.01")
+        self.assertEqual(result.code, e2e.EXIT_BAD_INPUT, result.stderr)
+        self.assertEqual(len(e2e.stderr_lines(result)), 1, result.stderr)
+        self.assertIn("--set clp.departure_hazard", result.stderr)
+        self.assertIn(f"sweep.toml:{line}", result.stderr)
+        self.assertFalse(os.path.exists(self.path("out.h5")))
+
+    def test_bad_override_values_are_refused(self):
+        sweep = write_sweep(self.tmp)
+        for args, key in ((("--replicates", 0), "--replicates"), (("--seed", 5_000_000_000), "--seed"),
+                          (("--set", "clp.departure_hazrd=0.1"), "--set clp.departure_hazrd")):
+            with self.subTest(args=args):
+                result = e2e.run("sweep", sweep, "-o", self.path("out.h5"), *args)
+                self.assertEqual(result.code, e2e.EXIT_BAD_INPUT, result.stderr)
+                self.assertEqual(len(e2e.stderr_lines(result)), 1, result.stderr)
+                self.assertIn(key, result.stderr)
+                self.assertFalse(os.path.exists(self.path("out.h5")))
 
 
 class InterruptionTest(e2e.TempDirTestCase):

@@ -11,8 +11,10 @@
 #include <stdexcept>
 #include <string>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "sim/error.hpp"
 #include "tests/support/test_support.hpp"
@@ -93,14 +95,17 @@ TEST_CASE(
   const std::string dir = lwsim_test::temporary_path("pending_rewrites");
   fs::create_directories(dir);
   const std::string target = dir + "/calibration.h5";
-  PendingOutput pending(at(target));
-  for (const std::string generation : {"0", "1", "2"}) {
-    write(pending.scratch(), "scratch " + generation);
-    write(pending.temporary(), "generation " + generation);
-    pending.commit();
-    CHECK(read(target) == "generation " + generation);
+  {
+    PendingOutput pending(at(target));
+    for (const std::string generation : {"0", "1", "2"}) {
+      write(pending.scratch(), "scratch " + generation);
+      write(pending.temporary(), "generation " + generation);
+      pending.commit();
+      CHECK(read(target) == "generation " + generation);
+    }
+    pending.discard();
+    CHECK(listing(dir) == std::vector<std::string>{"calibration.h5", "calibration.h5.lock"});
   }
-  pending.discard();
   CHECK(listing(dir) == std::vector<std::string>{"calibration.h5"});
 }
 
@@ -110,8 +115,72 @@ TEST_CASE("what a stopped command left at an output's temporary names is removed
   const std::string target = dir + "/out.h5";
   write(target + ".tmp", "stale");
   write(target + ".part", "stale");
-  const PendingOutput pending(at(target));
+  write(target + ".lock", "4194305\n");  // a killed lwsim's lock file: no one holds its lock
+  {
+    const PendingOutput pending(at(target));
+    CHECK(listing(dir) == std::vector<std::string>{"out.h5.lock"});
+  }
   CHECK(listing(dir).empty());
+}
+
+TEST_CASE("a second writer of an output is refused, naming the process that writes it") {
+  const std::string dir = lwsim_test::temporary_path("pending_locked");
+  fs::create_directories(dir);
+  const std::string target = dir + "/out.h5";
+  {
+    PendingOutput first(at(target));
+    write(first.temporary(), "the first writer's");
+    std::string message;
+    try {
+      const PendingOutput second(at(target, true));
+    } catch (const sim::InputError& e) {
+      message = e.what();
+    }
+    CHECK(message == fmt::format("{}: -o: {} is being written by another lwsim (pid {}); wait for it to end, "
+                                 "or choose another name",
+                                 target, target, getpid()));
+    CHECK(read(first.temporary()) == "the first writer's");  // its temporary is left alone
+    first.commit();
+  }
+  CHECK(listing(dir) == std::vector<std::string>{"out.h5"});
+  const PendingOutput third(at(target, true));  // the lock is free again
+}
+
+TEST_CASE("outputs committed together are all replaced or none") {
+  const std::string dir = lwsim_test::temporary_path("pending_all");
+  fs::create_directories(dir);
+  const std::string first = dir + "/points.csv";
+  const std::string second = dir + "/points_practice.csv";
+  write(first, "old points");
+  {
+    PendingOutput a(at(first, true));
+    PendingOutput b(at(second, true));
+    write(a.temporary(), "new points");
+    write(b.temporary(), "new practices");
+    fs::create_directories(second + "/in the way");  // its rename fails
+    CHECK_THROWS_AS(PendingOutput::commit_all({&a, &b}), std::runtime_error);
+    CHECK(read(first) == "old points");
+  }
+  fs::remove_all(second);
+  CHECK(listing(dir) == std::vector<std::string>{"points.csv"});
+  {
+    PendingOutput a(at(first, true));
+    PendingOutput b(at(second, true));
+    write(a.temporary(), "new points");
+    write(b.temporary(), "new practices");
+    PendingOutput::commit_all({&a, &b});
+  }
+  CHECK(read(first) == "new points");
+  CHECK(read(second) == "new practices");
+  CHECK(listing(dir) == std::vector<std::string>{"points.csv", "points_practice.csv"});
+}
+
+TEST_CASE("a file name without room for the temporaries' suffix is refused") {
+  const std::string dir = lwsim_test::temporary_path("pending_long");
+  fs::create_directories(dir);
+  CHECK(refusal(at(dir + "/" + std::string(250, 'x') + ".h5")).find("the file name is 253 bytes long") !=
+        std::string::npos);
+  CHECK(refusal(at(dir + "/" + std::string(247, 'x') + ".h5")).empty());
 }
 
 TEST_CASE("an existing output is refused, with the hint, unless it may be replaced") {

@@ -12,9 +12,11 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "models/lwp/setup.hpp"
 #include "models/lwp/state.hpp"
+#include "models/lwp/simulation.hpp"
 #include "tests/support/test_support.hpp"
 
 using lwsim_test::deep_end;
@@ -335,4 +337,19 @@ TEST_CASE("results are bitwise identical for 1 and 2 threads") {
   sim::Scenario shared = lwsim_test::scenario_from(toml);
   lwsim_test::set(shared, {{"community.capacity", 2.0}});
   same_bits(run_point(shared, 150, 6, 1), run_point(shared, 150, 6, 2));
+
+  // 80 practices in two localities: at kParallelPractices practices and more, each pass of the
+  // week runs in parallel over practices (and localities) inside a replicate, so this is the case
+  // that takes the parallel week through ThreadSanitizer (the tsan preset runs this test).
+  std::string large;
+  for (int l = 0; l < 2; ++l) {
+    large += fmt::format(
+        "[[locality]]\nname = \"L{}\"\npractices = 40\norganisations = 10\ncapacity = 8\n"
+        "list_size = {{ mean = 4200, sd = 1300, min = 1500, max = 12000 }}\ntraining_share = 0.5\n",
+        l);
+  }
+  const sim::Scenario wide = lwsim_test::scenario_from(large);
+  REQUIRE(static_cast<const lwp::Setup&>(*wide.setup).practice_count() >=
+          lwp::LwpSimulation::kParallelPractices);
+  same_bits(run_point(wide, 4, 7, 1), run_point(wide, 4, 7, 2));
 }
