@@ -79,31 +79,31 @@ PINS = {
     "/evaluation/survey_sent":
         "453b0d9fe72f6f09b77a1eaaadad235ca10587843a7021368fad54d837915487",
     "/locality/fip_count":
-        "bc067dc83db27f1c898cfd17966017deb642095a93bdf76504bd942aa3fdee26",
+        "cd271d821c6d2b0bdca03b2e0fb55d62d00aac157d1313ab4f8c0206cf8a8653",
     "/locality/link_requests":
-        "1a4ae941e9a8c2b4ff78e6307c14118e9da86cc9555c34607a3e362d9945bb3a",
+        "ff5c45c36e63aee67f0f708e44c48dd09377dfa951a68bc8ce911798eb47a457",
     "/locality/linked_share":
-        "de95035369c5378dbbbd2a3db71b87a358e2ed39329bd6cb56c2414ed658be0e",
+        "e255aad4ae477682e1c70c9172eab3d5d72ccf9a97d1da71c33bd0aa73357d3c",
     "/locality/normalised_by":
-        "2438c4cfc1dcdc92ca4075d4853d7d48aa0b9ec17f0ad8203beb59671ce26837",
+        "3ab7c2899e0e875c319c525b863b8f80047877a45aa3abbe5627aea971757b15",
     "/locality/p_fip":
-        "50a0a921a8f3c5a4340c3fd33303687827d28d041a6728d69a2ba7e47270089e",
+        "c310798aa73437337b9ba538ca38d98f9582661361b8693e4a8d5e51cf47f67a",
     "/locality/referrals":
-        "6b6d7fc6839fd3416afb74f89ae93b681fc4433f489c04c844ceb1ba3a6a2541",
+        "296bbe0a5a598fc955d73d88bea210f1df6999acbed240dce1efec526ae021cc",
     "/locality/refused_share":
-        "ece3d348bb6667fc878e0eb6ccdd7f9093d082b3f8ab84da960a41188573e3d6",
+        "06b2a19cd6bdc97d3cf2328cb28f745e94f0ffc9c24c19c3bfe3e92ffea05220",
     "/locality/saturation":
-        "8451e28097f53903b07a1e50bfde332921ed5777c75e6ca53630dddb982e4d40",
+        "3420c9092bf862479af2cd621b353faa43ee5ff9dad4863a1bf81f07ebd5ae30",
     "/locality/vacancy_clp_weeks":
         "bfc21f135073bcbc7e3c96e1f69a1d444289d34eae4b3dc2634324063a9ae16b",
     "/national/normalised":
-        "82f832b55ce89993ceda27e2ff5215e67781820f75bb79f6346ecc8d0b1799a8",
+        "6869209f48d7521aa3849f033f43a43c7f3ac83c3e6c27e5955bc7037cfbd7a4",
     "/national/normalised_by":
-        "cfc50c39ac47b8e14a69433b5714bf5eb488d82b4a51a644a64d7f8b95c91078",
+        "e196f579412d5f21dd387689cacbefbb6a5af8d1babed82fbfcd31ef2d2d8d63",
     "/practices/drawn_list_size":
         "030a5c2fe5e7b24aa740c8845c42e32daf404c590cf9128db3e04ecd958cad03",
     "/practices/gp_buy_in":
-        "0ad117df9b2cc3f161244075e38c7dd0434e2344669211efeb7a89f456629f1a",
+        "1d28fed594e786c03ecae030ff5aae4b6601b8ad20794dbcb90ff017c780dbed",
     "/practices/innovation_rate":
         "51e387ddebd00b739286c7fca0328395205c7ff5bd75586bc8cbda1b7c8011d8",
     "/practices/list_size":
@@ -119,21 +119,21 @@ PINS = {
     "/practices/training":
         "5dc956cfaee5391ff2e060344b663d6aa87d9d3872c5f7c2f1eabc761127ef72",
     "/results/activities_kept":
-        "32a2f70399dd9b6215847790fcf3fc6c7940a1117592eb2a7b5baa729cfc1af8",
+        "c8add38225fc2aa2418c305cc32c708618043f0fd22341edec27afb88c6c2b9f",
     "/results/clp_hours_share":
-        "c8b9dd6e1edf26d21d32a5856205a06b870d4eb2999e8dda31411bf44e2f52a5",
+        "e65cb89fef60ce93520a329939a83076ac6c3ba8d4e68c96e4e48a559da4da81",
     "/results/clp_weeks_in_post":
         "aa8b5ccef1d4fe8113b9f718cf41fa1782535fc4121a952dfdb7fd56960917c1",
     "/results/contacts_histogram":
-        "0bf28fb727de06b0b76432344266a79df88e981bf518d1ed9374f2dde86bfdef",
+        "38e4d8aa12bc05b49eb43e4db0a1d37c191dae24471b7f8a735f83b8157bd9ab",
     "/results/cost":
         "b24e6902b92bbce912ed1e9f57022dce86482788f217a52e609e60bc4e919e23",
     "/results/dropped":
-        "be3119b04112f04e5ca19d7c8807909e64dbbc999be40664fb94fa9594fc8515",
+        "29e495dc6c78e83b4c3daf687c6dea04f4a6bdbce98d329983a365b4aa167e7b",
     "/results/engagement_gain":
-        "7830b437e4cc52216322f3f5723e320682ac67cc83a9ad1e7b8980b59a50085a",
+        "2571fb22e9ef40f5f1ccc55fcef38b7ac62231a3d285c790f8c98a23c72ff6c8",
     "/results/events/appraisals":
-        "c348373f61cd721b347d8d7c31f76b2d9978c0f9a5b3e14417f6d7e26e1c2b19",
+        "ed6a1e049dd590e65b8be7279225403dfdf6e042510b43d97bf7df1b2fdac2b2",
     "/results/events/clp_changes":
         "12710d5c473ab04f395a82ca0ded624e6d21cb7d2c3f766db74cae54e2d426ea",
     "/results/events/clp_departures":
@@ -141,119 +141,119 @@ PINS = {
     "/results/events/innovations":
         "55a7f13af238d79a8c768c06d4461518f6bc4e63dc7033b41bc876e35427903c",
     "/results/events/leadership_changes":
-        "43ca83ce20f6ad66d8fa9f76fdd78b5b395ad887d4071550c2dceec901ecd975",
+        "182d601177be0e9c6650c5d77a7db82fc6dc823f3aa7c5f368e36e4821f27fde",
     "/results/events/staff_changes":
-        "a1ec8b799c39c0ed3d7d8fe6f6cbe8e82d33938a01578362686fbcd966e6e503",
+        "bb6d9f0ad45d4082560fde2a6fe5dc48be04cff1973077804e007073504dd575",
     "/results/events/vacancy_weeks":
         "61cbad056ffd241f7daa1d1867b3d181d0c1c7b2ef397a4518eed74d31072bfa",
     "/results/fip":
-        "77e3b93f1a2a6eb17a0648f946f4c77e06e73004adf872c7ce219d62f6bfde06",
+        "9629cbf30c01787339081372e75791bc8a1852fe37206094393d8447b1f993b7",
     "/results/fip_count":
-        "bed02f010a9e35c56a5ca20e82f476ffdf47c8d3bc0dd8c2c36218140e719e6d",
+        "e2ccdd2ac401cf3254587835b29432517beb3d4e418e82607e6c7d1fe653f7d2",
     "/results/first_normalised_week":
-        "53ff5a72718967d415c303ffd9bbdaf202a94fea1c8da7471803c67db765d457",
+        "6715f24d3a243a1af010a80fe7ef05212f2927fe25eacd239028b8dbd1f43815",
     "/results/linked":
-        "fe23f4c419bb55622f68323d6bf1e0f8090a5900027bd85bd802e304b3a2677c",
+        "19ab353f1726400fc7c7b5f86866c826c01bf3cad9a3c9972ab4b7bd15b60c96",
     "/results/locality_fip_count":
-        "812224b996b2e5ce0275ec0f7de2379a33f37f9c27b25f145a8aabe9c174476b",
+        "a19ba59a16028226ae945b7bc344d004ef3cb3cdc69778f50123dcdedeb1d18e",
     "/results/mean_caseload":
-        "92bec1398a3b0e148fcd1e578b670a35d42faac62afcf3d57f05131a6363be77",
+        "71726d26db6dcbf5d74d36a5b9366603224ec82f9fe3163485b5b0e125fa5bf8",
     "/results/phase_scores":
-        "5a7fc3744404a6415f5efb56745719711a69e328837236eb04cd680f72cef3eb",
+        "d4a89d4248846a796aff7127bebfb4fdcce3ed28f9bf8971ba0e57f81c8e886a",
     "/results/referrals":
-        "8cf82fa2222a1574ef8d30bf2446ecf41f676f6e8faf42e1495e51a638e4cb31",
+        "183874df61b5f807dd859c28bbecb7df68fbec465564bb1f6924892581ba73a6",
     "/results/refused":
-        "a2927dff17f35cdd5630c968260f399383675e28dcac65f317492a67c87d66eb",
+        "34776625a767224fb2c1b4a725dd8c9fdba344bdfc5d10d9218c512dfba9e0c0",
     "/results/weeks_normalised":
-        "8cb3be2d96701eb0b7d65526edbd2aa20f9cc5546573f85fee2c95d85c340aa2",
+        "5b43f83ca6d820f2532a107e816be40d93b4c1ead0a4eaf0cda2d18a90c1f799",
     "/status/completed":
         "9e3de4344a62b11d31088af48bb3d5163ac4ce8cf328f8b16da965b413870760",
     "/summary/activities_kept_by_outcome":
-        "c6715dd37d8959826966908b801531d0275a56134deb2c282570e98e77d11c22",
+        "4053f5eab9c9c7782d324b4ff87f1c5356f975a93d129927d879d153b194e2ee",
     "/summary/caseload_by_outcome":
-        "871d2eaa8a7012944c5e0cd264efc5546647280ac5e31f6b1b0edea7a3c41e21",
+        "c4f9a7355f6939a66721d118cff013d5e4a38c3b6e32323222e61f87df470e08",
     "/summary/clp_departures":
         "436f61df08ee8c8cfa066460c7b5ac7a8f00ee943a5c9f3789a5fc5b436606ea",
     "/summary/clp_hours_share_by_outcome":
-        "47c178825d8ee8a92894e32cc6feb6418d555c8296b901633f2617c6575a85df",
+        "59bb70399dda6c64f0dcb35af5716b83ee71b117c0ee3a4b989d2788b0990056",
     "/summary/clp_posts":
         "08dcbcfd4e8bf607f3e7f12d5cc10a2e2f3d38d055d6e1284971d825d5b11eea",
     "/summary/clp_years":
         "a94f9f85898169121cf5870b184e3651b25465228f7fddbb4eeeb2418ae129d4",
     "/summary/contacts_share":
-        "15633e5b73960ab6af9231356ec8a1ea7783f42987053162345925560dfd991b",
+        "08b2cdf4abfea442e36502f6dbf2a72bf89f43a33fac20e6c1d7962640c7c9a3",
     "/summary/cost":
         "3cf1ea346527f0be2e1ecd108aec5a32c36dca80328686d416abdf05ef09cf80",
     "/summary/cost_per_fip":
-        "c8322afa363385cec44a92c144defcc9d7815c1accb9602a66a3d72270953889",
+        "fc5960a3fc6267327870216de19f519f728ba2aed191f251dee1017a992a44b1",
     "/summary/engagement_gain_by_outcome":
-        "012cc74ce14a864b70e22a0043cac0b60a8f53edae0bcf8e4f69b8f3f9e69ce1",
+        "d70d747c1e47e818f04577815558576e63ccec80c6ffc6e29299cfdced98df44",
     "/summary/fip_count_distribution":
-        "b03901398c4f9fd1bb73f682250b8309e85f819ad256ed7853259dc9818ee8ed",
+        "61b17d2efcdb2ba8b325b2bd866f1f25d159a45fdea659ca36c06f4c277bc0ce",
     "/summary/linked_share":
-        "3dbc37e579039eb0c0f2f22453fb55d68b0d74837b0cdc6b27a989c5ee868368",
+        "cf472d91e3caec3b8ed50a791eb01af73cf2de9af7094fd8902a3b22a6dc7982",
     "/summary/mean_fip_count":
-        "62cfb464cbf747537193cba10c939baea5b134ba380f27303dcdca76c2f8e393",
+        "3787db5bc7c0d7a94183dfb78b402c0a4edfdda9c35b07422b7715eff00fd90e",
     "/summary/p_fip":
-        "7775233e046afc241a1c541c763fed366a88f69f442b4490fb8b2f4e2762b978",
+        "ce0aa9f2e38244f535a67af3633b8f4c1c21d17cbf1724a36c1c67be46adc309",
     "/summary/p_observed":
-        "dc295c685773e98f73de0c921f32aea44713ed19217f5ea9fbe0367b4360da15",
+        "91abc798223de33944c2e1566f9323ebceca9585fd42c3e06de4578a6653c532",
     "/summary/p_observed_se":
-        "dd437573b9ab3779f1de36b62ecd643e150f8ea527839a91e9ab1b89e5458efa",
+        "ca85f78591f633e4c291a009fba575a86e082ed2028669cd6ed5b8b9184a9ae3",
     "/summary/patients_closed":
-        "b6892df0854cc1bd02c720584f4804152496708b32a60794a8be351fc3bc444c",
+        "b027de97682a38fbb5e03b307d0e7d77c12d6db60222fc660b29334213351b17",
     "/summary/phase_scores_by_outcome":
-        "103a6e691e32d5960284f1fd9b837f644f26c9506f3f39fae618f5bc6b5eb880",
+        "f151a31ea91056f27f5bf23b6fad3e2aeffe0805401d81a5cf512831d6b1f409",
     "/summary/practices_by_outcome":
-        "00e222e1b04fe2bf689d0d751d2e138c1e2f75cd2f96068b040f8a0b231a3a09",
+        "b2e87b2acdae006a72f0936e26991a5670f08d467c5adaade1d5d5945d07a5b5",
     "/summary/referrals":
-        "9a7ca63929313e4f22ca314407a40715c2bb2a684f7e5eaafcdcfbfd48b925e5",
+        "a0711d63a985fc60604295fcbd28e254d10ce3c10bdc7514b9ba1ff984634568",
     "/summary/referrals_per_clp_year":
-        "91ea368f69aa85e71aa0f3e0e7b384ad26efb40a4f36e72cf321c6c30d3d4607",
+        "0544ae21d850a1e30b134c13b7fc2d4a8ea636214c3cbb6a016bf4489c34259a",
     "/summary/vacancy_clp_weeks":
         "10c4958aa63fb55e36b5e10997285d8a89a688f98c5a3afc62025380a87781a7",
     "/summary/vacancy_weeks":
         "d4d7e8d3afa53bb63474b381acc23f6f750d543d061e3d3e87de7e4eb5fad4b3",
     "/survey/answered_items":
-        "6ac6dd77e6e6aa08a0f79414593c768d15e89116520e4fc0f5571c61bda751f4",
+        "5d08702476739d7df173a21aeb51f6671d26ceaea2b6c8cc37e3613b015be71c",
     "/survey/mean_score_by_outcome":
-        "d8b8e4db1a8f09181a90e50844b45631a712b8db58efa730d9a8b58d49b48127",
+        "70f978c8d01c7f8007c78148de66d8f1a32f919b9347b009466dab6346c557aa",
     "/survey/respondent_practice":
         "230c83a67a28cabfbf06938d7b352a375a7e4476fb1319a110b2068832124bf7",
     "/survey/respondent_role":
         "5bbf3ca6247eb918204dceae675e2b870b9f2a515c7ad41bcaaed8b361c90094",
     "/survey/responses":
-        "365b0980260a4561d4cde76858758d8852e5c2d1986b85b4a7bba0e5cfa8b68c",
+        "715c2d0241103b1ae13e35eb2a7456d63db79b4faad24646c3bc0e6e7b0908a3",
     "/timeseries/attention_load":
         "336f6f645ca9fb58b87a4fdb5b2fc4469e9104abca7a4760eca8fe63d04b03b8",
     "/timeseries/caseload":
-        "98ec65fa47f30884452753912e03768345898457ed297dd1b1e2813894be42b0",
+        "6dc68f0fea26dd4ba0d35263508df095869a500ad0d6e52aee3869c650cc12b8",
     "/timeseries/clp_in_post":
         "f887fc22419519702b4fe6b1dca464ed665d1aca82adffb8c4c96b04f9e36212",
     "/timeseries/cognitive_participation":
-        "a8c21571e57e6ad7e78e1d9c7b413c59abc50d352f84b7dff6f75c0b2c3bae56",
+        "08ab7c57c56988a19bb9d91169f2bf3ab63dcfe00d8fc0af4df5514005025893",
     "/timeseries/coherence":
-        "2bd47c778a743e2efdcc35393efed7009469faba2a269efad00e75c35940d6ad",
+        "58a643e67d3f743c7c494d5c97e7b49755df46435fbb1bb0bf101d7428012df1",
     "/timeseries/collective_action":
-        "37a067b1cd21aa9dc2f1e46dad31c3ce1cb279ee04a3a8b192ea67bb01d80b04",
+        "deeb6dcca3e29e55b352829468dd7398af271358c412144db044f9a0448eda81",
     "/timeseries/community_networking_share":
-        "27b4fe33466c582bfab5c33e452ecb1b5c98c555abf33372e3ab11b826f3288d",
+        "5ade94f6a7c57233c89de9f88f6e99d901ba0efa82266eb41f7f5f34f3601a2c",
     "/timeseries/development_activities":
-        "0c56d2beafa0dd82716d6b6e3e7a03c10e6804362f926ddafc199211e2db6365",
+        "bf420b7e2ebe4feee7983851ad4341647cc096d3fa85e154154aa6dc65a9cc9b",
     "/timeseries/engagement":
-        "d1751c1688a2814ce9faccc635311fe155a31e0be5278da38421b3cd38a37600",
+        "6e1dec9a6227dee8e1f2d017572c7604258e4b28842d3302c7583dbf2ffe6683",
     "/timeseries/normalised":
-        "def1a10b606cd0794d59bafa248e4076fe2efc2b2565d9336597f4085c55c105",
+        "9af14acd1e50d703288bae7aace0e7d4798d1c30fbc53b6fab032be16f9d6883",
     "/timeseries/normalised_by":
-        "cf8e512eaa93665dc8cb07f87a5c552fdaa64c10d25aa4f8299e19d87b63e9a7",
+        "5e0e526547facd5ec6808203a401e2a57a03500d58630232eed150700f609719",
     "/timeseries/patient_support_share":
-        "655469a472774c3e829304a90883e7b6b2cac55cf7f1d9b69d7eca56460b3834",
+        "0ac97c659bdd6353bc246dd6d4e2aca7dbf28b2c9e645c479c0a004131831c06",
     "/timeseries/practice_development_share":
-        "010852d479f9e7156a1b0b9f3083cd2cd665a54ae89ec61d2ea0d734447a650b",
+        "13b09d4a884190b0837d44734a156a0672d8020f3e3e50c26e3f0d4f6c5305d2",
     "/timeseries/reflexive_monitoring":
-        "f4a1f691a9b8553af7974afc9db26b6c933d4791cda05d21b0d7fff1eb5ffa22",
+        "22066af6770a617aba9ebc9c540af041a1c0186cdbf05698ace161f461f72bd8",
     "/timeseries/understanding":
-        "614100e8f3b9ddec8e58aaba1520eb1a8cd3a536ef066ed83db150586c8eefd4",
+        "c9d2578c8b3ef35523195506ca97c81ddd1be64a24b6ae46510182019a1574ad",
 }
 
 
