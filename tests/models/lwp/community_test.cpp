@@ -220,3 +220,32 @@ TEST_CASE(
   CHECK(mean > 3.0 * se);
   CHECK(mean > 0.0);
 }
+
+TEST_CASE("the links feedback reaches only the staff who talked with the CLP this week") {
+  lwp::Parameters params{};
+  params.links_engagement_effect = 0.1;
+  params.links_understanding_effect = 0.05;
+  lwp::Practice practice = make_practice(params);
+  const int n = practice.staff.count;
+  REQUIRE(n >= 4);
+  for (int i = 0; i < n; ++i) {
+    practice.staff.engagement[at(i)] = 0.2;
+    practice.staff.understanding[at(i)] = 0.3;
+    practice.staff.talked_with_clp[at(i)] = static_cast<std::uint8_t>(i % 2);  // every other one
+  }
+  practice.link_flow = params.links_visibility_scale;  // staff see half the benefit...
+  practice.links_this_week = static_cast<std::uint32_t>(params.links_visibility_scale);  // ...and it stays
+  lwp::link_feedback(practice, params);
+  const double seen = practice.link_flow / (practice.link_flow + params.links_visibility_scale);
+  REQUIRE(seen > 0.0);
+  for (int i = 0; i < n; ++i) {
+    INFO("staff " << i);
+    if (i % 2 == 0) {
+      CHECK(practice.staff.engagement[at(i)] == 0.2);
+      CHECK(practice.staff.understanding[at(i)] == 0.3);
+    } else {
+      CHECK(practice.staff.engagement[at(i)] == Approx(0.2 + 0.1 * seen * 0.8).margin(1e-12));
+      CHECK(practice.staff.understanding[at(i)] == Approx(0.3 + 0.05 * seen * 0.7).margin(1e-12));
+    }
+  }
+}

@@ -15,8 +15,8 @@
 #include <fmt/format.h>
 
 #include "models/lwp/setup.hpp"
-#include "models/lwp/state.hpp"
 #include "models/lwp/simulation.hpp"
+#include "models/lwp/state.hpp"
 #include "tests/support/test_support.hpp"
 
 using lwsim_test::deep_end;

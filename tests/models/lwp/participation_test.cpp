@@ -411,3 +411,45 @@ TEST_CASE(
     }
   }
 }
+
+TEST_CASE(
+    "a week's talks with the CLP, at a formal session or informally, are what the links feedback reaches") {
+  lwp::Parameters params{};
+  params.formal_session_rate = 1.0;
+  params.informal_contact_rate = 0.0;  // colleagues do not talk: only the CLP
+  params.informal_clp_contact_rate = 0.5;
+  std::vector<double> scratch(2 * lwp::kMaxStaff);
+  int formal = 0;
+  int informal = 0;
+  for (int week = 0; week < 20; ++week) {
+    lwp::Practice practice = ready_practice(params, 1.0);
+    for (int i = 0; i < practice.staff.count; ++i) {
+      practice.staff.engagement[at(i)] = 0.05;    // everyone who meets the CLP moves
+      practice.staff.talked_with_clp[at(i)] = 1;  // last week's talks
+    }
+    lwp::Practice no_clp = practice;
+    no_clp.clp.in_post = false;
+    // Attending a formal session held while a CLP is in post is a talk with the CLP.
+    const lwp::Practice before = practice;
+    (void)lwp::formal_session(practice, params, week_context(6, 0, 0, week));
+    for (int i = 0; i < practice.staff.count; ++i) {
+      const bool attended = practice.staff.engagement[at(i)] != before.staff.engagement[at(i)];
+      CHECK(practice.staff.talked_with_clp[at(i)] == (attended ? 1 : 0));
+      formal += attended ? 1 : 0;
+    }
+    // Without a CLP in post, a session is no talk with one, and last week's talks are forgotten.
+    (void)lwp::formal_session(no_clp, params, week_context(6, 0, 0, week));
+    for (int i = 0; i < no_clp.staff.count; ++i) CHECK(no_clp.staff.talked_with_clp[at(i)] == 0);
+    // An informal talk with the CLP is one too; it adds to the session's.
+    const lwp::Practice after_session = practice;
+    lwp::informal_contacts(practice, params, week_context(6, 0, 0, week), scratch);
+    for (int i = 0; i < practice.staff.count; ++i) {
+      const bool talked = practice.staff.engagement[at(i)] != after_session.staff.engagement[at(i)];
+      const bool before_talk = after_session.staff.talked_with_clp[at(i)] == 1;
+      CHECK(practice.staff.talked_with_clp[at(i)] == ((talked || before_talk) ? 1 : 0));
+      informal += talked ? 1 : 0;
+    }
+  }
+  CHECK(formal > 0);
+  CHECK(informal > 0);
+}
