@@ -890,15 +890,23 @@ def build_calibration(r):
         + (f"{q.setting('particles', 'calibration', 'abc.particles')} particles and "
            f"{q.setting('replicates per proposal', 'calibration', 'abc.replicates')} simulated evaluation(s) "
            "per proposed parameter set." if has_setting(f, "calibration", "abc.particles") else "a population of particles.")))
+    # A distance of several terms, or one divided by its spread (adaptive_distance), is not a
+    # difference of counts.
+    several_terms = "/abc/scales" in f and (f["/abc/scales"].shape[1] > 1 or (f["/abc/scales"][()] != 1.0).any())
     if generations:
         last = generations - 1
         tolerance = float(f["/abc/tolerance"][last])
         r.summary.append(paragraph(
             f"It ran {q.shape('generations', '/abc/tolerance')} generations and "
             f"{q.reduced('proposals', '/abc/proposals', 'sum', 'fixed', 0)} proposals (status {from_file(status)}"
-            + (f"; it stopped because it {from_file(stop)}" if stop else "") + ").",
-            (f"The final generation accepted only parameter sets whose simulated count was within "
-             f"{q.dataset('final tolerance', '/abc/tolerance', [last], 'sig', 4)} of the observed count"
+            + (f"; it stopped: {from_file(stop)}" if stop else "") + ").",
+            ((f"The final generation accepted only parameter sets whose simulated count was within "
+              f"{q.dataset('final tolerance', '/abc/tolerance', [last], 'sig', 4)} of the observed count"
+              if not several_terms else
+              f"The final generation accepted only parameter sets whose distance to the observations "
+              + (f"(the {q.shape('distance terms', '/abc/scales', 1)} terms of the distance, each divided by "
+                 f"its spread)" if f["/abc/scales"].shape[1] > 1 else "(divided by its spread)")
+              + f" was at most {q.dataset('final tolerance', '/abc/tolerance', [last], 'sig', 4)}")
              if math.isfinite(tolerance) else
              "The final generation is still the prior sample (no tolerance)")
             + f"; its effective sample size was "
@@ -950,6 +958,24 @@ def build_calibration(r):
             r.observation.append(table(["FIP count", "posterior predictive probability", ""], rows))
     else:
         r.observation.append(paragraph("No posterior predictive check is stored in this file."))
+    if "/posterior_predictive/pattern_p" in f:
+        names_p = lr.string_values(f["/dims/pattern"])
+        observed_p = lr.string_values(f["/posterior_predictive/pattern_observed"])
+        verdicts = lr.string_values(f["/posterior_predictive/pattern_verdict"])
+        rows = []
+        for k, name in enumerate(names_p):
+            rows.append([esc(name), from_file(observed_p[k]),
+                         q.dataset(f"posterior predictive mean {name}", "/posterior_predictive/pattern_mean", [k], "fixed", 3),
+                         q.dataset(f"posterior predictive p {name}", "/posterior_predictive/pattern_p", [k], "fixed", 3),
+                         from_file(verdicts[k])])
+        outside = [esc(n) for n, v in zip(names_p, verdicts) if v != "consistent"]
+        r.observation.append(paragraph(
+            "Posterior predictive checks of the observed patterns (how the fully and partially integrated "
+            "practices differed): p is the share of simulated evaluations in which a sign or interval "
+            "holds, or the two-sided tail probability of an observed value; a verdict is consistent for "
+            "p of 0.1 or more, in the tail from 0.01, outside below. "
+            + (f"Not consistent: {join_words(outside)}." if outside else "Every pattern is consistent.")))
+        r.observation.append(table(["pattern", "observed", "predictive mean", "p", "verdict"], rows))
 
     if "/posterior/summary" in f:
         rows = []

@@ -50,6 +50,32 @@ class Simulation {
   virtual void run_replicate(StreamKey key, const ReplicateOutput& out, Workspace& ws) const = 0;
 };
 
+/// How a pattern was observed (docs/scenarios.md, *Patterns*): a count or a proportion with a
+/// value, the sign of a difference, or an interval the statistic lies in.
+enum class PatternKind : std::uint8_t { count, proportion, sign, interval };
+
+/// What an evaluation observed of one of the model's patterns (OutputSchema::patterns), read from
+/// an observed-data file's [[pattern]] table.
+struct ObservedPattern {
+  std::string name;  // the model's pattern
+  PatternKind kind = PatternKind::count;
+  double observed = 0.0;   // count, proportion: the observed value
+  double low = 0.0;        // sign, interval: the statistic lies in [low, high]
+  double high = 0.0;       //   (a positive sign is [0, inf], a negative one [-inf, 0])
+  double tolerance = 0.0;  // count, proportion: a difference up to this is no distance
+  double weight = 1.0;     // its weight in a calibration's distance
+  std::string source;      // the sentence of the source it encodes
+  std::string file;        // where it is written
+  int line = 0;
+
+  /// How far a simulated value is from the observation: 0 where it agrees, +inf for NaN (a
+  /// statistic that is undefined at the point).
+  [[nodiscard]] double distance(double simulated) const;
+  /// What was observed, in words: "> 0", "< 0", "in [0, 0.5]", "= 3", "= 0.25 ± 0.05".
+  [[nodiscard]] std::string expectation() const;
+  [[nodiscard]] std::string_view kind_name() const;
+};
+
 /// An observed value of an observable (docs/scenarios.md, *Observed data*), e.g. fip_count = 3.
 struct Observation {
   std::string file;    // where it was read from
@@ -58,6 +84,8 @@ struct Observation {
   std::vector<std::pair<std::string, std::int64_t>> values;
   /// Observed categories of named entities, e.g. ("Magenta", "FIP").
   std::vector<std::pair<std::string, std::string>> labels;
+  /// Observed patterns, in file order.
+  std::vector<ObservedPattern> patterns;
 
   [[nodiscard]] const std::int64_t* find(std::string_view observable) const;
 };
@@ -117,6 +145,10 @@ class Model {
   virtual void describe(const ModelSetup& setup, const PointSummary& summary, const Observation* observed,
                         std::ostream& out) const = 0;
 };
+
+/// Reads observed data: the model's read_observation, then the [[pattern]] tables (which the
+/// model's reader lets through), each checked against the model's patterns.
+Observation read_observed(const Model& model, const config::Value& document, const ModelSetup& setup);
 
 /// A sweep, sensitivity analysis or calibration varies parameter `index`, written at `where`: an
 /// InputError there when the setup overrides the parameter somewhere, naming whom and where,

@@ -239,7 +239,7 @@ Scenario scenario_from_root(config::Value root, const std::string& file, const M
       }
       throw;
     }
-    Observation obs = model->read_observation(doc.root, *scenario.setup);
+    Observation obs = read_observed(*model, doc.root, *scenario.setup);
     obs.file = path;
     obs.text = doc.text;
     scenario.observation = std::move(obs);

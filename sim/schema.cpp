@@ -131,6 +131,14 @@ void OutputSchema::check() const {
     if (o.max_value < 0)
       throw std::logic_error("output schema: observable " + o.name + " has a negative maximum");
   }
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
+    const PatternSpec& p = patterns[i];
+    if (!p.compute) throw std::logic_error("output schema: pattern " + p.name + " computes nothing");
+    for (std::size_t j = 0; j < i; ++j) {
+      if (patterns[j].name == p.name) throw std::logic_error("output schema: pattern " + p.name + " twice");
+    }
+    for (const std::string& input : p.inputs) (void)accumulator_index(input);
+  }
   for (const StaticArray& s : statics) {
     unique(s.path);
     const std::size_t n = elements(s.dims);
@@ -166,6 +174,13 @@ AccumulatorId SchemaGroup::accumulator(std::string_view name, std::vector<std::s
 
 std::string SchemaGroup::path_of(std::string_view name) const {
   return path_ + "/" + std::string(name);
+}
+
+const PatternSpec* OutputSchema::find_pattern(std::string_view name) const {
+  for (const PatternSpec& p : patterns) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
 }
 
 }  // namespace sim

@@ -8,6 +8,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -41,6 +42,7 @@ inline constexpr DType dtype_of = [] {
 }();
 
 struct OutputSchema;
+struct PointSummary;
 
 /// Where a declared dataset is in its schema. Only OutputSchema makes valid ones; a
 /// default-constructed handle names nothing (a dataset the scenario does not write).
@@ -131,6 +133,21 @@ struct RatioSpec {
   std::string units;
 };
 
+/// A pattern: a named statistic of a design point that the model computes from the point's
+/// summaries and that an evaluation may have observed (for lwp, the difference in coherence at P4
+/// between fully and partially integrated practices). Observed-data files state what was seen of
+/// it ([[pattern]], docs/scenarios.md) and a calibration can fit it (docs/scenarios.md, *Calibration files*).
+struct PatternSpec {
+  std::string name;  // e.g. "coherence_gap_p4"
+  std::string description;
+  std::string units;
+  /// Paths of the summaries `compute` reads (kept by a calibration's evaluations).
+  std::vector<std::string> inputs;
+  /// The statistic at a point; NaN where it is undefined (for lwp, a difference between FIPs and
+  /// PIPs at a point whose replicates have none of one of them).
+  std::function<double(const PointSummary&)> compute;
+};
+
 /// A constant array of the scenario (practice names, list sizes), written once.
 struct StaticArray {
   std::string path;
@@ -175,6 +192,7 @@ struct OutputSchema {
   std::vector<StaticArray> statics;
   std::vector<GroupSpec> groups;
   std::vector<RatioSpec> ratios;
+  std::vector<PatternSpec> patterns;
 
   /// Declares a per-replicate result of element type T (its DType follows from T).
   template <class T>
@@ -210,6 +228,8 @@ struct OutputSchema {
     return accumulators.at(id.index());
   }
   [[nodiscard]] const ObservableSpec& observable(ObservableId id) const { return observables.at(id.index()); }
+  /// The pattern named `name`, or nullptr.
+  [[nodiscard]] const PatternSpec* find_pattern(std::string_view name) const;
   /// Checks internal consistency (dims exist, denominators are prefixes...); throws logic_error.
   void check() const;
 };

@@ -1,8 +1,13 @@
 #include "models/lwp/outputs.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <string>
 
 #include <fmt/format.h>
+
+#include "sim/model.hpp"
 
 namespace lwp {
 namespace {
@@ -245,6 +250,97 @@ void declare_development_and_caseload(sim::OutputSchema& s, Outputs& h) {
       values(m.practices_by_outcome));
 }
 
+// Patterns (docs/model.md section 10): statistics of a point that the evaluation observed
+// (Chng 2021, Table 3 and the account of the programme over time), each from the summaries over
+// FIPs and over PIPs at the last evaluation phase (P4 in the Deep End). A difference between FIPs
+// and PIPs is NaN at a point whose replicates had none of one of them.
+void declare_patterns(const Setup& setup, sim::OutputSchema& s) {
+  constexpr std::size_t kFip = 0, kPip = 1;
+  const std::size_t phases = setup.phases.size();
+  if (phases == 0) return;
+  const std::size_t last = phases - 1;
+  const std::string scores = "/summary/phase_scores_by_outcome";    // [outcome, phase, construct]
+  const std::string hours = "/summary/clp_hours_share_by_outcome";  // [outcome, activity]
+  const std::string gains = "/summary/engagement_gain_by_outcome";  // [outcome, setting]
+  const std::string kept = "/summary/activities_kept_by_outcome";   // [outcome, phase, activity]
+  const std::size_t constructs = kConstructs.size();
+  const auto score = [=](const sim::PointSummary& p, std::size_t outcome, std::size_t construct) {
+    return p.at(scores)[(outcome * phases + last) * constructs + construct];
+  };
+  const auto kept_share = [=](const sim::PointSummary& p, std::size_t outcome) {
+    const std::size_t n = kDevelopmentActivities.size();
+    double sum = 0.0;
+    for (std::size_t a = 0; a < n; ++a) sum += p.at(kept)[(outcome * phases + last) * n + a];
+    return sum / static_cast<double>(n);
+  };
+  const auto formal_share = [=](const sim::PointSummary& p, std::size_t outcome) {
+    const double formal = p.at(gains)[outcome * kSettings.size() + 0];
+    const double informal = p.at(gains)[outcome * kSettings.size() + 1];
+    return formal + informal > 0.0 ? formal / (formal + informal) : std::numeric_limits<double>::quiet_NaN();
+  };
+  const auto hours_share = [=](const sim::PointSummary& p, std::size_t outcome, std::size_t activity) {
+    return p.at(hours)[outcome * kActivities.size() + activity];
+  };
+  const char* construct_names[] = {"coherence", "participation", "action"};
+  const char* construct_words[] = {"coherence (C)", "cognitive participation (CP)", "collective action (CA)"};
+  for (std::size_t c = 0; c < 3; ++c) {
+    s.patterns.push_back(
+        {fmt::format("{}_gap", construct_names[c]),
+         fmt::format("mean {} score at the last evaluation phase, FIPs minus PIPs", construct_words[c]),
+         "score",
+         {scores},
+         [=](const sim::PointSummary& p) { return score(p, kFip, c) - score(p, kPip, c); }});
+  }
+  for (std::size_t o : {kFip, kPip}) {
+    s.patterns.push_back(
+        {fmt::format("monitoring_{}", o == kFip ? "fip" : "pip"),
+         fmt::format("mean reflexive monitoring (RM) score at the last evaluation phase in {}",
+                     o == kFip ? "FIPs" : "PIPs"),
+         "score",
+         {scores},
+         [=](const sim::PointSummary& p) { return score(p, o, 3); }});
+  }
+  s.patterns.push_back(
+      {"formal_share_gap",
+       "share of the engagement staff gained that was gained in formal settings (meetings, shared "
+       "learning), FIPs minus PIPs",
+       "share",
+       {gains},
+       [=](const sim::PointSummary& p) { return formal_share(p, kFip) - formal_share(p, kPip); }});
+  s.patterns.push_back(
+      {"development_share_gap",
+       "share of CLP hours on practice development, FIPs minus PIPs",
+       "share",
+       {hours},
+       [=](const sim::PointSummary& p) { return hours_share(p, kFip, 1) - hours_share(p, kPip, 1); }});
+  s.patterns.push_back(
+      {"pip_support_lead",
+       "in PIPs, the share of CLP hours on one-to-one patient support minus the larger of the shares "
+       "on practice development and on community networking",
+       "share",
+       {hours},
+       [=](const sim::PointSummary& p) {
+         return hours_share(p, kPip, 0) - std::max(hours_share(p, kPip, 1), hours_share(p, kPip, 2));
+       }});
+  for (std::size_t o : {kFip, kPip}) {
+    s.patterns.push_back(
+        {fmt::format("{}_activities_kept", o == kFip ? "fip" : "pip"),
+         fmt::format("share of {} keeping each development activity up at the end of the last "
+                     "evaluation phase (mean over the three activities)",
+                     o == kFip ? "FIPs" : "PIPs"),
+         "share",
+         {kept},
+         [=](const sim::PointSummary& p) { return kept_share(p, o); }});
+  }
+  s.patterns.push_back(
+      {"activities_kept_gap",
+       "share of practices keeping each development activity up at the end of the last evaluation "
+       "phase (mean over the three activities), FIPs minus PIPs",
+       "share",
+       {kept},
+       [=](const sim::PointSummary& p) { return kept_share(p, kFip) - kept_share(p, kPip); }});
+}
+
 void declare_timeseries(const Setup& setup, sim::OutputSchema& s, Outputs& h) {
   if (!setup.practice_timeseries) return;
   const SchemaGroup timeseries(
@@ -368,6 +464,7 @@ DeclaredOutputs declare_outputs(const Setup& setup) {
   declare_development_and_caseload(s, h);
   declare_timeseries(setup, s, h);
   declare_observables(setup, s, h);
+  declare_patterns(setup, s);
   declare_constants(setup, s);
   declare_survey(setup, s, h);
   s.check();

@@ -376,7 +376,7 @@ std::shared_ptr<const Setup> read_setup(const Value& scenario) {
 
 sim::Observation read_observation(const Value& document, const Setup& setup) {
   document.expect_keys(
-      {"title", "source", "description", "horizon_weeks", "practices", "fip", "pip", "outcome"});
+      {"title", "source", "description", "horizon_weeks", "practices", "fip", "pip", "outcome", "pattern"});
   sim::Observation obs;
   obs.source = document.at("source").as_string();
   if (const Value* t = document.find("title")) (void)t->as_string();

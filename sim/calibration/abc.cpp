@@ -89,27 +89,83 @@ AbcSmc::AbcSmc(std::vector<Prior> priors, std::vector<DistanceTerm> terms, AbcSe
   if (settings_.batch == 0) settings_.batch = std::max<std::size_t>(settings_.particles, 256);
 }
 
-double AbcSmc::distance(const std::vector<double>& means) const {
+double DistanceTerm::raw(double statistic) const {
+  if (pattern) return pattern->distance(statistic);
+  return std::isnan(statistic) ? kInf : std::fabs(statistic - observed);
+}
+
+double robust_scale(std::vector<double> values) {
+  std::erase_if(values, [](double v) { return !std::isfinite(v); });
+  if (values.empty()) return 1.0;
+  const auto median_of = [](std::vector<double>& v) {
+    const std::size_t mid = v.size() / 2;
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
+    double m = v[mid];
+    if (v.size() % 2 == 0)
+      m = 0.5 * (m + *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid)));
+    return m;
+  };
+  const double median = median_of(values);
+  std::vector<double> deviations(values.size());
+  double mean_deviation = 0.0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    deviations[i] = std::fabs(values[i] - median);
+    mean_deviation += deviations[i] / static_cast<double>(values.size());
+  }
+  const double mad = median_of(deviations);
+  if (mad > 0.0) return mad;
+  return mean_deviation > 0.0 ? mean_deviation : 1.0;
+}
+
+double AbcSmc::distance(const std::vector<double>& statistics, const std::vector<double>& scales) const {
   double d = 0.0;
-  for (const DistanceTerm& t : terms_) d += t.weight * std::fabs(means.at(t.index) - t.observed);
+  for (std::size_t j = 0; j < terms_.size(); ++j)
+    d += terms_[j].weight * terms_[j].raw(statistics[j]) / scales[j];
   return d;
+}
+
+std::vector<double> AbcSmc::term_statistics(const std::vector<double>& evaluated) const {
+  std::vector<double> out;
+  out.reserve(terms_.size());
+  for (const DistanceTerm& t : terms_) out.push_back(evaluated.at(t.index));
+  return out;
+}
+
+std::vector<double> AbcSmc::next_scales(const AbcState& state) const {
+  if (!settings_.adaptive || state.generations.empty()) return std::vector<double>(terms_.size(), 1.0);
+  return state.generations.back().spread;
 }
 
 double AbcSmc::next_tolerance(const AbcState& state) const {
   if (state.generations.empty()) return kInf;
   const Generation& last = state.generations.back();
-  std::vector<double> sorted = last.distances;
+  // The last population's distances under the scales the next generation uses.
+  const std::vector<double> scales = next_scales(state);
+  std::vector<double> sorted;
+  for (const auto& statistics : last.statistics) sorted.push_back(distance(statistics, scales));
   std::sort(sorted.begin(), sorted.end());
   const auto k =
       static_cast<std::size_t>(std::floor(settings_.quantile * static_cast<double>(sorted.size() - 1)));
   double next = sorted[k];
-  if (next >= last.tolerance) {
+  // The last tolerance on the next generation's scales: for a fixed distance the tolerance itself;
+  // re-weighted, the largest distance of the last population under the new scales.
+  const double previous = settings_.adaptive ? sorted.back() : last.tolerance;
+  if (next >= previous) {
     // With discrete distances the quantile can equal the last tolerance; take the largest
     // distance below it instead, so tolerances keep shrinking.
-    const auto below = std::lower_bound(sorted.begin(), sorted.end(), last.tolerance);
-    next = below == sorted.begin() ? last.tolerance : *(below - 1);
+    const auto below = std::lower_bound(sorted.begin(), sorted.end(), previous);
+    next = below == sorted.begin() ? previous : *(below - 1);
   }
   return std::max(settings_.min_tolerance, next);
+}
+
+double AbcSmc::previous_tolerance(const AbcState& state) const {
+  const Generation& last = state.generations.back();
+  if (!settings_.adaptive) return last.tolerance;
+  const std::vector<double> scales = next_scales(state);
+  double largest = 0.0;
+  for (const auto& statistics : last.statistics) largest = std::max(largest, distance(statistics, scales));
+  return largest;
 }
 
 std::string AbcSmc::stop_reason(const AbcState& state) const {
@@ -121,7 +177,7 @@ std::string AbcSmc::stop_reason(const AbcState& state) const {
   if (last.tolerance <= settings_.min_tolerance) {
     return fmt::format("reached the minimum tolerance {}", settings_.min_tolerance);
   }
-  if (state.generations.size() > 1 && next_tolerance(state) >= last.tolerance) {
+  if (state.generations.size() > 1 && next_tolerance(state) >= previous_tolerance(state)) {
     return fmt::format(
         "the tolerance cannot shrink below {} (every distance of the last generation equals it)",
         last.tolerance);
@@ -141,6 +197,8 @@ void AbcSmc::run_generation(AbcState& state, const Evaluator& evaluate,
   Generation next;
   next.tolerance = next_tolerance(state);
   next.first_attempt = state.next_attempt;
+  next.scales = next_scales(state);
+  std::vector<std::vector<double>> simulated_statistics(terms_.size());  // [term][simulation]
 
   // The proposal kernel: a multivariate normal on the internal scale with covariance
   // kernel_scale x the previous population's weighted covariance (Beaumont et al. 2009).
@@ -234,23 +292,28 @@ void AbcSmc::run_generation(AbcState& state, const Evaluator& evaluate,
       numbers.push_back(attempt);
       offsets.push_back(static_cast<std::uint32_t>(attempt * settings_.replicates));
     }
-    const std::vector<std::vector<double>> means =
+    const std::vector<std::vector<double>> evaluated =
         proposals.empty() ? std::vector<std::vector<double>>{} : evaluate(proposals, offsets);
     std::size_t v = 0;
     for (std::size_t i = 0; i < batch && next.particles.size() < n; ++i) {
       ++next.attempts;
       if (!valid[i]) continue;
       ++next.simulated;
-      const double dist = distance(means[v]);
+      std::vector<double> statistics = term_statistics(evaluated[v]);
+      for (std::size_t j = 0; j < terms_.size(); ++j) simulated_statistics[j].push_back(statistics[j]);
+      const double dist = distance(statistics, next.scales);
       if (first || dist <= next.tolerance) {
         next.particles.push_back(proposals[v]);
         next.distances.push_back(dist);
+        next.statistics.push_back(std::move(statistics));
       }
       ++v;
     }
     next_attempt += batch;
     if (progress) progress(next.particles.size(), next.attempts);
   }
+
+  for (auto& values : simulated_statistics) next.spread.push_back(robust_scale(std::move(values)));
 
   // Weights: prior density over the mixture of proposal densities (uniform in generation 0).
   next.weights.assign(n, 1.0 / static_cast<double>(n));

@@ -12,10 +12,12 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "sim/calibration/priors.hpp"
+#include "sim/model.hpp"
 
 namespace sim::calibration {
 
@@ -29,23 +31,37 @@ struct AbcSettings {
   double min_acceptance = 0.01;            // stop once a generation's acceptance rate is below this
   std::uint64_t max_attempts = 2'000'000;  // proposals over the whole calibration
   double kernel_scale = 2.0;               // perturbation covariance = scale x weighted covariance
+  /// Scale-normalised distance re-weighted every generation (Prangle 2017): each term is divided
+  /// by the median absolute deviation of its statistic over the previous generation's simulations.
+  bool adaptive = true;
   std::uint64_t predictive_replicates = 100;
   std::size_t batch = 0;  // proposals simulated at once (0: max(particles, 256))
 };
 
-/// One term of the distance: weight × |mean over replicates of an observable − observed value|.
+/// One term of the distance: weight × (distance of a statistic from its observation) / scale.
+/// The statistic is an observable's mean over the proposal's replicates (compared with its
+/// observed value) or a pattern the model computes at the point (compared as the observed-data
+/// file says: a value, a sign or an interval).
 struct DistanceTerm {
-  std::string observable;
-  std::size_t index = 0;  // in the output schema's observables
+  std::string observable;  // an observable's name, or "pattern.<name>"
+  std::size_t index = 0;   // in the evaluator's statistics (the observables, then the patterns)
   double weight = 1.0;
-  double observed = 0.0;
+  double observed = 0.0;                   // an observable's observed value
+  std::optional<ObservedPattern> pattern;  // a pattern's observation
+  /// The unscaled distance of a simulated statistic (+inf for NaN).
+  [[nodiscard]] double raw(double statistic) const;
 };
 
 struct Generation {
   double tolerance = std::numeric_limits<double>::infinity();
-  std::vector<std::vector<double>> particles;  // [particle][parameter], on the value scale
-  std::vector<double> weights;                 // normalised
-  std::vector<double> distances;
+  std::vector<std::vector<double>> particles;   // [particle][parameter], on the value scale
+  std::vector<double> weights;                  // normalised
+  std::vector<double> distances;                // under `scales`
+  std::vector<std::vector<double>> statistics;  // [particle][term]: each term's simulated statistic
+  std::vector<double> scales;                   // [term]: what this generation's distances divide by
+  /// [term]: the median absolute deviation of each statistic over every proposal this generation
+  /// simulated (up to its last acceptance): the next generation's scales when adaptive.
+  std::vector<double> spread;
   std::uint64_t first_attempt = 0;  // numbers of the proposals this generation used
   std::uint64_t attempts = 0;       // proposals up to and including the last accepted one
   std::uint64_t simulated = 0;      // of which inside the prior's support (simulated)
@@ -59,7 +75,7 @@ struct AbcState {
 };
 
 /// Simulates proposals: for each (values of the calibrated parameters, stream offset), the mean
-/// over its replicates of every observable of the model.
+/// over its replicates of every observable of the model, then every pattern of the model.
 using Evaluator = std::function<std::vector<std::vector<double>>(
     const std::vector<std::vector<double>>& values, const std::vector<std::uint32_t>& key_offsets)>;
 
@@ -75,7 +91,14 @@ class AbcSmc {
 
   [[nodiscard]] const std::vector<Prior>& priors() const noexcept { return priors_; }
   [[nodiscard]] const AbcSettings& settings() const noexcept { return settings_; }
-  [[nodiscard]] double distance(const std::vector<double>& observable_means) const;
+  /// The distance of a proposal's statistics (one per term) under `scales` (one per term).
+  [[nodiscard]] double distance(const std::vector<double>& statistics,
+                                const std::vector<double>& scales) const;
+  /// Each term's statistic, from the evaluator's statistics of a proposal.
+  [[nodiscard]] std::vector<double> term_statistics(const std::vector<double>& evaluated) const;
+  /// The scales the next generation divides each term by (1 for the first, or when not adaptive).
+  [[nodiscard]] std::vector<double> next_scales(const AbcState& state) const;
+  [[nodiscard]] const std::vector<DistanceTerm>& terms() const noexcept { return terms_; }
 
   /// Why the calibration should stop now, or empty to go on.
   [[nodiscard]] std::string stop_reason(const AbcState& state) const;
@@ -87,12 +110,20 @@ class AbcSmc {
 
   /// The tolerance the next generation would use.
   [[nodiscard]] double next_tolerance(const AbcState& state) const;
+  /// The last generation's tolerance on the scales of the next (the largest distance of its
+  /// population under them, when the distance is re-weighted).
+  [[nodiscard]] double previous_tolerance(const AbcState& state) const;
 
  private:
   std::vector<Prior> priors_;
   std::vector<DistanceTerm> terms_;
   AbcSettings settings_;
 };
+
+/// The median absolute deviation of the finite values (a scale that outliers do not move); the
+/// mean absolute deviation from the median where that is 0, and 1 where both are (or no value is
+/// finite), so that no term is divided by 0.
+double robust_scale(std::vector<double> values);
 
 /// Weighted quantile of values (weights need not be normalised).
 double weighted_quantile(const std::vector<double>& values, const std::vector<double>& weights, double q);

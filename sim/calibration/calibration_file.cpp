@@ -38,7 +38,8 @@ double number_in(const Value& v, double lo, double hi, bool open_low = false) {
 
 void read_settings(const Value& abc, AbcSettings& s, const Scenario& scenario) {
   abc.expect_keys({"particles", "replicates", "seed", "generations", "min_tolerance", "quantile",
-                   "min_acceptance", "max_attempts", "kernel_scale", "predictive_replicates", "batch"});
+                   "min_acceptance", "max_attempts", "kernel_scale", "predictive_replicates", "batch",
+                   "adaptive_distance"});
   s.seed = scenario.seed;
   // A weighted population needs two particles at least (its covariance moves the next generation).
   if (const auto* v = abc.find("particles")) s.particles = integer_in(*v, 2, 1'000'000);
@@ -54,6 +55,7 @@ void read_settings(const Value& abc, AbcSettings& s, const Scenario& scenario) {
   if (const auto* v = abc.find("predictive_replicates"))
     s.predictive_replicates = positive_integer(*v, 1'000'000);
   if (const auto* v = abc.find("batch")) s.batch = positive_integer(*v, 10'000'000);
+  if (const auto* v = abc.find("adaptive_distance")) s.adaptive = v->as_bool();
   // The first generation alone proposes one particle per particle from the priors.
   if (s.max_attempts < s.particles) {
     (abc.find("max_attempts") != nullptr ? abc.at("max_attempts") : abc.at("particles"))
@@ -83,7 +85,7 @@ CalibrationFile load_calibration(const std::string& path, const ModelRegistry& r
       }
       throw;
     }
-    Observation observation = out.scenario.model->read_observation(obs.root, *out.scenario.setup);
+    Observation observation = read_observed(*out.scenario.model, obs.root, *out.scenario.setup);
     observation.file = observed_path;
     observation.text = obs.text;
     out.scenario.observation = std::move(observation);
@@ -96,45 +98,78 @@ CalibrationFile load_calibration(const std::string& path, const ModelRegistry& r
   }
   read_settings(root.at("abc"), out.settings, out.scenario);
 
-  // The distance: weights of observables, by name or by a prefix ending in '*'.
+  // The distance: weights of observables and of the observed data's patterns ("pattern.<name>"),
+  // by name or by a prefix ending in '*'.
   const OutputSchema schema = out.scenario.model->schema(*out.scenario.setup);
   const Observation& observation = *out.scenario.observation;
-  std::vector<std::pair<std::string, double>> weights = {{schema.observables.front().name, 1.0}};
+  struct Weighted {
+    std::string name;
+    double weight;
+    const ObservedPattern* pattern;  // nullptr: an observable
+  };
+  std::vector<Weighted> weights = {{schema.observables.front().name, 1.0, nullptr}};
   if (const auto* distance = root.find("distance")) {
     weights.clear();
     for (const auto& [key, value] : distance->entries()) {
       const double w = number_in(value, 0.0, 1e12);
-      std::vector<std::size_t> matches;
       const bool wildcard = !key.empty() && key.back() == '*';
-      for (std::size_t o = 0; o < schema.observables.size(); ++o) {
-        const std::string& name = schema.observables[o].name;
-        if (wildcard ? name.rfind(key.substr(0, key.size() - 1), 0) == 0 : name == key) matches.push_back(o);
+      const std::string stem = wildcard ? key.substr(0, key.size() - 1) : key;
+      const auto matches_key = [&](const std::string& name) {
+        return wildcard ? name.rfind(stem, 0) == 0 : name == key;
+      };
+      std::vector<Weighted> matched;
+      for (const auto& o : schema.observables) {
+        if (matches_key(o.name)) matched.push_back({o.name, 0.0, nullptr});
       }
-      if (matches.empty()) {
+      for (const ObservedPattern& p : observation.patterns) {
+        if (matches_key("pattern." + p.name)) matched.push_back({"pattern." + p.name, 0.0, &p});
+      }
+      if (matched.empty()) {
+        if (key.rfind("pattern.", 0) == 0) {
+          std::string known;
+          for (const ObservedPattern& p : observation.patterns) known += (known.empty() ? "" : ", ") + p.name;
+          value.fail(fmt::format("the observed data ({}) have no pattern '{}' (they have: {})",
+                                 observation.file, key.substr(8), known.empty() ? "none" : known));
+        }
         std::string known;
         for (const auto& o : schema.observables) known += (known.empty() ? "" : ", ") + o.name;
-        value.fail(fmt::format("no observable named '{}' (the model's observables: {})", key, known));
+        value.fail(
+            fmt::format("no observable named '{}' (the model's observables: {}; a pattern of the observed "
+                        "data is pattern.<name>)",
+                        key, known));
       }
-      for (std::size_t o : matches) {
-        const std::string& name = schema.observables[o].name;
-        if (observation.find(name) == nullptr) {
-          value.fail(fmt::format("the observed data give no value for '{}'", name));
+      for (Weighted& m : matched) {
+        if (m.pattern == nullptr && observation.find(m.name) == nullptr) {
+          value.fail(fmt::format("the observed data give no value for '{}'", m.name));
         }
-        // A wildcard's weight is shared among the observables it matches.
-        weights.emplace_back(name, w / static_cast<double>(matches.size()));
+        // A wildcard's weight is shared among the terms it matches; a pattern's own weight (in the
+        // observed data) multiplies it.
+        m.weight = w / static_cast<double>(matched.size()) * (m.pattern != nullptr ? m.pattern->weight : 1.0);
+        weights.push_back(m);
       }
     }
     if (weights.empty()) distance->fail("the distance has no terms");
   }
-  for (const auto& [name, w] : weights) {
-    if (w == 0.0) continue;
-    std::size_t index = 0;
-    while (schema.observables[index].name != name) ++index;
-    const std::int64_t* observed = observation.find(name);
-    if (observed == nullptr) {
-      throw InputError(path, 0, "distance", fmt::format("the observed data give no value for '{}'", name));
+  for (const Weighted& term : weights) {
+    if (term.weight == 0.0) continue;
+    DistanceTerm t;
+    t.observable = term.name;
+    t.weight = term.weight;
+    if (term.pattern != nullptr) {
+      std::size_t index = 0;
+      while (schema.patterns[index].name != term.pattern->name) ++index;
+      t.index = schema.observables.size() + index;
+      t.pattern = *term.pattern;
+    } else {
+      while (schema.observables[t.index].name != term.name) ++t.index;
+      const std::int64_t* observed = observation.find(term.name);
+      if (observed == nullptr) {
+        throw InputError(path, 0, "distance",
+                         fmt::format("the observed data give no value for '{}'", term.name));
+      }
+      t.observed = static_cast<double>(*observed);
     }
-    out.terms.push_back({name, index, w, static_cast<double>(*observed)});
+    out.terms.push_back(std::move(t));
   }
   if (out.terms.empty()) root.at("distance").fail("every weight of the distance is 0");
   out.priors = read_priors(root.at("priors"), out.scenario.params().table());
@@ -164,12 +199,18 @@ std::string CalibrationFile::resolved_text() const {
       "# resolved calibration\ntitle = \"{}\"\n[abc]\nparticles = {}\nreplicates = {}\nseed = "
       "{}\ngenerations = {}\n"
       "min_tolerance = {}\nquantile = {}\nmin_acceptance = {}\nmax_attempts = {}\nkernel_scale = {}\n"
-      "predictive_replicates = {}\nbatch = {}\n[distance]\n",
+      "predictive_replicates = {}\nbatch = {}\nadaptive_distance = {}\n[distance]\n",
       title, settings.particles, settings.replicates, settings.seed, settings.max_generations,
       settings.min_tolerance, settings.quantile, settings.min_acceptance, settings.max_attempts,
-      settings.kernel_scale, settings.predictive_replicates, settings.batch);
-  for (const DistanceTerm& t : terms)
-    out += fmt::format("\"{}\" = {}  # observed {}\n", t.observable, t.weight, t.observed);
+      settings.kernel_scale, settings.predictive_replicates, settings.batch, settings.adaptive);
+  for (const DistanceTerm& t : terms) {
+    if (t.pattern) {
+      out += fmt::format("\"{}\" = {}  # observed {} ({}): {}\n", t.observable, t.weight,
+                         t.pattern->expectation(), t.pattern->kind_name(), t.pattern->source);
+    } else {
+      out += fmt::format("\"{}\" = {}  # observed {}\n", t.observable, t.weight, t.observed);
+    }
+  }
   out += "[priors]\n";
   for (const Prior& p : priors) out += fmt::format("\"{}\" = \"{}\"\n", p.parameter, p.describe());
   out += "\n# resolved base scenario\n" + scenario.resolved_inputs();

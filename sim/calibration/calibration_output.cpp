@@ -1,5 +1,6 @@
 #include "sim/calibration/calibration_output.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -21,35 +22,82 @@ Predictive posterior_predictive(const ObservableSpec& observable, double observe
   predictive.distribution.assign(static_cast<std::size_t>(observable.max_value) + 1, 0.0);
   predictive.observed = observed;
   const auto observed_bin = static_cast<std::size_t>(observed);
-  for (std::size_t i = 0; i < summaries.size(); ++i) {
-    const auto& dist = summaries[i].at(path);
-    for (std::size_t k = 0; k < dist.size(); ++k) predictive.distribution[k] += weights[i] * dist[k];
+  const auto r = static_cast<double>(replicates);
+  std::vector<double> p_particle(weights.size(), 0.0);  // each particle's P(observed value)
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    std::vector<double> counts(predictive.distribution.size(), 0.0);
+    for (std::uint64_t k = 0; k < replicates; ++k) {
+      const auto& dist = summaries[i * replicates + k].at(path);
+      for (std::size_t b = 0; b < dist.size() && b < counts.size(); ++b) counts[b] += dist[b];
+    }
+    for (std::size_t b = 0; b < counts.size(); ++b)
+      predictive.distribution[b] += weights[i] * (counts[b] / r);
+    p_particle[i] = observed_bin < counts.size() ? counts[observed_bin] / r : 0.0;
   }
   predictive.p_observed =
       observed_bin < predictive.distribution.size() ? predictive.distribution[observed_bin] : 0.0;
   double variance = 0.0;
-  for (std::size_t i = 0; i < summaries.size(); ++i) {
-    const auto& dist = summaries[i].at(path);
-    const double p = observed_bin < dist.size() ? dist[observed_bin] : 0.0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    const double p = p_particle[i];
     const double w = weights[i];
-    variance += w * w *
-                ((p - predictive.p_observed) * (p - predictive.p_observed) +
-                 p * (1.0 - p) / static_cast<double>(replicates));
+    variance += w * w * ((p - predictive.p_observed) * (p - predictive.p_observed) + p * (1.0 - p) / r);
   }
   predictive.p_observed_se = std::sqrt(variance);
   return predictive;
 }
 
+std::vector<PatternCheck> pattern_checks(const OutputSchema& schema,
+                                         const std::vector<ObservedPattern>& patterns,
+                                         const std::vector<std::vector<double>>& statistics,
+                                         const std::vector<double>& weights, std::uint64_t replicates) {
+  std::vector<PatternCheck> checks;
+  const auto r = static_cast<double>(replicates);
+  for (const ObservedPattern& pattern : patterns) {
+    std::size_t index = schema.observables.size();
+    while (schema.patterns.at(index - schema.observables.size()).name != pattern.name) ++index;
+    PatternCheck check;
+    check.name = pattern.name;
+    check.observed = pattern.expectation();
+    double defined = 0.0, sum = 0.0, holds = 0.0, below = 0.0, above = 0.0;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      for (std::uint64_t k = 0; k < replicates; ++k) {
+        const double v = statistics[i * replicates + k][index];
+        const double w = weights[i] / r;
+        if (std::isnan(v)) {
+          check.undefined += w;
+          continue;
+        }
+        defined += w;
+        sum += w * v;
+        holds += pattern.distance(v) == 0.0 ? w : 0.0;
+        below += v <= pattern.observed + pattern.tolerance ? w : 0.0;
+        above += v >= pattern.observed - pattern.tolerance ? w : 0.0;
+      }
+    }
+    check.mean = defined > 0.0 ? sum / defined : std::nan("");
+    const bool value = pattern.kind == PatternKind::count || pattern.kind == PatternKind::proportion;
+    if (defined > 0.0) {
+      check.p = value ? std::min(1.0, 2.0 * std::min(below, above) / defined) : holds / defined;
+    }
+    check.verdict = check.p >= 0.1 ? "consistent" : check.p >= 0.01 ? "in the tail" : "outside";
+    checks.push_back(std::move(check));
+  }
+  return checks;
+}
+
 namespace {
 
 /// /abc: every generation's particles, weights, distances and statistics.
-void add_generations(output::FileLayout& layout, const AbcState& state, hsize_t n, hsize_t d) {
-  std::vector<double> particles, weights, distances, tolerance, ess, acceptance;
+void add_generations(output::FileLayout& layout, const AbcState& state, hsize_t n, hsize_t d, hsize_t t) {
+  std::vector<double> particles, weights, distances, tolerance, ess, acceptance, statistics, scales, spread;
   std::vector<std::int64_t> attempts, simulated, first;
   for (const Generation& gen : state.generations) {
     for (const auto& p : gen.particles) particles.insert(particles.end(), p.begin(), p.end());
     weights.insert(weights.end(), gen.weights.begin(), gen.weights.end());
     distances.insert(distances.end(), gen.distances.begin(), gen.distances.end());
+    for (const auto& s : gen.statistics) statistics.insert(statistics.end(), s.begin(), s.end());
+    scales.insert(scales.end(), gen.scales.begin(), gen.scales.end());
+    spread.insert(spread.end(), gen.spread.begin(), gen.spread.end());
     tolerance.push_back(gen.tolerance);
     ess.push_back(gen.effective_sample_size());
     acceptance.push_back(gen.acceptance_rate());
@@ -66,6 +114,16 @@ void add_generations(output::FileLayout& layout, const AbcState& state, hsize_t 
                               "normalised importance weights", "1"));
   out.push_back(constant_plan("/abc/distances", {"generation", "particle"}, {g, n}, distances,
                               "distance of each accepted particle", "distance"));
+  out.push_back(constant_plan("/abc/statistics", {"generation", "particle", "term"}, {g, n, t}, statistics,
+                              "each accepted particle's simulated statistic of each distance term",
+                              "see /abc/term"));
+  out.push_back(constant_plan("/abc/scales", {"generation", "term"}, {g, t}, scales,
+                              "what each term's distance was divided by in the generation (1: not scaled)",
+                              "see /abc/term"));
+  out.push_back(constant_plan("/abc/spread", {"generation", "term"}, {g, t}, spread,
+                              "median absolute deviation of each term's statistic over the generation's "
+                              "simulations: the next generation's scales when the distance is adaptive",
+                              "see /abc/term"));
   out.push_back(constant_plan("/abc/tolerance", {"generation"}, {g}, tolerance,
                               "tolerance of each generation (inf for generation 0)", "distance"));
   out.push_back(constant_plan("/abc/effective_sample_size", {"generation"}, {g}, ess,
@@ -119,6 +177,37 @@ void add_predictive(output::FileLayout& layout, const Predictive& predictive) {
   out.push_back(constant_plan("/posterior_predictive/p_observed_se", {}, {},
                               std::vector<double>{predictive.p_observed_se},
                               "approximate Monte Carlo standard error of p_observed", "probability"));
+  if (predictive.checks.empty()) return;
+  std::vector<std::string> names, observed, verdicts;
+  std::vector<double> mean, p, undefined;
+  for (const PatternCheck& c : predictive.checks) {
+    names.push_back(c.name);
+    observed.push_back(c.observed);
+    verdicts.push_back(c.verdict);
+    mean.push_back(c.mean);
+    p.push_back(c.p);
+    undefined.push_back(c.undefined);
+  }
+  const auto n = static_cast<hsize_t>(names.size());
+  out.push_back(scale_plan("pattern", names, "observed pattern (docs/scenarios.md, Patterns)", ""));
+  out.push_back(constant_plan("/posterior_predictive/pattern_observed", {"pattern"}, {n}, observed,
+                              "what was observed of each pattern", ""));
+  out.push_back(
+      constant_plan("/posterior_predictive/pattern_mean", {"pattern"}, {n}, mean,
+                    "posterior predictive mean of each pattern's statistic (one simulated evaluation "
+                    "per draw; draws where it is undefined left out)",
+                    "see the model's patterns"));
+  out.push_back(
+      constant_plan("/posterior_predictive/pattern_p", {"pattern"}, {n}, p,
+                    "sign or interval: P(a simulated evaluation holds the pattern); value: two-sided "
+                    "tail probability of the observed value",
+                    "probability"));
+  out.push_back(constant_plan("/posterior_predictive/pattern_undefined", {"pattern"}, {n}, undefined,
+                              "share of draws in which the statistic is undefined (no FIP or no PIP)",
+                              "probability"));
+  out.push_back(constant_plan("/posterior_predictive/pattern_verdict", {"pattern"}, {n}, verdicts,
+                              "consistent (p >= 0.1), in the tail (0.01 <= p < 0.1) or outside (p < 0.01)",
+                              ""));
 }
 
 }  // namespace
@@ -128,10 +217,15 @@ output::FileLayout calibration_layout(const CalibrationFile& c, const AbcState& 
   const std::size_t g = state.generations.size();
   const std::size_t n = c.settings.particles;
   const std::size_t d = c.priors.size();
-  std::vector<std::string> names, priors;
+  std::vector<std::string> names, priors, terms, observed;
   for (const auto& p : c.priors) {
     names.push_back(p.parameter);
     priors.push_back(p.describe());
+  }
+  for (const DistanceTerm& t : c.terms) {
+    terms.push_back(t.observable);
+    observed.push_back(t.pattern ? fmt::format("{} ({})", t.pattern->expectation(), t.pattern->kind_name())
+                                 : fmt::format("= {:g}", t.observed));
   }
   output::FileLayout layout;
   auto& out = layout.datasets;
@@ -140,9 +234,12 @@ output::FileLayout calibration_layout(const CalibrationFile& c, const AbcState& 
   out.push_back(scale_plan("particle", index_values(n), "particle of a population", ""));
   out.push_back(scale_plan("statistic", std::vector<std::string>{"median", "q05", "q95"},
                            "weighted posterior statistic", ""));
+  out.push_back(scale_plan("term", terms, "term of the distance: an observable or pattern.<name>", ""));
   out.push_back(constant_plan("/abc/prior", {"parameter"}, {static_cast<hsize_t>(d)}, priors,
                               "prior distribution of each parameter", ""));
-  add_generations(layout, state, n, d);
+  out.push_back(constant_plan("/abc/observed", {"term"}, {static_cast<hsize_t>(terms.size())}, observed,
+                              "what was observed of each term's statistic", ""));
+  add_generations(layout, state, n, d, terms.size());
   if (g > 0) add_posterior(layout, state.generations.back(), n, d);
   if (predictive != nullptr) add_predictive(layout, *predictive);
   return layout;
@@ -188,6 +285,10 @@ AbcState read_calibration_state(const output::ResultFile& file, const Calibratio
   const auto attempts = read("/abc/proposals", g);
   const auto simulated = read("/abc/simulated", g);
   const auto first = read("/abc/first_proposal", g);
+  const std::size_t t = c.terms.size();
+  const auto statistics = read("/abc/statistics", g * n * t);
+  const auto scales = read("/abc/scales", g * t);
+  const auto spread = read("/abc/spread", g * t);
   for (std::size_t i = 0; i < g; ++i) {
     Generation gen;
     gen.tolerance = tolerance[i];
@@ -199,7 +300,13 @@ AbcState read_calibration_state(const output::ResultFile& file, const Calibratio
                                  particles.begin() + static_cast<std::ptrdiff_t>((i * n + p + 1) * d));
       gen.weights.push_back(weights[i * n + p]);
       gen.distances.push_back(distances[i * n + p]);
+      gen.statistics.emplace_back(statistics.begin() + static_cast<std::ptrdiff_t>((i * n + p) * t),
+                                  statistics.begin() + static_cast<std::ptrdiff_t>((i * n + p + 1) * t));
     }
+    gen.scales.assign(scales.begin() + static_cast<std::ptrdiff_t>(i * t),
+                      scales.begin() + static_cast<std::ptrdiff_t>((i + 1) * t));
+    gen.spread.assign(spread.begin() + static_cast<std::ptrdiff_t>(i * t),
+                      spread.begin() + static_cast<std::ptrdiff_t>((i + 1) * t));
     state.generations.push_back(std::move(gen));
   }
   return state;

@@ -3,6 +3,7 @@
 // rewritten, atomically, after every generation, so an interrupted calibration resumes from its
 // last complete generation.
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -115,26 +116,45 @@ Resumed read_resumed(const Calibration& run) {
           existing.attribute_string("status") == "complete"};
 }
 
+/// The summaries a proposal's statistics are computed from: every observable's distribution and
+/// every pattern's inputs.
+std::vector<std::string> statistic_inputs(const OutputSchema& schema) {
+  std::vector<std::string> keep;
+  for (const auto& o : schema.observables) keep.push_back(output::distribution_path(o));
+  for (const PatternSpec& p : schema.patterns) {
+    for (const std::string& input : p.inputs) {
+      if (std::find(keep.begin(), keep.end(), input) == keep.end()) keep.push_back(input);
+    }
+  }
+  return keep;
+}
+
+/// A point's statistics: the mean of every observable over its replicates, then every pattern.
+std::vector<double> point_statistics(const OutputSchema& schema, const PointSummary& s) {
+  std::vector<double> out;
+  for (const auto& o : schema.observables) {
+    const auto& dist = s.at(output::distribution_path(o));
+    double m = 0.0;
+    for (std::size_t k = 0; k < dist.size(); ++k) m += static_cast<double>(k) * dist[k];
+    out.push_back(m);
+  }
+  for (const PatternSpec& p : schema.patterns) out.push_back(p.compute(s));
+  return out;
+}
+
 /// Runs generations until the calibration's stop rule says why it stops (returned), or a signal
 /// asks it to stop (empty). The file is rewritten after every generation.
 std::string run_generations(const Calibration& run, AbcState& state) {
   const CalibrationFile& c = run.file;
   const AbcSmc abc(c.priors, c.terms, c.settings);
-  std::vector<std::string> keep;
-  for (const auto& o : run.schema.observables) keep.push_back(output::distribution_path(o));
+  const std::vector<std::string> keep = statistic_inputs(run.schema);
   const calibration::Evaluator evaluate = [&](const std::vector<std::vector<double>>& values,
                                               const std::vector<std::uint32_t>& offsets) {
-    std::vector<std::vector<double>> means;
+    std::vector<std::vector<double>> statistics;
     for (const PointSummary& s : run.evaluator.evaluate(values, offsets, c.settings.replicates, keep)) {
-      means.emplace_back();
-      for (const auto& o : run.schema.observables) {
-        const auto& dist = s.at(output::distribution_path(o));
-        double m = 0.0;
-        for (std::size_t k = 0; k < dist.size(); ++k) m += static_cast<double>(k) * dist[k];
-        means.back().push_back(m);
-      }
+      statistics.push_back(point_statistics(run.schema, s));
     }
-    return means;
+    return statistics;
   };
   const bool quiet = run.args.quiet;
   const bool terminal = isatty(fileno(stderr)) != 0;
@@ -186,14 +206,28 @@ std::optional<Predictive> predict(const Calibration& run, const AbcState& state)
   if (start + last.particles.size() * r >= (std::uint64_t{1} << 32)) {
     throw std::runtime_error("the calibration ran out of random-stream numbers for its posterior predictive");
   }
+  // Each particle's replicates are simulated as points of one replicate (the same streams as one
+  // point of r replicates), so that every pattern is computed as for one evaluation of the
+  // practices, as observed.
+  std::vector<std::vector<double>> values;
   std::vector<std::uint32_t> offsets;
-  for (std::size_t i = 0; i < last.particles.size(); ++i)
-    offsets.push_back(static_cast<std::uint32_t>(start + i * r));
+  for (std::size_t i = 0; i < last.particles.size(); ++i) {
+    for (std::uint64_t k = 0; k < r; ++k) {
+      values.push_back(last.particles[i]);
+      offsets.push_back(static_cast<std::uint32_t>(start + i * r + k));
+    }
+  }
   try {
     const std::vector<PointSummary> summaries =
-        run.evaluator.evaluate(last.particles, offsets, r, {output::distribution_path(*observable)});
+        run.evaluator.evaluate(values, offsets, 1, statistic_inputs(run.schema));
     const auto observed = static_cast<double>(*c.scenario.observation->find(observable->name));
-    return calibration::posterior_predictive(*observable, observed, summaries, last.weights, r);
+    Predictive predictive =
+        calibration::posterior_predictive(*observable, observed, summaries, last.weights, r);
+    std::vector<std::vector<double>> statistics;
+    for (const PointSummary& s : summaries) statistics.push_back(point_statistics(run.schema, s));
+    predictive.checks = calibration::pattern_checks(run.schema, c.scenario.observation->patterns, statistics,
+                                                    last.weights, r);
+    return predictive;
   } catch (const BatchInterrupted&) {
     return std::nullopt;
   }
@@ -206,8 +240,8 @@ void print_summary(const Calibration& run, const AbcState& state, const Predicti
   fmt::print(out, "lwsim {} | calibration {} | {}\n", lwsim_version(), run.args.file, c.title);
   if (!c.question.empty()) fmt::print(out, "question: {}\n", c.question);
   fmt::print(out,
-             "ABC-SMC with {} particles, {} replicate(s) per proposal: stopped after {} generations because "
-             "it {}\n",
+             "ABC-SMC with {} particles, {} replicate(s) per proposal: stopped after {} generations: "
+             "{}\n",
              c.settings.particles, c.settings.replicates, state.generations.size(), stop);
   fmt::print(out, "  gen  tolerance  acceptance    ESS\n");
   for (std::size_t i = 0; i < state.generations.size(); ++i) {
@@ -226,6 +260,19 @@ void print_summary(const Calibration& run, const AbcState& state, const Predicti
   }
   fmt::print(out, "Posterior predictive P({} = {}) = {:.4f} ± {:.4f}\n", predictive.observable,
              predictive.observed, predictive.p_observed, predictive.p_observed_se);
+  if (!predictive.checks.empty()) {
+    fmt::print(out,
+               "Posterior predictive checks of the observed patterns (one simulated evaluation per draw; p: "
+               "P(a draw holds) for a sign or interval, two-sided tail probability for a value)\n");
+    fmt::print(out, "  {:<24} {:>16}  {:>9}  {:>9}  {}\n", "pattern", "observed", "mean", "p", "verdict");
+    for (const calibration::PatternCheck& check : predictive.checks) {
+      fmt::print(out, "  {:<24} {:>16}  {:>9.3f}  {:>9.3f}  {}{}\n", check.name, check.observed, check.mean,
+                 check.p, check.verdict,
+                 check.undefined > 0.0
+                     ? fmt::format(" (undefined in {:.1f}% of draws)", 100.0 * check.undefined)
+                     : "");
+    }
+  }
   fmt::print(out, "Wrote {}\n", run.args.output);
 }
 

@@ -84,7 +84,7 @@ int validate_command(const std::string& file, const ModelRegistry& registry, std
   // built-in default scenario, whose practices they must name.
   if (doc.root.is_table() && doc.root.find("source") != nullptr && doc.root.find("run") == nullptr) {
     const Scenario scenario = load_scenario(registry.default_scenario(), registry);
-    const Observation observation = scenario.model->read_observation(doc.root, *scenario.setup);
+    const Observation observation = read_observed(*scenario.model, doc.root, *scenario.setup);
     fmt::print(out,
                "# {}: valid observed data for the built-in scenario {} (source: {})\n"
                "# (for another scenario, name the file in its [run] observed and validate the scenario)\n",

@@ -369,6 +369,63 @@ class PracticeValueErrors(BadInputCase):
                                              mentions=(word,))
 
 
+class PatternErrors(BadInputCase):
+    """An observed-data file's [[pattern]] tables (docs/scenarios.md, *Patterns*) are checked
+    against the model's patterns when the file is read: each mistake is refused at its line in the
+    observed file, by `run` and `validate` alike, and a calibration's distance may name only the
+    patterns the observed data have."""
+
+    def observed_with(self, name, pattern_text):
+        """A copy of the observed data with one more [[pattern]] table; the scenario that uses it."""
+        text = e2e.read_text(self.path("observed", "deep_end_2016.toml")).rstrip("\n")
+        text += "\n\n[[pattern]]\n" + pattern_text
+        e2e.write_text(self.path("observed", name), text)
+        scenario = self.edited("uses_" + name, "observed/deep_end_2016.toml", "observed/" + name)
+        return scenario, text
+
+    def test_a_bad_pattern_is_refused_at_its_line(self):
+        source = 'source = "a sentence"\n'
+        cases = [
+            ("unknown_name", 'name = "happiness_gap"\nkind = "sign"\ndirection = "positive"\n' + source,
+             'name = "happiness_gap"', "name", ("unknown pattern", "coherence_gap")),
+            ("unknown_kind", 'name = "coherence_gap"\nkind = "ratio"\n' + source,
+             'kind = "ratio"', "kind", ("unknown kind", "interval")),
+            ("bad_direction", 'name = "coherence_gap"\nkind = "sign"\ndirection = "up"\n' + source,
+             'direction = "up"', "direction", ("positive", "negative")),
+            ("foreign_key", 'name = "coherence_gap"\nkind = "sign"\ndirection = "positive"\nobserved = 1\n' + source,
+             "observed = 1", "observed", ("unknown key",)),
+            ("proportion_range", 'name = "pip_activities_kept"\nkind = "proportion"\nobserved = 1.5\n' + source,
+             "observed = 1.5", "observed", ("between 0 and 1",)),
+            ("interval_order", 'name = "monitoring_fip"\nkind = "interval"\nmin = 0.6\nmax = 0.5\n' + source,
+             "max = 0.5", "max", ("above",)),
+            ("no_source", 'name = "coherence_gap"\nkind = "sign"\ndirection = "positive"\n',
+             None, "source", ("source",)),
+            ("twice", 'name = "coherence_gap"\nkind = "sign"\ndirection = "negative"\n' + source,
+             'direction = "negative"', "name", ("already observed",)),
+        ]
+        for tag, pattern, marker, key, words in cases:
+            with self.subTest(case=tag):
+                scenario, text = self.observed_with(f"{tag}.toml", pattern)
+                index = text.count("[[pattern]]") - 1
+                if marker is None:  # a missing key is reported at its table
+                    line = len(text[:text.rindex("[[pattern]]")].splitlines()) + 1
+                else:  # the marker's last line (the appended table's)
+                    line = len(text[:text.rindex(marker)].splitlines()) + 1
+                    if tag == "twice":
+                        line -= 2  # the name line of the second table
+                self.assert_scenario_refused(scenario, file=f"{tag}.toml", line=line,
+                                             key=f"pattern[{index}].{key}", mentions=words)
+
+    def test_a_calibration_may_name_only_the_patterns_the_observed_data_have(self):
+        e2e.write_text(self.path("calibration.toml"),
+                       'base = "scenario.toml"\n[abc]\nparticles = 10\n[distance]\nfip_count = 1.0\n'
+                       '"pattern.happiness_gap" = 1.0\n[priors]\n'
+                       '"context.gp_buy_in_mean" = { distribution = "uniform", min = 0.2, max = 0.9 }\n')
+        self.assert_refused("calibrate", "calibration.toml", "-o", OUT, file="calibration.toml", line=6,
+                            key="distance.pattern.happiness_gap", mentions=("no pattern", "coherence_gap"))
+        self.assertFalse(os.path.exists(self.path(OUT)))
+
+
 class CompareLabelErrors(BadInputCase):
     """A compare's `labels` and `reference` ([design]) are checked when the sweep is read: refused
     at their line by `sweep` and `validate` alike, before any work."""

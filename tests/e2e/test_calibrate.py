@@ -25,17 +25,26 @@ generations = {generations}
 quantile = 0.5
 min_tolerance = 0
 predictive_replicates = 5
+adaptive_distance = {adaptive}
 [distance]
 fip_count = 1.0
 "outcome.*" = 0.5
+{patterns}
 [priors]
 "context.gp_buy_in_mean" = {{ distribution = "uniform", min = 0.2, max = 0.9 }}
 "clp.departure_hazard" = {{ distribution = "log-uniform", min = 0.0005, max = 0.02 }}
 """
 
 DATASETS = ("/abc/particles", "/abc/weights", "/abc/distances", "/abc/tolerance", "/abc/proposals",
+            "/abc/statistics", "/abc/scales", "/abc/spread",
             "/posterior/particles", "/posterior/weights", "/posterior/summary",
-            "/posterior_predictive/fip_count_distribution")
+            "/posterior_predictive/fip_count_distribution", "/posterior_predictive/pattern_mean",
+            "/posterior_predictive/pattern_p", "/posterior_predictive/pattern_verdict")
+
+# The patterns of scenarios/observed/deep_end_2016.toml, in file order.
+OBSERVED_PATTERNS = ["coherence_gap", "participation_gap", "action_gap", "formal_share_gap",
+                     "development_share_gap", "pip_support_lead", "monitoring_fip", "monitoring_pip",
+                     "activities_kept_gap", "pip_activities_kept"]
 
 
 def contents(path):
@@ -44,10 +53,13 @@ def contents(path):
 
 
 class CalibrateTest(e2e.TempDirTestCase):
-    def write(self, generations=4, name="cal.toml"):
+    def write(self, generations=4, name="cal.toml", adaptive=True, patterns=True):
+        """A tiny calibration: by default to the count, the outcomes and every observed pattern,
+        with the adaptive distance."""
         e2e.copy_scenario(self.tmp)
         path = self.path(name)
-        e2e.write_text(path, CALIBRATION.format(generations=generations))
+        e2e.write_text(path, CALIBRATION.format(generations=generations, adaptive=str(adaptive).lower(),
+                                                patterns='"pattern.*" = 1.0' if patterns else ""))
         return path
 
     def test_a_calibration_interrupted_after_a_generation_resumes_to_the_same_results(self):
@@ -93,7 +105,8 @@ class CalibrateTest(e2e.TempDirTestCase):
 
     def test_the_output_holds_generations_posterior_and_predictive(self):
         out = self.path("out.h5")
-        result = e2e.run_ok(self, "calibrate", self.write(generations=3), "-o", out, "--quiet", timeout=300)
+        cal = self.write(generations=3, adaptive=False, patterns=False)
+        result = e2e.run_ok(self, "calibrate", cal, "-o", out, "--quiet", timeout=300)
         with h5py.File(out, "r") as f:
             g = f["/abc/tolerance"].shape[0]
             self.assertEqual(f["/abc/particles"].shape, (g, 60, 2))
@@ -113,6 +126,49 @@ class CalibrateTest(e2e.TempDirTestCase):
         self.assertIn(f"Posterior predictive P(fip_count = 3) = {p:.4f}", result.stdout)
         self.assertIn(f"context.gp_buy_in_mean                   {median:.4g}", result.stdout)
 
+    def test_patterns_enter_the_distance_on_adaptive_scales_and_are_checked_against_the_predictive(self):
+        """With "pattern.*" every observed pattern is a term of the distance; each term is divided
+        by its statistic's spread over the previous generation (1 in generation 0); the stored
+        statistics and scales give back the stored distances for the count term's share; and the
+        posterior predictive checks cover every observed pattern, as printed."""
+        out = self.path("out.h5")
+        result = e2e.run_ok(self, "calibrate", self.write(generations=3), "-o", out, "--quiet", timeout=300)
+        with h5py.File(out, "r") as f:
+            terms = list(f["/dims/term"].asstr()[()])
+            self.assertEqual(terms[0], "fip_count")
+            self.assertEqual(terms[-len(OBSERVED_PATTERNS):], ["pattern." + p for p in OBSERVED_PATTERNS])
+            g = f["/abc/tolerance"].shape[0]
+            t = len(terms)
+            self.assertEqual(f["/abc/statistics"].shape, (g, 60, t))
+            scales, spread = f["/abc/scales"][()], f["/abc/spread"][()]
+            self.assertTrue((scales[0] == 1.0).all())
+            for gen in range(1, g):
+                self.assertEqual(list(scales[gen]), list(spread[gen - 1]))
+            self.assertTrue((spread > 0).all())
+            # The count term of each accepted particle: |FIP count - 3| / its scale, at most the
+            # particle's whole distance (every term is 0 or more).
+            statistics, distances = f["/abc/statistics"][()], f["/abc/distances"][()]
+            for gen in range(g):
+                count_part = abs(statistics[gen, :, 0] - 3.0) / scales[gen, 0]
+                self.assertTrue((count_part <= distances[gen] + 1e-12).all())
+                if gen > 0:
+                    self.assertTrue((distances[gen] <= f["/abc/tolerance"][gen]).all())
+            self.assertEqual(list(f["/dims/pattern"].asstr()[()]), OBSERVED_PATTERNS)
+            verdicts = list(f["/posterior_predictive/pattern_verdict"].asstr()[()])
+            p = f["/posterior_predictive/pattern_p"][()]
+            for name, verdict, value in zip(OBSERVED_PATTERNS, verdicts, p):
+                self.assertTrue(0.0 <= value <= 1.0, name)
+                expected = "consistent" if value >= 0.1 else "in the tail" if value >= 0.01 else "outside"
+                self.assertEqual(verdict, expected, name)
+                self.assertRegex(result.stdout, rf"\n  {name} +\S.* {value:.3f}  {verdict}")
+
+    def test_a_pattern_calibration_gives_the_same_results_on_one_and_two_threads(self):
+        cal = self.write(generations=2)
+        one, two = self.path("one.h5"), self.path("two.h5")
+        e2e.run_ok(self, "calibrate", cal, "-o", one, "--quiet", "--threads", 1, timeout=300)
+        e2e.run_ok(self, "calibrate", cal, "-o", two, "--quiet", "--threads", 2, timeout=300)
+        self.assertEqual(contents(one), contents(two))
+
     def test_bad_calibration_files_are_refused_in_one_line_and_leave_nothing(self):
         e2e.copy_scenario(self.tmp)
         cases = {
@@ -125,7 +181,8 @@ class CalibrateTest(e2e.TempDirTestCase):
         }
         for what, (prior, message) in cases.items():
             with self.subTest(case=what):
-                text = CALIBRATION.format(generations=2).split("[priors]")[0] + "[priors]\n" + prior + "\n"
+                text = CALIBRATION.format(generations=2, adaptive="true", patterns="").split("[priors]")[0]
+                text += "[priors]\n" + prior + "\n"
                 e2e.write_text(self.path("bad.toml"), text)
                 before = e2e.list_tree(self.tmp)
                 result = e2e.run("calibrate", self.path("bad.toml"), "-o", self.path("out.h5"))

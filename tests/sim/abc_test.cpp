@@ -249,3 +249,113 @@ TEST_CASE("weighted quantiles and the effective sample size are those of the wei
   g.weights = {1.0, 0.0};
   CHECK(g.effective_sample_size() == Approx(1.0));
 }
+
+TEST_CASE("a pattern's distance is its distance to what was observed, infinite when undefined") {
+  const double inf = std::numeric_limits<double>::infinity();
+  sim::ObservedPattern positive;
+  positive.kind = sim::PatternKind::sign;
+  positive.low = 0.0;
+  positive.high = inf;
+  CHECK(positive.distance(0.3) == 0.0);
+  CHECK(positive.distance(0.0) == 0.0);
+  CHECK(positive.distance(-0.25) == 0.25);
+  CHECK(positive.distance(std::nan("")) == inf);
+  CHECK(positive.expectation() == "> 0");
+  sim::ObservedPattern interval;
+  interval.kind = sim::PatternKind::interval;
+  interval.low = 0.0;
+  interval.high = 0.5;
+  CHECK(interval.distance(0.2) == 0.0);
+  CHECK(interval.distance(0.75) == 0.25);
+  CHECK(interval.distance(-0.5) == 0.5);
+  CHECK(interval.expectation() == "in [0, 0.5]");
+  sim::ObservedPattern proportion;
+  proportion.kind = sim::PatternKind::proportion;
+  proportion.observed = 0.25;
+  proportion.tolerance = 0.05;
+  CHECK(proportion.distance(0.27) == 0.0);
+  CHECK(proportion.distance(0.5) == Approx(0.2));
+  CHECK(proportion.distance(0.0) == Approx(0.2));
+  CHECK(proportion.expectation() == "= 0.25 ± 0.05");
+}
+
+TEST_CASE("the robust scale is the median absolute deviation, with fallbacks that never divide by 0") {
+  using sim::calibration::robust_scale;
+  // Median 3, absolute deviations {2, 1, 0, 1, 7}: median 1.
+  CHECK(robust_scale({1.0, 2.0, 3.0, 4.0, 10.0}) == 1.0);
+  // Even count: median 2.5 of {1, 2, 3, 4}, deviations {1.5, 0.5, 0.5, 1.5}: median 1.
+  CHECK(robust_scale({4.0, 1.0, 3.0, 2.0}) == 1.0);
+  // Non-finite values are left out.
+  CHECK(robust_scale({1.0, std::nan(""), 2.0, 3.0, std::numeric_limits<double>::infinity(), 4.0, 10.0}) ==
+        1.0);
+  // Most values equal: MAD 0, so the mean absolute deviation from the median (8 / 5).
+  CHECK(robust_scale({2.0, 2.0, 2.0, 2.0, 10.0}) == Approx(1.6));
+  // All equal, or nothing finite: 1.
+  CHECK(robust_scale({3.0, 3.0, 3.0}) == 1.0);
+  CHECK(robust_scale({std::nan("")}) == 1.0);
+  CHECK(robust_scale({}) == 1.0);
+}
+
+TEST_CASE(
+    "an adaptive distance divides each term by its statistic's spread over the last generation's "
+    "simulations") {
+  // Two statistics of one parameter x ~ U(0, 1) on scales 1,000 apart: s0 = 1000 x, s1 = x, both
+  // observed at the value x = 0.3 gives. Unscaled, the distance would be the first term alone.
+  sim::calibration::Prior prior;
+  prior.parameter = "x";
+  prior.min = 0.0;
+  prior.max = 1.0;
+  std::vector<sim::calibration::DistanceTerm> terms(2);
+  terms[0].observable = "s0";
+  terms[0].index = 0;
+  terms[0].observed = 300.0;
+  terms[1].observable = "s1";
+  terms[1].index = 1;
+  terms[1].observed = 0.3;
+  sim::calibration::AbcSettings settings;
+  settings.particles = 200;
+  settings.seed = 9;
+  settings.max_generations = 3;
+  const sim::calibration::AbcSmc abc({prior}, terms, settings);
+  std::vector<std::vector<double>> evaluated;  // every statistic simulated, in order
+  const sim::calibration::Evaluator evaluate = [&](const std::vector<std::vector<double>>& values,
+                                                   const std::vector<std::uint32_t>&) {
+    std::vector<std::vector<double>> out;
+    for (const auto& v : values) out.push_back({1000.0 * v[0], v[0]});
+    evaluated.insert(evaluated.end(), out.begin(), out.end());
+    return out;
+  };
+  sim::calibration::AbcState state;
+  for (int g = 0; g < 3; ++g) {
+    const std::size_t before = evaluated.size();
+    abc.run_generation(state, evaluate, nullptr);
+    const sim::calibration::Generation& gen = state.generations.back();
+    // The spread of each statistic over the proposals the generation simulated, in order.
+    const auto simulated = static_cast<std::ptrdiff_t>(gen.simulated);
+    for (std::size_t j = 0; j < 2; ++j) {
+      std::vector<double> column;
+      for (auto it = evaluated.begin() + static_cast<std::ptrdiff_t>(before);
+           it != evaluated.begin() + static_cast<std::ptrdiff_t>(before) + simulated; ++it) {
+        column.push_back((*it)[j]);
+      }
+      CHECK(gen.spread[j] == sim::calibration::robust_scale(column));
+    }
+    CHECK(gen.spread[0] == Approx(1000.0 * gen.spread[1]).epsilon(1e-9));
+    if (g == 0) {
+      CHECK(gen.scales == std::vector<double>{1.0, 1.0});
+    } else {
+      CHECK(gen.scales == state.generations[state.generations.size() - 2].spread);
+    }
+    for (std::size_t i = 0; i < gen.particles.size(); ++i) {
+      const double x = gen.particles[i][0];
+      const double expected =
+          std::fabs(1000.0 * x - 300.0) / gen.scales[0] + std::fabs(x - 0.3) / gen.scales[1];
+      CHECK(gen.distances[i] == Approx(expected).epsilon(1e-12));
+      if (g > 0) CHECK(gen.distances[i] <= gen.tolerance);
+    }
+  }
+  // Scaled, the two terms weigh alike: the distance of the last population's particles is twice
+  // the first term's share.
+  const sim::calibration::Generation& last = state.generations.back();
+  CHECK(last.distances[0] == Approx(2.0 * std::fabs(1000.0 * last.particles[0][0] - 300.0) / last.scales[0]));
+}
