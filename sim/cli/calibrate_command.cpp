@@ -217,9 +217,32 @@ std::optional<Predictive> predict(const Calibration& run, const AbcState& state)
       offsets.push_back(static_cast<std::uint32_t>(start + i * r + k));
     }
   }
+  // Simulated in twenty parts or so, with progress counted in simulations (the parts change no
+  // result: each draw's streams are its own).
+  const bool quiet = run.args.quiet;
+  const bool terminal = isatty(fileno(stderr)) != 0;
+  const std::size_t total = values.size();
+  const std::size_t part = std::max<std::size_t>(total / 20, 1);
+  const std::vector<std::string> keep = statistic_inputs(run.schema);
   try {
-    const std::vector<PointSummary> summaries =
-        run.evaluator.evaluate(values, offsets, 1, statistic_inputs(run.schema));
+    std::vector<PointSummary> summaries;
+    summaries.reserve(total);
+    for (std::size_t from = 0; from < total; from += part) {
+      const std::size_t to = std::min(total, from + part);
+      const std::vector<std::vector<double>> chunk(values.begin() + static_cast<std::ptrdiff_t>(from),
+                                                   values.begin() + static_cast<std::ptrdiff_t>(to));
+      const std::vector<std::uint32_t> chunk_offsets(offsets.begin() + static_cast<std::ptrdiff_t>(from),
+                                                     offsets.begin() + static_cast<std::ptrdiff_t>(to));
+      for (PointSummary& s : run.evaluator.evaluate(chunk, chunk_offsets, 1, keep))
+        summaries.push_back(std::move(s));
+      if (!quiet && terminal) {
+        fmt::print(std::cerr, "\rlwsim: posterior predictive: {}/{} simulations\x1b[K", to, total);
+      }
+    }
+    if (!quiet) {
+      fmt::print(std::cerr, "{}lwsim: posterior predictive: {} simulations ({} per particle){}\n",
+                 terminal ? "\r" : "", total, r, terminal ? "\x1b[K" : "");
+    }
     const auto observed = static_cast<double>(*c.scenario.observation->find(observable->name));
     Predictive predictive =
         calibration::posterior_predictive(*observable, observed, summaries, last.weights, r);

@@ -132,7 +132,10 @@ class CalibrateTest(e2e.TempDirTestCase):
         statistics and scales give back the stored distances for the count term's share; and the
         posterior predictive checks cover every observed pattern, as printed."""
         out = self.path("out.h5")
-        result = e2e.run_ok(self, "calibrate", self.write(generations=3), "-o", out, "--quiet", timeout=300)
+        result = e2e.run_ok(self, "calibrate", self.write(generations=3), "-o", out, timeout=300)
+        # Progress for every phase, the posterior predictive's counted in simulations.
+        self.assertIn("lwsim: generation 2: tolerance", result.stderr)
+        self.assertIn("lwsim: posterior predictive: 300 simulations (5 per particle)", result.stderr)
         with h5py.File(out, "r") as f:
             terms = list(f["/dims/term"].asstr()[()])
             self.assertEqual(terms[0], "fip_count")

@@ -21,6 +21,7 @@
 #include "sim/error.hpp"
 #include "sim/mpi/session.hpp"
 #include "sim/output/result_file.hpp"
+#include "sim/random.hpp"
 #include "tests/support/test_support.hpp"
 #include "tests/support/toy_models.hpp"
 
@@ -358,4 +359,59 @@ TEST_CASE(
   // the first term's share.
   const sim::calibration::Generation& last = state.generations.back();
   CHECK(last.distances[0] == Approx(2.0 * std::fabs(1000.0 * last.particles[0][0] - 300.0) / last.scales[0]));
+}
+
+namespace {
+
+/// Simulation-based calibration (Talts et al. 2018) of the binomial toy: for each trial a true p
+/// is drawn from the uniform prior, k ~ Binomial(20, p) is simulated from it (the toy model's own
+/// distribution, drawn here from a stream of the trial) and shifted by `bias` (0 for a correct
+/// observation model), the calibration runs to exact matching, and the posterior CDF at the true p
+/// is recorded. Returns the chi-square statistic of those values in `bins` equal bins.
+double sbc_chi_square(int trials, int bins, int bias, const std::string& tag) {
+  std::vector<int> counts(static_cast<std::size_t>(bins), 0);
+  for (int t = 0; t < trials; ++t) {
+    sim::Stream s({77, static_cast<std::uint32_t>(t)}, {0, 0, 0});
+    const double p_true = sim::random::uniform(s);
+    int k = 0;
+    for (int i = 0; i < 20; ++i) k += sim::random::bernoulli(s, p_true) ? 1 : 0;
+    k = std::clamp(k + bias, 0, 20);
+    write(tag + "_base.toml", "model = \"binomial\"\n[run]\nseed = 3\nobserved = \"" + tag +
+                                  "_k.toml\"\n[binomial]\ntrials = 20\n");
+    write(tag + "_k.toml", "source = \"simulated\"\nk = " + std::to_string(k) + "\n");
+    const std::string file =
+        write(tag + ".toml", "base = \"" + tag +
+                                 "_base.toml\"\n[abc]\nparticles = 200\nseed = " + std::to_string(1000 + t) +
+                                 "\ngenerations = 10\nmin_tolerance = 0\nquantile = 0.5\n"
+                                 "predictive_replicates = 1\n[priors]\n"
+                                 "\"binomial.p\" = { distribution = \"uniform\", min = 0.0, "
+                                 "max = 1.0 }\n");
+    const std::string out = (fs::path(dir()) / (tag + ".h5")).string();
+    fs::remove(out);
+    REQUIRE(calibrate(file, out, false, 1) == 0);
+    REQUIRE(read(out, "/abc/tolerance").back() == 0.0);
+    const auto particles = read(out, "/posterior/particles");
+    const auto weights = read(out, "/posterior/weights");
+    double below = 0.0;
+    for (std::size_t i = 0; i < particles.size(); ++i) below += particles[i] < p_true ? weights[i] : 0.0;
+    ++counts[static_cast<std::size_t>(std::min(bins - 1, static_cast<int>(below * bins)))];
+  }
+  const double expected = static_cast<double>(trials) / bins;
+  double chi_square = 0.0;
+  for (int c : counts) chi_square += (c - expected) * (c - expected) / expected;
+  return chi_square;
+}
+
+}  // namespace
+
+TEST_CASE("simulation-based calibration: the posterior ranks of true values are uniform") {
+  // 60 trials in 5 bins (12 expected in each): uniform ranks give a chi-square on 4 degrees of
+  // freedom, above 18.47 with probability 0.001. A calibration that mis-states its observation
+  // model (every observed k three too high) must fail the same test, so that it can fail.
+  const double correct = sbc_chi_square(60, 5, 0, "sbc");
+  INFO("chi-square of the correct calibration " << correct);
+  CHECK(correct < 18.47);
+  const double biased = sbc_chi_square(60, 5, 3, "sbc_biased");
+  INFO("chi-square of the biased calibration " << biased);
+  CHECK(biased > 18.47);
 }
