@@ -24,7 +24,8 @@ struct RunArgs {
   std::vector<std::string> sets;
   bool quiet = false;
   bool overwrite = false;
-  bool check = false;  // verify the model's state invariants every week
+  bool check = false;                    // verify the model's state invariants every week
+  std::optional<std::string> posterior;  // a calibration file: draw parameters per replicate from it
   std::string command_line;
 };
 
@@ -40,6 +41,7 @@ struct SweepArgs {
   std::optional<std::uint64_t> replicates;  // override the design's replicates
   std::optional<std::uint64_t> seed;        // override the design's seed (not design_seed)
   std::vector<std::string> sets;            // name=value for parameters the sweep does not vary
+  std::optional<std::string> posterior;     // a calibration file: draw parameters per replicate from it
   std::string command_line;
 };
 

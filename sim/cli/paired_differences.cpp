@@ -124,6 +124,10 @@ std::optional<Comparison> compare_with_reference(const output::ResultFile& file,
     pc.label = point_label(design, p);
     for (const FieldSpec& field : stored.schema.fields) {
       if (!field.dims.empty() || !stored.layout.contains(field.path)) continue;
+      // The posterior particle a replicate drew is the same at every point: no outcome.
+      if (stored.posterior &&
+          field.path == stored.schema.fields[stored.posterior->particle_field.index()].path)
+        continue;
       const std::vector<double>& all = read(field.path);
       PairedDifference d =
           paired_difference(at_point(all, p, replicates), at_point(all, reference, replicates));

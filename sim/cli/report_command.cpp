@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "sim/calibration/posterior.hpp"
 #include "sim/cli/command.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/paired_differences.hpp"
@@ -331,6 +332,33 @@ void print_comparison(const output::ResultFile& file, const StoredResults& store
   }
 }
 
+/// A sweep made with --posterior: at each point, the variance of every summarised observable
+/// split into the part from the calibrated parameters and the stochastic part.
+void report_posterior_variance(const output::ResultFile& file, const StoredResults& stored,
+                               std::ostream& out) {
+  const Posterior& posterior = *stored.posterior;
+  fmt::print(out,
+             "\nParameters drawn per replicate from the posterior of {} ({} particles); variance over the "
+             "replicates at each point:\n",
+             text::printable(posterior.file), posterior.particles.size());
+  for (std::size_t point = 0; point < stored.status.size(); ++point) {
+    if (stored.status[point] == 0) continue;
+    const PointSummary summary = stored.point_summary(file, point);
+    const auto& draws = summary.at(stored.schema, posterior.draws);
+    for (const Posterior::ObservableSums& sums : posterior.sums) {
+      const calibration::VarianceSplit split = calibration::split_variance(
+          draws, summary.at(stored.schema, sums.sum), summary.at(stored.schema, sums.sum_of_squares),
+          static_cast<double>(stored.scenario.replicates));
+      if (!(split.total > 0.0)) continue;
+      const std::string label =
+          point < stored.design.labels.size() ? stored.design.labels[point] : fmt::format("point {}", point);
+      fmt::print(out, "  {:<24} {}: {:.4g}, {:.0f}% from the calibrated parameters, {:.0f}% stochastic\n",
+                 text::printable(label), stored.schema.observables[sums.observable].name, split.total,
+                 100.0 * split.parameter / split.total, 100.0 * split.stochastic / split.total);
+    }
+  }
+}
+
 int report_one(const std::string& path, const ModelRegistry& registry, std::ostream& out,
                std::vector<Column>* columns) {
   const output::ResultFile file = open_input_file(path);
@@ -350,6 +378,7 @@ int report_one(const std::string& path, const ModelRegistry& registry, std::ostr
   if (kind == "sweep") {
     report_sweep(file, stored, out);
     report_sweep_points(file, stored, out);
+    if (stored.posterior) report_posterior_variance(file, stored, out);
     return kExitSuccess;
   }
   fmt::print(out, "{} replicates, seed {}\n", stored.scenario.replicates, stored.scenario.seed);
@@ -357,6 +386,10 @@ int report_one(const std::string& path, const ModelRegistry& registry, std::ostr
     if (stored.status[point] == 0) continue;
     PointSummary summary = stored.point_summary(file, point);
     stored.scenario.model->describe(*stored.scenario.setup, summary, stored.observation(), out);
+    if (stored.posterior) {
+      calibration::print_variance_split(*stored.posterior, stored.schema, summary, stored.scenario.replicates,
+                                        out);
+    }
     if (columns != nullptr) {
       const std::size_t slash = path.rfind('/');
       std::vector<Row> rows = side_by_side_rows(stored.schema, summary);

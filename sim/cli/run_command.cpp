@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "sim/calibration/posterior.hpp"
 #include "sim/cli/command.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/ranks.hpp"
@@ -50,11 +51,18 @@ RunPlan plan_run(const RunArgs& args, const ModelRegistry& registry, const mpi::
   plan.threads = resolve_threads(args.threads);
   plan.job = job_for(plan.scenario);
   plan.job.check_invariants = args.check;
+  std::string inputs = plan.scenario.resolved_inputs();
+  if (args.posterior) {
+    Posterior posterior = calibration::load_posterior(*args.posterior, plan.scenario);
+    calibration::refuse_set_parameters(posterior, args.sets);
+    calibration::attach_posterior(plan.job, std::move(posterior));
+    inputs += calibration::posterior_inputs(*plan.job.posterior);
+  }
   plan.layout =
       output::make_layout(plan.job.schema, output::DesignInfo{}, plan.job.replicates, plan.observed());
   plan.attributes = output::provenance_attributes(
-      plan.scenario,
-      {"run", args.command_line, plan.threads, session.size(), plan.scenario.resolved_inputs()});
+      plan.scenario, {"run", args.command_line, plan.threads, session.size(), inputs});
+  if (args.posterior) plan.attributes.emplace_back("posterior", *args.posterior);
   plan.estimate = estimate_job(plan.job.schema, 1.0, 0, static_cast<double>(plan.job.replicates),
                                plan.threads, output::attributes_bytes(plan.attributes));
   if (const std::string why = beyond_limits(plan.estimate); !why.empty()) {
@@ -122,6 +130,8 @@ void print_summary(const RunPlan& plan, const RunStats& stats, const PointSummar
                                    : fmt::format("{} thread{}", threads, threads == 1 ? "" : "s"),
              stats.seconds, steps / std::max(stats.seconds, 1e-9) / 1e6, job.schema.step_unit());
   scenario.model->describe(*scenario.setup, summary, plan.observed(), out);
+  if (job.posterior)
+    calibration::print_variance_split(*job.posterior, job.schema, summary, job.replicates, out);
   if (args.output) fmt::print(out, "\nWrote {}\n", *args.output);
 }
 
@@ -182,21 +192,24 @@ int run_command(const RunArgs& args, const ModelRegistry& registry, std::ostream
 
 Command run_entry() {
   auto args = std::make_shared<RunArgs>();
-  return {"run",
-          "Run a scenario (the built-in Deep End Glasgow scenario when none is given) and compare it with "
-          "observation",
-          {{"scenario", "scenario file (TOML)", &args->scenario},
-           {"-o,--output", "write results to this HDF5 file", &args->output},
-           {"--replicates", "replicates (overrides run.replicates)", &args->replicates},
-           {"--seed", "random seed, 0 to 4294967295 (overrides run.seed)", &args->seed},
-           threads_option(args->threads),
-           quiet_option(args->quiet),
-           {"--set", "set a parameter, name=value (repeatable)", &args->sets},
-           {"--overwrite", "replace the output file if it exists", &args->overwrite},
-           check_option(args->check)},
-          Ranks::every,
-          OnStop::command_decides,
-          runs(args, &run_command)};
+  return {
+      "run",
+      "Run a scenario (the built-in Deep End Glasgow scenario when none is given) and compare it with "
+      "observation",
+      {{"scenario", "scenario file (TOML)", &args->scenario},
+       {"-o,--output", "write results to this HDF5 file", &args->output},
+       {"--replicates", "replicates (overrides run.replicates)", &args->replicates},
+       {"--seed", "random seed, 0 to 4294967295 (overrides run.seed)", &args->seed},
+       threads_option(args->threads),
+       quiet_option(args->quiet),
+       {"--set", "set a parameter, name=value (repeatable)", &args->sets},
+       {"--overwrite", "replace the output file if it exists", &args->overwrite},
+       check_option(args->check),
+       {"--posterior", "draw the calibrated parameters of each replicate from this calibration's posterior",
+        &args->posterior}},
+      Ranks::every,
+      OnStop::command_decides,
+      runs(args, &run_command)};
 }
 
 }  // namespace sim::cli

@@ -43,6 +43,42 @@ output::ResultFile open_input_file(const std::string& path, bool writable) {
   }
 }
 
+namespace {
+
+/// The posterior stored by a run or sweep made with --posterior: its particles and weights, and
+/// its outputs declared in the stored schema.
+std::shared_ptr<const Posterior> read_stored_posterior(const output::ResultFile& file,
+                                                       StoredResults& stored) {
+  const std::string& path = file.path();
+  Posterior posterior;
+  posterior.file = file.has_attribute("posterior") ? file.attribute_string("posterior") : path;
+  posterior.names = file.read_strings("/dims/calibrated");
+  const std::vector<hsize_t> shape = file.shape("/posterior/particles");
+  const std::size_t d = posterior.names.size();
+  if (shape.size() != 2 || shape[1] != d || shape[0] == 0 || shape[0] > 10'000'000)
+    throw InputError(path, 0, "", "damaged: /posterior/particles does not match /dims/calibrated");
+  const auto n = static_cast<std::size_t>(shape[0]);
+  const std::vector<double> values = file.read_doubles("/posterior/particles", n * d);
+  posterior.weights = file.read_doubles("/posterior/weights", n);
+  double total = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    posterior.particles.emplace_back(values.begin() + static_cast<std::ptrdiff_t>(i * d),
+                                     values.begin() + static_cast<std::ptrdiff_t>((i + 1) * d));
+    total += posterior.weights[i];
+    posterior.cumulative.push_back(total);
+  }
+  for (const std::string& name : posterior.names) {
+    const std::optional<std::size_t> index = stored.scenario.params().table().find(name);
+    if (!index) throw InputError(path, 0, "", "damaged: its posterior names an unknown parameter");
+    posterior.parameters.push_back(*index);
+  }
+  posterior.seed = stored.scenario.seed;
+  declare_posterior_outputs(stored.schema, posterior);
+  return std::make_shared<const Posterior>(std::move(posterior));
+}
+
+}  // namespace
+
 StoredResults read_stored_results(const output::ResultFile& file, const ModelRegistry& registry) {
   const std::string& path = file.path();
   try {
@@ -66,8 +102,10 @@ StoredResults read_stored_results(const output::ResultFile& file, const ModelReg
                          {},
                          {},
                          {},
+                         {},
                          {}};
     stored.schema = stored.scenario.model->schema(*stored.scenario.setup);
+    if (file.has_dataset("/posterior/particles")) stored.posterior = read_stored_posterior(file, stored);
     stored.status = file.read_status();
     stored.design.points = stored.status.size();
     if (file.has_attribute("design_kind")) stored.design.kind = file.attribute_string("design_kind");

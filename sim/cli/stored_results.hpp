@@ -2,6 +2,7 @@
 // Reading back what a result file was made from: its scenario (and observed data) from the root
 // attributes, its design from /design, its layout. Shared by report, export, resume and merge.
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "sim/output/layout.hpp"
 #include "sim/output/result_file.hpp"
 #include "sim/registry.hpp"
+#include "sim/run/job.hpp"
 #include "sim/scenario.hpp"
 #include "sim/sweep.hpp"
 
@@ -21,6 +23,8 @@ struct StoredResults {
   output::DesignInfo design;
   output::FileLayout layout;
   std::vector<std::uint8_t> status;
+  /// The posterior its replicates drew their parameters from (`--posterior`), or none.
+  std::shared_ptr<const Posterior> posterior;
 
   [[nodiscard]] const Observation* observation() const {
     return scenario.observation ? &*scenario.observation : nullptr;

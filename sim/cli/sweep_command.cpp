@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "sim/calibration/posterior.hpp"
 #include "sim/cli/command.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/ranks.hpp"
@@ -140,11 +141,18 @@ SweepPlan plan_sweep(const SweepArgs& args, const ModelRegistry& registry, const
   plan.threads = resolve_threads(args.threads);
   plan.job = job_for(sweep);
   plan.job.check_invariants = args.check;
+  std::string inputs = sweep.resolved_text();
+  if (args.posterior) {
+    Posterior posterior = calibration::load_posterior(*args.posterior, sweep.scenario);
+    calibration::refuse_set_parameters(posterior, args.sets);
+    calibration::attach_posterior(plan.job, std::move(posterior));
+    inputs += calibration::posterior_inputs(*plan.job.posterior);
+  }
   plan.design = design_of(sweep);
   plan.layout = output::make_layout(plan.job.schema, plan.design, plan.job.replicates, plan.observed());
-  const std::string inputs = sweep.resolved_text();
   plan.attributes =
       output::study_attributes(sweep, {"sweep", args.command_line, plan.threads, session.size(), inputs});
+  if (args.posterior) plan.attributes.emplace_back("posterior", *args.posterior);
   plan.attributes.emplace_back("design_kind", sweep.kind);
   plan.attributes.emplace_back("design_parameters", text::join(plan.design.parameters, "\n"));
   if (!plan.design.labels.empty())
@@ -168,6 +176,7 @@ std::string resume_command(const SweepArgs& args) {
   if (args.replicates) overrides += fmt::format(" --replicates {}", *args.replicates);
   if (args.seed) overrides += fmt::format(" --seed {}", *args.seed);
   for (const std::string& set : args.sets) overrides += " --set " + set;
+  if (args.posterior) overrides += " --posterior " + *args.posterior;
   return fmt::format("lwsim sweep {} -o {}{}{} --resume", args.file, args.output,
                      args.shard ? " --shard " + *args.shard : std::string(), overrides);
 }
@@ -398,6 +407,8 @@ Command sweep_entry() {
        {"--replicates", "replicates per point (overrides the design's replicates)", &args->replicates},
        {"--seed", "random seed, 0 to 4294967295 (overrides the design's seed; not design_seed)", &args->seed},
        {"--set", "fix a parameter the sweep does not vary, name=value (repeatable)", &args->sets},
+       {"--posterior", "draw the calibrated parameters of each replicate from this calibration's posterior",
+        &args->posterior},
        threads_option(args->threads),
        quiet_option(args->quiet),
        check_option(args->check),

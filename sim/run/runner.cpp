@@ -61,26 +61,35 @@ std::uint32_t choose_block_size(const OutputSchema& schema, std::uint64_t replic
   return block;
 }
 
+namespace {
+
+/// Simulates the replicate of one slot of a block and counts its observables.
+void run_slot(const Simulation& simulation, const BlockLayout& layout, const Task& task, std::uint32_t slot,
+              std::uint32_t seed, Workspace& workspace, BlockResult& block) {
+  const ReplicateOutput out(layout, block, slot);
+  try {
+    simulation.run_replicate(StreamKey{seed, task.key_offset + task.replicate_begin + slot}, out, workspace);
+  } catch (const InvariantError& e) {
+    throw InvariantError(fmt::format("--check: point {}, replicate {}: {}", task.point,
+                                     task.replicate_begin + slot, e.what()));
+  }
+  for (std::size_t o = 0; o < layout.observable_count(); ++o) {
+    const std::int64_t value =
+        read_integer_field(layout, block, layout.observable_field(o), slot, layout.observable_element(o));
+    const auto bins = static_cast<std::int64_t>(layout.histogram_bins(o));
+    const std::int64_t bin = std::clamp<std::int64_t>(value, 0, bins - 1);
+    auto* hist = reinterpret_cast<std::int64_t*>(block.data() + layout.histogram_offset(o));
+    ++hist[bin];
+  }
+}
+
+}  // namespace
+
 void run_block(const Simulation& simulation, const BlockLayout& layout, const Task& task, std::uint32_t seed,
                Workspace& workspace, BlockResult& block) {
   block.reset(layout, task.point, task.replicate_begin, task.replicate_count);
   for (std::uint32_t slot = 0; slot < task.replicate_count; ++slot) {
-    const ReplicateOutput out(layout, block, slot);
-    try {
-      simulation.run_replicate(StreamKey{seed, task.key_offset + task.replicate_begin + slot}, out,
-                               workspace);
-    } catch (const InvariantError& e) {
-      throw InvariantError(fmt::format("--check: point {}, replicate {}: {}", task.point,
-                                       task.replicate_begin + slot, e.what()));
-    }
-    for (std::size_t o = 0; o < layout.observable_count(); ++o) {
-      const std::int64_t value =
-          read_integer_field(layout, block, layout.observable_field(o), slot, layout.observable_element(o));
-      const auto bins = static_cast<std::int64_t>(layout.histogram_bins(o));
-      const std::int64_t bin = std::clamp<std::int64_t>(value, 0, bins - 1);
-      auto* hist = reinterpret_cast<std::int64_t*>(block.data() + layout.histogram_offset(o));
-      ++hist[bin];
-    }
+    run_slot(simulation, layout, task, slot, seed, workspace, block);
   }
 }
 
@@ -88,6 +97,7 @@ namespace {
 
 struct ThreadState {
   std::uint32_t point = UINT32_MAX;
+  std::size_t particle = SIZE_MAX;  // with a posterior: the particle `simulation` was prepared for
   std::unique_ptr<const Simulation> simulation;
   std::unique_ptr<Workspace> workspace;
 };
@@ -125,8 +135,42 @@ void prepare_point(const Job& job, const Task& task, ThreadState& local) {
   if (local.point != task.point || !local.simulation) {
     local.simulation = job.model->prepare(job.setup, job.point_params(task.point));
     local.point = task.point;
+    local.particle = SIZE_MAX;
     if (!local.workspace) local.workspace = local.simulation->make_workspace();
     local.workspace->check_invariants = job.check_invariants;
+  }
+}
+
+/// Simulates one task's block. With a posterior, every replicate runs with the parameters of the
+/// particle it draws (the simulation is prepared again when the particle changes) and records it.
+void run_task(const Job& job, const BlockLayout& layout, const Task& task, ThreadState& local,
+              BlockResult& block) {
+  if (!job.posterior) {
+    prepare_point(job, task, local);
+    run_block(*local.simulation, layout, task, job.seed, *local.workspace, block);
+    return;
+  }
+  const Posterior& posterior = *job.posterior;
+  block.reset(layout, task.point, task.replicate_begin, task.replicate_count);
+  for (std::uint32_t slot = 0; slot < task.replicate_count; ++slot) {
+    const std::size_t particle = posterior.draw(std::uint64_t{task.replicate_begin} + slot);
+    if (local.point != task.point || local.particle != particle || !local.simulation) {
+      local.simulation = job.model->prepare(job.setup, job.replicate_params(task.point, particle));
+      local.point = task.point;
+      local.particle = particle;
+      if (!local.workspace) local.workspace = local.simulation->make_workspace();
+      local.workspace->check_invariants = job.check_invariants;
+    }
+    run_slot(*local.simulation, layout, task, slot, job.seed, *local.workspace, block);
+    const ReplicateOutput out(layout, block, slot);
+    *out.field(posterior.particle_field) = static_cast<std::int32_t>(particle);
+    out.accumulator(posterior.draws).add_count(particle, 1);
+    for (const Posterior::ObservableSums& sums : posterior.sums) {
+      const std::int64_t value = read_integer_field(layout, block, layout.observable_field(sums.observable),
+                                                    slot, layout.observable_element(sums.observable));
+      out.accumulator(sums.sum).add_count(particle, value);
+      out.accumulator(sums.sum_of_squares).add_count(particle, value * value);
+    }
   }
 }
 
@@ -145,9 +189,7 @@ void run_workers(const Job& job, const std::vector<Task>& tasks, const BlockLayo
           while (!failed.load(std::memory_order_relaxed)) {
             const std::optional<std::size_t> t = channel.next(worker);
             if (!t || *t >= tasks.size()) break;
-            const Task& task = tasks[*t];
-            prepare_point(job, task, local);
-            run_block(*local.simulation, layout, task, job.seed, *local.workspace, block);
+            run_task(job, layout, tasks[*t], local, block);
             channel.deliver(worker, block);
           }
         } catch (...) {
@@ -261,12 +303,14 @@ RunStats run_job(const Job& job, const std::vector<std::uint32_t>& points, Block
               const std::size_t t = next_task.fetch_add(1);
               if (t >= tasks.size()) break;
               const Task& task = tasks[t];
-              const bool fresh = !local.workspace;
-              prepare_point(job, task, local);
-              if (fresh) calls_before = local.workspace->philox_calls();
               BlockResult* block = nullptr;
               free_pool.pop(block);
-              run_block(*local.simulation, layout, task, job.seed, *local.workspace, *block);
+              const bool fresh = !local.workspace;
+              if (fresh && !job.posterior) {
+                prepare_point(job, task, local);
+                calls_before = local.workspace->philox_calls();
+              }
+              run_task(job, layout, task, local, *block);
               to_writer.push(block);
             }
           } catch (...) {

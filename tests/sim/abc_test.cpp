@@ -17,6 +17,7 @@
 #include <hdf5.h>
 
 #include "sim/calibration/calibration_file.hpp"
+#include "sim/calibration/posterior.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/error.hpp"
 #include "sim/mpi/session.hpp"
@@ -414,4 +415,20 @@ TEST_CASE("simulation-based calibration: the posterior ranks of true values are 
   const double biased = sbc_chi_square(60, 5, 3, "sbc_biased");
   INFO("chi-square of the biased calibration " << biased);
   CHECK(biased > 18.47);
+}
+
+TEST_CASE("the variance over posterior draws splits into the parameters' and the stochastic part") {
+  // Four replicates: particle 0 gave 1 and 3, particle 1 gave 5 and 7. Total variance 20/3; within
+  // the particles (1 + 1 + 1 + 1) / (4 - 2) = 2; the parameters' part the rest, 14/3. The inputs
+  // are the stored means per replicate.
+  const auto split =
+      sim::calibration::split_variance({0.5, 0.5, 0.0}, {1.0, 3.0, 0.0}, {2.5, 18.5, 0.0}, 4.0);
+  CHECK(split.particles == 2);
+  CHECK(split.total == Approx(20.0 / 3.0));
+  CHECK(split.stochastic == Approx(2.0));
+  CHECK(split.parameter == Approx(14.0 / 3.0));
+  // One particle drawn every time: all of the variance is stochastic.
+  const auto one = sim::calibration::split_variance({1.0}, {4.0}, {17.0}, 4.0);  // values 3, 3, 5, 5
+  CHECK(one.total == Approx(4.0 / 3.0));
+  CHECK(one.parameter == Approx(0.0).margin(1e-12));
 }
