@@ -164,6 +164,20 @@ void print_variance_split(const Posterior& posterior, const OutputSchema& schema
   }
 }
 
+VarianceSplit split_variance(const std::vector<double>& values, const std::vector<double>& particles) {
+  // The same sums as the stored per-particle summaries, from the replicates themselves.
+  std::size_t n = 0;
+  for (double p : particles) n = std::max(n, static_cast<std::size_t>(p) + 1);
+  std::vector<double> draws(n, 0.0), sums(n, 0.0), squares(n, 0.0);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const auto j = static_cast<std::size_t>(particles[i]);
+    draws[j] += 1.0;
+    sums[j] += values[i];
+    squares[j] += values[i] * values[i];
+  }
+  return split_variance(draws, sums, squares, 1.0);
+}
+
 VarianceSplit split_variance(const std::vector<double>& draws, const std::vector<double>& sums,
                              const std::vector<double>& squares, double replicates) {
   VarianceSplit split;
@@ -172,8 +186,8 @@ VarianceSplit split_variance(const std::vector<double>& draws, const std::vector
   for (std::size_t j = 0; j < draws.size(); ++j) {
     const double count = std::round(draws[j] * replicates);
     if (count <= 0.0) continue;
-    const double sum = std::round(sums[j] * replicates);
-    const double sq = std::round(squares[j] * replicates);
+    const double sum = sums[j] * replicates;
+    const double sq = squares[j] * replicates;
     ++split.particles;
     n += count;
     total_sum += sum;

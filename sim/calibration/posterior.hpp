@@ -43,6 +43,9 @@ struct VarianceSplit {
   double stochastic = 0.0;    // E[Var(Y | particle)], pooled within particles
   std::size_t particles = 0;  // distinct particles drawn
 };
+/// From per-replicate values and the particle each replicate drew.
+VarianceSplit split_variance(const std::vector<double>& values, const std::vector<double>& particles);
+
 /// From the per-particle summaries /posterior/draws, /posterior/<observable>_sum and _sum_of_squares
 /// of a point (each a mean per replicate, as stored) and the point's replicates.
 VarianceSplit split_variance(const std::vector<double>& draws, const std::vector<double>& sums,

@@ -357,6 +357,38 @@ void report_posterior_variance(const output::ResultFile& file, const StoredResul
                  100.0 * split.parameter / split.total, 100.0 * split.stochastic / split.total);
     }
   }
+  // A compare: the same split of each point's paired difference from the reference, from the
+  // replicates (each replicate's two worlds share a particle).
+  if (stored.design.reference < 0) return;
+  const auto reference = static_cast<std::size_t>(stored.design.reference);
+  const std::size_t points = stored.status.size();
+  const std::size_t replicates = stored.scenario.replicates;
+  if (stored.status[reference] == 0) return;
+  const std::string particle_path = stored.schema.fields[posterior.particle_field.index()].path;
+  const std::vector<double> particles = file.read_doubles(particle_path, points * replicates);
+  for (const Posterior::ObservableSums& sums : posterior.sums) {
+    const ObservableSpec& observable = stored.schema.observables[sums.observable];
+    const FieldSpec& field = stored.schema.fields[stored.schema.field_index(observable.field)];
+    if (!field.dims.empty()) continue;
+    const std::vector<double> values = file.read_doubles(field.path, points * replicates);
+    for (std::size_t point = 0; point < points; ++point) {
+      if (point == reference || stored.status[point] == 0) continue;
+      std::vector<double> difference(replicates), drawn(replicates);
+      for (std::size_t r = 0; r < replicates; ++r) {
+        difference[r] = values[point * replicates + r] - values[reference * replicates + r];
+        drawn[r] = particles[point * replicates + r];
+      }
+      const calibration::VarianceSplit split = calibration::split_variance(difference, drawn);
+      if (!(split.total > 0.0)) continue;
+      const std::string label =
+          point < stored.design.labels.size() ? stored.design.labels[point] : fmt::format("point {}", point);
+      fmt::print(out,
+                 "  {} minus the reference, {}: variance {:.4g}, {:.0f}% from the calibrated parameters, "
+                 "{:.0f}% stochastic\n",
+                 text::printable(label), observable.name, split.total, 100.0 * split.parameter / split.total,
+                 100.0 * split.stochastic / split.total);
+    }
+  }
 }
 
 int report_one(const std::string& path, const ModelRegistry& registry, std::ostream& out,

@@ -166,7 +166,19 @@ class SweepTest(unittest.TestCase):
             self.assertEqual(drawn.shape, (2, 60))
             self.assertTrue(np.array_equal(drawn[0], drawn[1]))
         report = e2e.run_checked("report", out)
-        self.assertIn("from the calibrated parameters", report.stdout)
+        # The paired difference's variance split, recomputed from the replicates.
+        with h5py.File(out, "r") as f:
+            y = f["/results/fip_count"][()].astype(float)
+        d = y[1] - y[0]
+        groups = {}
+        for value, particle in zip(d, drawn[0]):
+            groups.setdefault(int(particle), []).append(value)
+        total = d.var(ddof=1)
+        within = sum(((np.array(v) - np.mean(v)) ** 2).sum() for v in groups.values()) / (len(d) - len(groups))
+        stochastic = min(within, total)
+        self.assertIn(f"fast turnover minus the reference, fip_count: variance {total:.4g}, "
+                      f"{100 * (total - stochastic) / total:.0f}% from the calibrated parameters, "
+                      f"{100 * stochastic / total:.0f}% stochastic", report.stdout)
         self.assertNotIn("posterior particle", report.stdout.split("Points with")[0])  # no paired difference of it
 
     def test_shards_merged_equal_the_whole_sweep(self):
