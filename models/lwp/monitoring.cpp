@@ -20,10 +20,14 @@ void reflexive_monitoring(Practice& practice, const Parameters& params, const We
   // An appraisal needs someone engaged to do it and something to appraise: the information about
   // community organisations kept up and referrals flowing. Both are rarer in PIPs, and the rate is
   // low in both groups (Chng 2021: reflexive monitoring underdeveloped in FIPs and PIPs).
+  // monitoring.state_dependence d mixes this with a constant rate (d = 0: model v1's form), a
+  // switch for model choice; at d = 1, p = rate x ce exactly.
   const bool informed = practice.activities[static_cast<std::size_t>(Activity::community_information)];
   const bool flowing = practice.referral_flow >= params.score_referral_flow_min;
-  if (!informed || !flowing) return;
-  const double p = params.monitoring_appraisal_rate * core_engagement(practice, params);
+  const double d = params.monitoring_state_dependence;
+  const double from_state = informed && flowing ? core_engagement(practice, params) : 0.0;
+  const double p = params.monitoring_appraisal_rate * (d * from_state + (1.0 - d));
+  if (!(p > 0.0)) return;
   sim::Stream s = ctx.stream(Purpose::appraisal);
   if (!sim::random::bernoulli(s, p)) return;
   practice.last_appraisal_week = ctx.week;

@@ -84,8 +84,18 @@ double weighted_quantile(const std::vector<double>& values, const std::vector<do
   return values[order.back()];
 }
 
-AbcSmc::AbcSmc(std::vector<Prior> priors, std::vector<DistanceTerm> terms, AbcSettings settings)
-    : priors_(std::move(priors)), terms_(std::move(terms)), settings_(settings) {
+std::vector<double> Generation::model_probabilities(std::size_t count) const {
+  std::vector<double> p(count, 0.0);
+  for (std::size_t i = 0; i < weights.size(); ++i) p.at(models.empty() ? 0 : models[i]) += weights[i];
+  return p;
+}
+
+AbcSmc::AbcSmc(std::vector<Prior> priors, std::vector<DistanceTerm> terms, AbcSettings settings,
+               std::size_t models)
+    : priors_(std::move(priors)),
+      terms_(std::move(terms)),
+      settings_(settings),
+      models_(std::max<std::size_t>(models, 1)) {
   if (settings_.batch == 0) settings_.batch = std::max<std::size_t>(settings_.particles, 256);
 }
 
@@ -191,6 +201,10 @@ std::string AbcSmc::stop_reason(const AbcState& state) const {
 
 void AbcSmc::run_generation(AbcState& state, const Evaluator& evaluate,
                             const std::function<void(std::size_t, std::uint64_t)>& progress) const {
+  if (models_ > 1) {
+    run_model_choice_generation(state, evaluate, progress);
+    return;
+  }
   const std::size_t d = priors_.size();
   const std::size_t n = settings_.particles;
   const bool first = state.generations.empty();
@@ -198,7 +212,6 @@ void AbcSmc::run_generation(AbcState& state, const Evaluator& evaluate,
   next.tolerance = next_tolerance(state);
   next.first_attempt = state.next_attempt;
   next.scales = next_scales(state);
-  std::vector<std::vector<double>> simulated_statistics(terms_.size());  // [term][simulation]
 
   // The proposal kernel: a multivariate normal on the internal scale with covariance
   // kernel_scale x the previous population's weighted covariance (Beaumont et al. 2009).
@@ -235,7 +248,7 @@ void AbcSmc::run_generation(AbcState& state, const Evaluator& evaluate,
     std::partial_sum(previous_weights.begin(), previous_weights.end(), cumulative.begin());
   }
 
-  const auto propose = [&](std::uint64_t attempt) {
+  const auto propose = [&](std::uint64_t attempt) -> Proposal {
     Stream s({settings_.seed, kProposalKey},
              {static_cast<std::uint32_t>(attempt), static_cast<std::uint32_t>(attempt >> 32), 1U});
     std::vector<double> value(d);
@@ -257,9 +270,48 @@ void AbcSmc::run_generation(AbcState& state, const Evaluator& evaluate,
     for (std::size_t k = 0; k < d; ++k) {
       if (priors_[k].integer) value[k] = std::round(value[k]);
     }
-    return value;
+    return {std::move(value), 0, true};
   };
 
+  const std::uint64_t next_attempt = fill_generation(state, next, propose, evaluate, progress);
+
+  // Weights: prior density over the mixture of proposal densities (uniform in generation 0).
+  next.weights.assign(n, 1.0 / static_cast<double>(n));
+  if (!first) {
+    std::vector<double> log_weights(n);
+    std::vector<double> internal(d), scratch(d), terms(previous_internal.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      double log_prior = 0.0;
+      for (std::size_t k = 0; k < d; ++k) {
+        internal[k] = priors_[k].to_internal(next.particles[i][k]);
+        log_prior += priors_[k].log_density(internal[k]);
+      }
+      for (std::size_t j = 0; j < previous_internal.size(); ++j) {
+        terms[j] = std::log(previous_weights[j]) +
+                   log_mvn(internal, previous_internal[j], chol, log_det_half, d, scratch);
+      }
+      log_weights[i] = log_prior - log_sum_exp(terms);
+    }
+    const double top = *std::max_element(log_weights.begin(), log_weights.end());
+    double total = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      next.weights[i] = std::exp(log_weights[i] - top);
+      total += next.weights[i];
+    }
+    for (double& w : next.weights) w /= total;
+  }
+  state.generations.push_back(std::move(next));
+  state.next_attempt = next_attempt;
+}
+
+std::uint64_t AbcSmc::fill_generation(const AbcState& state, Generation& next,
+                                      const std::function<Proposal(std::uint64_t)>& propose,
+                                      const Evaluator& evaluate,
+                                      const std::function<void(std::size_t, std::uint64_t)>& progress) const {
+  const std::size_t d = priors_.size();
+  const std::size_t n = settings_.particles;
+  const bool first = state.generations.empty();
+  std::vector<std::vector<double>> simulated_statistics(terms_.size());  // [term][simulation]
   std::uint64_t next_attempt = state.next_attempt;  // committed to the state only on success
   while (next.particles.size() < n) {
     const std::size_t batch = first ? n : settings_.batch;
@@ -278,22 +330,22 @@ void AbcSmc::run_generation(AbcState& state, const Evaluator& evaluate,
           "the calibration ran out of random-stream numbers (proposals x replicates >= 2^32)");
     }
     std::vector<std::vector<double>> proposals;
-    std::vector<std::uint64_t> numbers;
+    std::vector<std::size_t> models;
     std::vector<std::uint32_t> offsets;
     std::vector<bool> valid(batch, false);
     for (std::size_t i = 0; i < batch; ++i) {
       const std::uint64_t attempt = next_attempt + i;
-      std::vector<double> value = propose(attempt);
-      bool inside = true;
-      for (std::size_t k = 0; k < d; ++k) inside = inside && priors_[k].in_support(value[k]);
+      Proposal p = propose(attempt);
+      bool inside = p.alive;
+      for (std::size_t k = 0; k < d && inside; ++k) inside = priors_[k].in_support(p.value[k]);
       valid[i] = inside;
       if (!inside) continue;
-      proposals.push_back(std::move(value));
-      numbers.push_back(attempt);
+      proposals.push_back(std::move(p.value));
+      models.push_back(p.model);
       offsets.push_back(static_cast<std::uint32_t>(attempt * settings_.replicates));
     }
     const std::vector<std::vector<double>> evaluated =
-        proposals.empty() ? std::vector<std::vector<double>>{} : evaluate(proposals, offsets);
+        proposals.empty() ? std::vector<std::vector<double>>{} : evaluate(proposals, offsets, models);
     std::size_t v = 0;
     for (std::size_t i = 0; i < batch && next.particles.size() < n; ++i) {
       ++next.attempts;
@@ -304,6 +356,7 @@ void AbcSmc::run_generation(AbcState& state, const Evaluator& evaluate,
       const double dist = distance(statistics, next.scales);
       if (first || dist <= next.tolerance) {
         next.particles.push_back(proposals[v]);
+        next.models.push_back(models[v]);
         next.distances.push_back(dist);
         next.statistics.push_back(std::move(statistics));
       }
@@ -312,25 +365,160 @@ void AbcSmc::run_generation(AbcState& state, const Evaluator& evaluate,
     next_attempt += batch;
     if (progress) progress(next.particles.size(), next.attempts);
   }
-
   for (auto& values : simulated_statistics) next.spread.push_back(robust_scale(std::move(values)));
+  return next_attempt;
+}
 
-  // Weights: prior density over the mixture of proposal densities (uniform in generation 0).
+namespace {
+
+/// A perturbation kernel on the internal scale: N(0, kernel_scale x the weighted covariance of a
+/// set of particles), as its Cholesky factor.
+struct Kernel {
+  std::vector<double> chol;
+  double log_det_half = 0.0;
+};
+
+Kernel kernel_of(const std::vector<std::vector<double>>& points, const std::vector<double>& weights,
+                 std::size_t d, double scale) {
+  double total = 0.0;
+  std::vector<double> mean(d, 0.0);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    total += weights[i];
+    for (std::size_t k = 0; k < d; ++k) mean[k] += weights[i] * points[i][k];
+  }
+  for (double& m : mean) m /= total;
+  std::vector<double> cov(d * d, 0.0);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    for (std::size_t a = 0; a < d; ++a) {
+      for (std::size_t b = 0; b < d; ++b) {
+        cov[a * d + b] += weights[i] / total * (points[i][a] - mean[a]) * (points[i][b] - mean[b]);
+      }
+    }
+  }
+  for (double& c : cov) c *= scale;
+  Kernel k;
+  k.chol = cholesky(cov, d);
+  for (std::size_t a = 0; a < d; ++a) k.log_det_half += std::log(k.chol[a * d + a]);
+  return k;
+}
+
+}  // namespace
+
+// ABC-SMC model selection (Toni et al. 2009, section 2.3; the model kernel of Toni and Stumpf
+// 2010): a proposal draws a model from the last generation's model probabilities, keeps it with
+// probability model_stay or moves to another uniformly, draws a particle of that model by its
+// weight within the model and perturbs it with that model's kernel. A model whose probability has
+// fallen to 0 is not proposed again (such a proposal counts as made and is not simulated). The
+// weight of an accepted (m, θ) is prior(θ) over the proposal density of (m, θ); the model prior is
+// uniform and cancels.
+void AbcSmc::run_model_choice_generation(
+    AbcState& state, const Evaluator& evaluate,
+    const std::function<void(std::size_t, std::uint64_t)>& progress) const {
+  const std::size_t d = priors_.size();
+  const std::size_t n = settings_.particles;
+  const std::size_t m_count = models_;
+  const bool first = state.generations.empty();
+  Generation next;
+  next.tolerance = next_tolerance(state);
+  next.first_attempt = state.next_attempt;
+  next.scales = next_scales(state);
+
+  // The last population by model: internal points, weights within the model, cumulative sums and
+  // the model's kernel (all particles' covariance where a model has too few to have its own).
+  std::vector<double> model_p, model_cumulative;
+  std::vector<std::vector<std::vector<double>>> internal(m_count);
+  std::vector<std::vector<double>> within(m_count), cumulative(m_count);
+  std::vector<Kernel> kernels(m_count);
+  if (!first) {
+    const Generation& last = state.generations.back();
+    model_p = last.model_probabilities(m_count);
+    model_cumulative.assign(m_count, 0.0);
+    std::partial_sum(model_p.begin(), model_p.end(), model_cumulative.begin());
+    std::vector<std::vector<double>> all;
+    for (std::size_t i = 0; i < last.particles.size(); ++i) {
+      std::vector<double> x(d);
+      for (std::size_t k = 0; k < d; ++k) x[k] = priors_[k].to_internal(last.particles[i][k]);
+      internal[last.models[i]].push_back(x);
+      within[last.models[i]].push_back(last.weights[i]);
+      all.push_back(std::move(x));
+    }
+    const Kernel global = kernel_of(all, last.weights, d, settings_.kernel_scale);
+    for (std::size_t m = 0; m < m_count; ++m) {
+      if (internal[m].empty()) continue;
+      const double total = std::accumulate(within[m].begin(), within[m].end(), 0.0);
+      for (double& w : within[m]) w /= total;
+      cumulative[m].assign(within[m].size(), 0.0);
+      std::partial_sum(within[m].begin(), within[m].end(), cumulative[m].begin());
+      kernels[m] =
+          internal[m].size() > d ? kernel_of(internal[m], within[m], d, settings_.kernel_scale) : global;
+    }
+  }
+  const double stay = settings_.model_stay;
+  const double move = (1.0 - stay) / static_cast<double>(m_count - 1);
+  const auto pick = [](const std::vector<double>& sums, double u) {
+    const auto it = std::lower_bound(sums.begin(), sums.end(), u * sums.back());
+    return std::min<std::size_t>(static_cast<std::size_t>(it - sums.begin()), sums.size() - 1);
+  };
+
+  const auto propose = [&](std::uint64_t attempt) {
+    Stream s({settings_.seed, kProposalKey},
+             {static_cast<std::uint32_t>(attempt), static_cast<std::uint32_t>(attempt >> 32), 1U});
+    Proposal p;
+    p.value.assign(d, 0.0);
+    if (first) {
+      p.model = std::min<std::size_t>(
+          static_cast<std::size_t>(random::uniform(s) * static_cast<double>(m_count)), m_count - 1);
+      for (std::size_t k = 0; k < d; ++k) p.value[k] = priors_[k].sample(s);
+    } else {
+      const std::size_t from = pick(model_cumulative, random::uniform(s));
+      p.model = from;
+      if (random::uniform(s) >= stay) {
+        // One of the other models, uniformly.
+        const auto other = std::min<std::size_t>(
+            static_cast<std::size_t>(random::uniform(s) * static_cast<double>(m_count - 1)), m_count - 2);
+        p.model = other < from ? other : other + 1;
+      }
+      if (internal[p.model].empty()) {
+        p.alive = false;
+        return p;
+      }
+      const std::size_t j = pick(cumulative[p.model], random::uniform(s));
+      std::vector<double> z(d);
+      for (std::size_t k = 0; k < d; ++k) z[k] = random::normal(s);
+      const std::vector<double>& chol = kernels[p.model].chol;
+      for (std::size_t a = 0; a < d; ++a) {
+        double x = internal[p.model][j][a];
+        for (std::size_t b = 0; b <= a; ++b) x += chol[a * d + b] * z[b];
+        p.value[a] = priors_[a].to_value(x);
+      }
+    }
+    for (std::size_t k = 0; k < d; ++k) {
+      if (priors_[k].integer) p.value[k] = std::round(p.value[k]);
+    }
+    return p;
+  };
+
+  const std::uint64_t next_attempt = fill_generation(state, next, propose, evaluate, progress);
+
   next.weights.assign(n, 1.0 / static_cast<double>(n));
   if (!first) {
-    std::vector<double> log_weights(n);
-    std::vector<double> internal(d), scratch(d), terms(previous_internal.size());
+    std::vector<double> log_weights(n), x(d), scratch(d);
     for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t m = next.models[i];
       double log_prior = 0.0;
       for (std::size_t k = 0; k < d; ++k) {
-        internal[k] = priors_[k].to_internal(next.particles[i][k]);
-        log_prior += priors_[k].log_density(internal[k]);
+        x[k] = priors_[k].to_internal(next.particles[i][k]);
+        log_prior += priors_[k].log_density(x[k]);
       }
-      for (std::size_t j = 0; j < previous_internal.size(); ++j) {
-        terms[j] = std::log(previous_weights[j]) +
-                   log_mvn(internal, previous_internal[j], chol, log_det_half, d, scratch);
+      // P(proposing model m) = sum over the last models m' of P(m') K(m | m').
+      double model_q = 0.0;
+      for (std::size_t from = 0; from < m_count; ++from) model_q += model_p[from] * (from == m ? stay : move);
+      std::vector<double> terms(internal[m].size());
+      for (std::size_t j = 0; j < internal[m].size(); ++j) {
+        terms[j] = std::log(within[m][j]) +
+                   log_mvn(x, internal[m][j], kernels[m].chol, kernels[m].log_det_half, d, scratch);
       }
-      log_weights[i] = log_prior - log_sum_exp(terms);
+      log_weights[i] = log_prior - std::log(model_q) - log_sum_exp(terms);
     }
     const double top = *std::max_element(log_weights.begin(), log_weights.end());
     double total = 0.0;

@@ -34,6 +34,9 @@ struct AbcSettings {
   /// Scale-normalised distance re-weighted every generation (Prangle 2017): each term is divided
   /// by the median absolute deviation of its statistic over the previous generation's simulations.
   bool adaptive = true;
+  /// Model choice: the probability that a proposal keeps the model of the particle it perturbs
+  /// (otherwise it moves to one of the other models, uniformly).
+  double model_stay = 0.7;
   std::uint64_t predictive_replicates = 100;
   std::size_t batch = 0;  // proposals simulated at once (0: max(particles, 256))
 };
@@ -62,6 +65,9 @@ struct Generation {
   /// [term]: the median absolute deviation of each statistic over every proposal this generation
   /// simulated (up to its last acceptance): the next generation's scales when adaptive.
   std::vector<double> spread;
+  std::vector<std::size_t> models;  // [particle]: the model of each (all 0 with one model)
+  /// The weight of each of `count` models: the posterior model probabilities.
+  [[nodiscard]] std::vector<double> model_probabilities(std::size_t count) const;
   std::uint64_t first_attempt = 0;  // numbers of the proposals this generation used
   std::uint64_t attempts = 0;       // proposals up to and including the last accepted one
   std::uint64_t simulated = 0;      // of which inside the prior's support (simulated)
@@ -77,7 +83,8 @@ struct AbcState {
 /// Simulates proposals: for each (values of the calibrated parameters, stream offset), the mean
 /// over its replicates of every observable of the model, then every pattern of the model.
 using Evaluator = std::function<std::vector<std::vector<double>>(
-    const std::vector<std::vector<double>>& values, const std::vector<std::uint32_t>& key_offsets)>;
+    const std::vector<std::vector<double>>& values, const std::vector<std::uint32_t>& key_offsets,
+    const std::vector<std::size_t>& models)>;
 
 /// The calibration cannot go on within its limits (attempts, or stream numbers).
 class AbcLimitReached : public std::runtime_error {
@@ -87,7 +94,11 @@ class AbcLimitReached : public std::runtime_error {
 
 class AbcSmc {
  public:
-  AbcSmc(std::vector<Prior> priors, std::vector<DistanceTerm> terms, AbcSettings settings);
+  /// `models`: how many models the calibration chooses between (ABC-SMC model selection, Toni et
+  /// al. 2009, with the model kernel of Toni and Stumpf 2010), each with the same priors and a
+  /// uniform prior over the models; 1 for a calibration of one model.
+  AbcSmc(std::vector<Prior> priors, std::vector<DistanceTerm> terms, AbcSettings settings,
+         std::size_t models = 1);
 
   [[nodiscard]] const std::vector<Prior>& priors() const noexcept { return priors_; }
   [[nodiscard]] const AbcSettings& settings() const noexcept { return settings_; }
@@ -115,9 +126,27 @@ class AbcSmc {
   [[nodiscard]] double previous_tolerance(const AbcState& state) const;
 
  private:
+  /// A proposal: its values, its model, and whether its model is still alive (model choice).
+  struct Proposal {
+    std::vector<double> value;
+    std::size_t model = 0;
+    bool alive = true;
+  };
+  /// Proposes (numbered from state.next_attempt), simulates in batches and accepts in number order
+  /// until `next` holds the generation's particles, with their statistics and the spreads; returns
+  /// the number of the next proposal.
+  std::uint64_t fill_generation(const AbcState& state, Generation& next,
+                                const std::function<Proposal(std::uint64_t)>& propose,
+                                const Evaluator& evaluate,
+                                const std::function<void(std::size_t, std::uint64_t)>& progress) const;
+  void run_model_choice_generation(
+      AbcState& state, const Evaluator& evaluate,
+      const std::function<void(std::size_t accepted, std::uint64_t attempts)>& progress) const;
+
   std::vector<Prior> priors_;
   std::vector<DistanceTerm> terms_;
   AbcSettings settings_;
+  std::size_t models_ = 1;
 };
 
 /// The median absolute deviation of the finite values (a scale that outliers do not move); the

@@ -39,7 +39,7 @@ double number_in(const Value& v, double lo, double hi, bool open_low = false) {
 void read_settings(const Value& abc, AbcSettings& s, const Scenario& scenario) {
   abc.expect_keys({"particles", "replicates", "seed", "generations", "min_tolerance", "quantile",
                    "min_acceptance", "max_attempts", "kernel_scale", "predictive_replicates", "batch",
-                   "adaptive_distance"});
+                   "adaptive_distance", "model_stay"});
   s.seed = scenario.seed;
   // A weighted population needs two particles at least (its covariance moves the next generation).
   if (const auto* v = abc.find("particles")) s.particles = integer_in(*v, 2, 1'000'000);
@@ -56,6 +56,7 @@ void read_settings(const Value& abc, AbcSettings& s, const Scenario& scenario) {
     s.predictive_replicates = positive_integer(*v, 1'000'000);
   if (const auto* v = abc.find("batch")) s.batch = positive_integer(*v, 10'000'000);
   if (const auto* v = abc.find("adaptive_distance")) s.adaptive = v->as_bool();
+  if (const auto* v = abc.find("model_stay")) s.model_stay = number_in(*v, 0.0, 1.0, true);
   // The first generation alone proposes one particle per particle from the priors.
   if (s.max_attempts < s.particles) {
     (abc.find("max_attempts") != nullptr ? abc.at("max_attempts") : abc.at("particles"))
@@ -67,12 +68,63 @@ void read_settings(const Value& abc, AbcSettings& s, const Scenario& scenario) {
 
 }  // namespace
 
+namespace {
+
+/// [[variant]] tables (the models to choose between): each a name and the values it sets; at least
+/// two, names unique, no calibrated parameter set, every value in its parameter's range.
+void read_models(const Value& root, CalibrationFile& out) {
+  const Value* models = root.find("variant");
+  if (models == nullptr) return;
+  if (!models->is_array()) models->fail("expected an array of tables ([[variant]])");
+  const ParamTable& table = out.scenario.params().table();
+  for (const Value& entry : models->items()) {
+    if (!entry.is_table()) entry.fail("expected a table ([[variant]])");
+    entry.expect_keys({"name", "set"});
+    ModelVariant variant;
+    variant.name = entry.at("name").as_string();
+    if (variant.name.empty() || variant.name.size() > 40 || variant.name.find('\n') != std::string::npos)
+      entry.at("name").fail("a variant's name is 1 to 40 characters on one line");
+    for (const ModelVariant& other : out.models) {
+      if (other.name == variant.name)
+        entry.at("name").fail(fmt::format("variant '{}' is named twice", variant.name));
+    }
+    for (const auto& [name, value] : entry.at("set").entries()) {
+      const std::optional<std::size_t> index = table.find(name);
+      if (!index) value.fail(fmt::format("unknown parameter '{}'", name));
+      for (const Prior& prior : out.priors) {
+        if (prior.index == *index)
+          value.fail(fmt::format("{} is calibrated: a variant may not set it", name));
+      }
+      const double x = table[*index].number_from(value);
+      if (const auto why = table[*index].problem_with(x)) value.fail(*why);
+      variant.settings.emplace_back(*index, x);
+      if (std::find(out.switches.begin(), out.switches.end(), *index) == out.switches.end())
+        out.switches.push_back(*index);
+    }
+    out.models.push_back(std::move(variant));
+  }
+  if (out.models.size() < 2) models->fail("model choice needs two [[variant]] tables at least");
+  for (const ModelVariant& variant : out.models) {
+    std::vector<double> row;
+    for (std::size_t index : out.switches) {
+      double value = out.scenario.params()[index];
+      for (const auto& [i, x] : variant.settings) {
+        if (i == index) value = x;
+      }
+      row.push_back(value);
+    }
+    out.switch_values.push_back(std::move(row));
+  }
+}
+
+}  // namespace
+
 CalibrationFile load_calibration(const std::string& path, const ModelRegistry& registry) {
   const Document doc = read_document(path, registry);
   const Value& root = doc.root;
   CalibrationFile out;
   static_cast<StudyHeader&>(out) =
-      read_study_header(doc, {"observed", "abc", "distance", "priors"}, registry);
+      read_study_header(doc, {"observed", "abc", "distance", "priors", "variant"}, registry);
   if (const auto* observed = root.find("observed")) {
     const std::string observed_path = resolve_relative(path, observed->as_string());
     check_named_file(*observed, observed_path, "observed-data file");
@@ -178,18 +230,24 @@ CalibrationFile load_calibration(const std::string& path, const ModelRegistry& r
                       prior.key);
   }
 
-  // Every prior's whole support must satisfy the model's constraints at its ends.
+  read_models(root, out);
+
+  // Every prior's whole support must satisfy the model's constraints at its ends (in every model).
+  const std::size_t variants = std::max<std::size_t>(out.models.size(), 1);
   for (const Prior& prior : out.priors) {
-    for (double value : {prior.min, prior.max}) {
-      ParamValues values = out.scenario.params();
-      values.set(prior.index, prior.integer ? std::round(value) : value, {path, 0});
-      try {
-        out.scenario.model->check(*out.scenario.setup, values);
-      } catch (const InputError& e) {
-        throw InputError(path, 0, "priors." + prior.parameter,
-                         fmt::format("at the end {} of its prior's support: {}", value, e.detail()));
+    for (std::size_t m = 0; m < variants; ++m)
+      for (double value : {prior.min, prior.max}) {
+        ParamValues values = out.scenario.params();
+        for (std::size_t k = 0; k < out.switches.size() && !out.models.empty(); ++k)
+          values.set(out.switches[k], out.switch_values[m][k], {path, 0});
+        values.set(prior.index, prior.integer ? std::round(value) : value, {path, 0});
+        try {
+          out.scenario.model->check(*out.scenario.setup, values);
+        } catch (const InputError& e) {
+          throw InputError(path, 0, "priors." + prior.parameter,
+                           fmt::format("at the end {} of its prior's support: {}", value, e.detail()));
+        }
       }
-    }
   }
   return out;
 }
@@ -199,10 +257,11 @@ std::string CalibrationFile::resolved_text() const {
       "# resolved calibration\ntitle = \"{}\"\n[abc]\nparticles = {}\nreplicates = {}\nseed = "
       "{}\ngenerations = {}\n"
       "min_tolerance = {}\nquantile = {}\nmin_acceptance = {}\nmax_attempts = {}\nkernel_scale = {}\n"
-      "predictive_replicates = {}\nbatch = {}\nadaptive_distance = {}\n[distance]\n",
+      "predictive_replicates = {}\nbatch = {}\nadaptive_distance = {}\nmodel_stay = {}\n[distance]\n",
       title, settings.particles, settings.replicates, settings.seed, settings.max_generations,
       settings.min_tolerance, settings.quantile, settings.min_acceptance, settings.max_attempts,
-      settings.kernel_scale, settings.predictive_replicates, settings.batch, settings.adaptive);
+      settings.kernel_scale, settings.predictive_replicates, settings.batch, settings.adaptive,
+      settings.model_stay);
   for (const DistanceTerm& t : terms) {
     if (t.pattern) {
       out += fmt::format("\"{}\" = {}  # observed {} ({}): {}\n", t.observable, t.weight,
@@ -210,6 +269,11 @@ std::string CalibrationFile::resolved_text() const {
     } else {
       out += fmt::format("\"{}\" = {}  # observed {}\n", t.observable, t.weight, t.observed);
     }
+  }
+  for (std::size_t m = 0; m < models.size(); ++m) {
+    out += fmt::format("[[variant]]\nname = \"{}\"\n", models[m].name);
+    for (const auto& [index, value] : models[m].settings)
+      out += fmt::format("# sets {} = {}\n", scenario.params().table()[index].name, value);
   }
   out += "[priors]\n";
   for (const Prior& p : priors) out += fmt::format("\"{}\" = \"{}\"\n", p.parameter, p.describe());

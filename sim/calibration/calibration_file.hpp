@@ -14,9 +14,22 @@
 
 namespace sim::calibration {
 
+/// One of the models a calibration chooses between ([[variant]]): a mechanism variant, as values of
+/// switches in the parameter table.
+struct ModelVariant {
+  std::string name;
+  std::vector<std::pair<std::size_t, double>> settings;  // (table index, value)
+};
+
 /// The header's scenario is the base scenario, with the observed data to calibrate against.
 struct CalibrationFile : StudyHeader {
   std::vector<Prior> priors;
+  /// The models to choose between (empty: one model, the base scenario's).
+  std::vector<ModelVariant> models;
+  /// Every parameter some model sets (table indices), in first-set order, and each model's value
+  /// of each ([model][k]; the base scenario's value where a model does not set it).
+  std::vector<std::size_t> switches;
+  std::vector<std::vector<double>> switch_values;
   std::vector<DistanceTerm> terms;
   AbcSettings settings;
 

@@ -138,6 +138,38 @@ void add_generations(output::FileLayout& layout, const AbcState& state, hsize_t 
                               "number of the generation's first proposal", "1"));
 }
 
+/// Model choice: each particle's model and the model probabilities of every generation.
+void add_models(output::FileLayout& layout, const CalibrationFile& c, const AbcState& state, hsize_t n) {
+  const std::size_t m_count = c.models.size();
+  std::vector<std::string> names;
+  for (const ModelVariant& m : c.models) names.push_back(m.name);
+  std::vector<std::int64_t> models;
+  std::vector<double> probabilities;
+  for (const Generation& gen : state.generations) {
+    for (std::size_t m : gen.models) models.push_back(static_cast<std::int64_t>(m));
+    const std::vector<double> p = gen.model_probabilities(m_count);
+    probabilities.insert(probabilities.end(), p.begin(), p.end());
+  }
+  const auto g = static_cast<hsize_t>(state.generations.size());
+  const auto mc = static_cast<hsize_t>(m_count);
+  auto& out = layout.datasets;
+  out.push_back(scale_plan("model", names, "model (mechanism variant) the calibration chooses between", ""));
+  out.push_back(constant_plan("/abc/model", {"generation", "particle"}, {g, n}, models,
+                              "the model of each accepted particle (index)", "index"));
+  out.push_back(constant_plan(
+      "/abc/model_probability", {"generation", "model"}, {g, mc}, probabilities,
+      "posterior model probabilities after each generation (the weights of its particles)", "probability"));
+  if (g == 0) return;
+  const Generation& last = state.generations.back();
+  const std::vector<double> p = last.model_probabilities(m_count);
+  std::vector<double> se;
+  for (double x : p) se.push_back(std::sqrt(x * (1.0 - x) / last.effective_sample_size()));
+  out.push_back(constant_plan("/posterior/model_probability", {"model"}, {mc}, p,
+                              "posterior probability of each model", "probability"));
+  out.push_back(constant_plan("/posterior/model_probability_se", {"model"}, {mc}, se,
+                              "its approximate Monte Carlo error, sqrt(p (1 - p) / ESS)", "probability"));
+}
+
 /// /posterior: the last generation, and each parameter's weighted median and 90% interval.
 void add_posterior(output::FileLayout& layout, const Generation& last, hsize_t n, hsize_t d) {
   std::vector<double> particles;
@@ -241,6 +273,7 @@ output::FileLayout calibration_layout(const CalibrationFile& c, const AbcState& 
                               "what was observed of each term's statistic", ""));
   add_generations(layout, state, n, d, terms.size());
   if (g > 0) add_posterior(layout, state.generations.back(), n, d);
+  if (!c.models.empty()) add_models(layout, c, state, n);
   if (predictive != nullptr) add_predictive(layout, *predictive);
   return layout;
 }
@@ -289,6 +322,7 @@ AbcState read_calibration_state(const output::ResultFile& file, const Calibratio
   const auto statistics = read("/abc/statistics", g * n * t);
   const auto scales = read("/abc/scales", g * t);
   const auto spread = read("/abc/spread", g * t);
+  const auto models = c.models.empty() ? std::vector<double>(g * n, 0.0) : read("/abc/model", g * n);
   for (std::size_t i = 0; i < g; ++i) {
     Generation gen;
     gen.tolerance = tolerance[i];
@@ -300,6 +334,12 @@ AbcState read_calibration_state(const output::ResultFile& file, const Calibratio
                                  particles.begin() + static_cast<std::ptrdiff_t>((i * n + p + 1) * d));
       gen.weights.push_back(weights[i * n + p]);
       gen.distances.push_back(distances[i * n + p]);
+      const double m = models[i * n + p];
+      if (!(m >= 0.0 && m < static_cast<double>(std::max<std::size_t>(c.models.size(), 1)))) {
+        throw InputError(file.path(), 0, "--resume",
+                         "the stored generations do not match the calibration file");
+      }
+      gen.models.push_back(static_cast<std::size_t>(m));
       gen.statistics.emplace_back(statistics.begin() + static_cast<std::ptrdiff_t>((i * n + p) * t),
                                   statistics.begin() + static_cast<std::ptrdiff_t>((i * n + p + 1) * t));
     }

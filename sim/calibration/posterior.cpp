@@ -36,6 +36,11 @@ Posterior load_posterior(const std::string& path, const Scenario& scenario) {
   if (!file->has_attribute("status") || file->attribute_string("status") != "complete") {
     refuse(path, "the calibration is not complete: resume it with `lwsim calibrate ... --resume` first");
   }
+  if (file->has_dataset("/posterior/model_probability")) {
+    refuse(path,
+           "the calibration chooses between [[variant]]s; --posterior takes the calibration of one model "
+           "(calibrate the chosen variant on its own)");
+  }
   const std::string version(scenario.model->results_version());
   if (!file->has_attribute("results_version") || file->attribute_string("results_version") != version) {
     refuse(path,

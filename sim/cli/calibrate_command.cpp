@@ -4,6 +4,7 @@
 // last complete generation.
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -142,16 +143,28 @@ std::vector<double> point_statistics(const OutputSchema& schema, const PointSumm
   return out;
 }
 
+/// A proposal's values for the evaluator: the calibrated parameters, then the switches of its model
+/// (model choice).
+std::vector<double> with_switches(const CalibrationFile& c, const std::vector<double>& values,
+                                  std::size_t model) {
+  std::vector<double> row = values;
+  if (!c.models.empty()) row.insert(row.end(), c.switch_values[model].begin(), c.switch_values[model].end());
+  return row;
+}
+
 /// Runs generations until the calibration's stop rule says why it stops (returned), or a signal
 /// asks it to stop (empty). The file is rewritten after every generation.
 std::string run_generations(const Calibration& run, AbcState& state) {
   const CalibrationFile& c = run.file;
-  const AbcSmc abc(c.priors, c.terms, c.settings);
+  const AbcSmc abc(c.priors, c.terms, c.settings, c.models.size());
   const std::vector<std::string> keep = statistic_inputs(run.schema);
   const calibration::Evaluator evaluate = [&](const std::vector<std::vector<double>>& values,
-                                              const std::vector<std::uint32_t>& offsets) {
+                                              const std::vector<std::uint32_t>& offsets,
+                                              const std::vector<std::size_t>& models) {
+    std::vector<std::vector<double>> rows;
+    for (std::size_t i = 0; i < values.size(); ++i) rows.push_back(with_switches(c, values[i], models[i]));
     std::vector<std::vector<double>> statistics;
-    for (const PointSummary& s : run.evaluator.evaluate(values, offsets, c.settings.replicates, keep)) {
+    for (const PointSummary& s : run.evaluator.evaluate(rows, offsets, c.settings.replicates, keep)) {
       statistics.push_back(point_statistics(run.schema, s));
     }
     return statistics;
@@ -213,7 +226,7 @@ std::optional<Predictive> predict(const Calibration& run, const AbcState& state)
   std::vector<std::uint32_t> offsets;
   for (std::size_t i = 0; i < last.particles.size(); ++i) {
     for (std::uint64_t k = 0; k < r; ++k) {
-      values.push_back(last.particles[i]);
+      values.push_back(with_switches(c, last.particles[i], last.models[i]));
       offsets.push_back(static_cast<std::uint32_t>(start + i * r + k));
     }
   }
@@ -281,6 +294,15 @@ void print_summary(const Calibration& run, const AbcState& state, const Predicti
                calibration::weighted_quantile(column, last.weights, 0.05),
                calibration::weighted_quantile(column, last.weights, 0.95), c.priors[k].describe());
   }
+  if (!c.models.empty()) {
+    const std::vector<double> p = last.model_probabilities(c.models.size());
+    const double ess = last.effective_sample_size();
+    fmt::print(out, "Posterior model probabilities (± approximate Monte Carlo error sqrt(p(1 - p) / ESS))\n");
+    for (std::size_t m = 0; m < c.models.size(); ++m) {
+      fmt::print(out, "  {:<40} {:.3f} ± {:.3f}\n", c.models[m].name, p[m],
+                 std::sqrt(p[m] * (1.0 - p[m]) / ess));
+    }
+  }
   fmt::print(out, "Posterior predictive P({} = {}) = {:.4f} ± {:.4f}\n", predictive.observable,
              predictive.observed, predictive.p_observed, predictive.p_observed_se);
   if (!predictive.checks.empty()) {
@@ -310,6 +332,7 @@ int calibrate_command(const CalibrateArgs& args, const ModelRegistry& registry, 
   base.seed = c.settings.seed;
   std::vector<std::size_t> swept;
   for (const auto& p : c.priors) swept.push_back(p.index);
+  swept.insert(swept.end(), c.switches.begin(), c.switches.end());
   BatchEvaluator evaluator(session, base, swept, threads);
   if (session.rank() != 0) {
     evaluator.serve();

@@ -193,6 +193,18 @@ TEST_CASE("improper priors and bad calibration files are refused with file, line
        "min > 0"},
       {"unknown setting", "particle = 10",
        "\"binomial.p\" = { distribution = \"uniform\", min = 0, max = 1 }", "abc.particle", "unknown key"},
+      // Model choice ([[variant]]).
+      {"a variant sets a calibrated parameter",
+       "[[variant]]\nname = \"a\"\nset = { \"binomial.p\" = 0.5 }\n[[variant]]\nname = \"b\"\nset = {}",
+       "\"binomial.p\" = { distribution = \"uniform\", min = 0, max = 1 }", "binomial.p", "is calibrated"},
+      {"one variant", "[[variant]]\nname = \"a\"\nset = { \"binomial.scale\" = 0.5 }",
+       "\"binomial.p\" = { distribution = \"uniform\", min = 0, max = 1 }", "variant", "two [[variant]]"},
+      {"a variant's value out of range",
+       "[[variant]]\nname = \"a\"\nset = { \"binomial.scale\" = 2 }\n[[variant]]\nname = \"b\"\nset = {}",
+       "\"binomial.p\" = { distribution = \"uniform\", min = 0, max = 1 }", "binomial.scale", "range"},
+      {"two variants of one name",
+       "[[variant]]\nname = \"a\"\nset = {}\n[[variant]]\nname = \"a\"\nset = { \"binomial.scale\" = 0.5 }",
+       "\"binomial.p\" = { distribution = \"uniform\", min = 0, max = 1 }", "name", "named twice"},
   };
   for (const Case& c : cases) {
     SECTION(c.what) {
@@ -321,7 +333,8 @@ TEST_CASE(
   const sim::calibration::AbcSmc abc({prior}, terms, settings);
   std::vector<std::vector<double>> evaluated;  // every statistic simulated, in order
   const sim::calibration::Evaluator evaluate = [&](const std::vector<std::vector<double>>& values,
-                                                   const std::vector<std::uint32_t>&) {
+                                                   const std::vector<std::uint32_t>&,
+                                                   const std::vector<std::size_t>&) {
     std::vector<std::vector<double>> out;
     for (const auto& v : values) out.push_back({1000.0 * v[0], v[0]});
     evaluated.insert(evaluated.end(), out.begin(), out.end());
@@ -431,4 +444,44 @@ TEST_CASE("the variance over posterior draws splits into the parameters' and the
   const auto one = sim::calibration::split_variance({1.0}, {4.0}, {17.0}, 4.0);  // values 3, 3, 5, 5
   CHECK(one.total == Approx(4.0 / 3.0));
   CHECK(one.parameter == Approx(0.0).margin(1e-12));
+}
+
+TEST_CASE("ABC-SMC model choice recovers the posterior probabilities of two binomial models") {
+  // Two variants of the binomial toy (binomial.scale, a switch): the success probability is p or
+  // p / 2, with p ~ U(0, 1), and k = 6 of 20 observed. The marginal likelihoods are 1/21 and
+  // (2/21) P(Beta(7, 15) < 1/2), so with a uniform prior over the models P("lower half" | k) =
+  // 2I / (1 + 2I), I = P(Beta(7, 15) < 1/2).
+  write_binomial_base();
+  const std::string file = write(
+      "models.toml",
+      "base = \"binomial.toml\"\n[abc]\nparticles = 2000\nseed = 13\ngenerations = 10\nmin_tolerance = 0\n"
+      "quantile = 0.5\npredictive_replicates = 2\n"
+      "[[variant]]\nname = \"full range\"\nset = { \"binomial.scale\" = 1.0 }\n"
+      "[[variant]]\nname = \"lower half\"\nset = { \"binomial.scale\" = 0.5 }\n"
+      "[priors]\n\"binomial.p\" = { distribution = \"uniform\", min = 0.0, max = 1.0 }\n");
+  const std::string out = (fs::path(dir()) / "models.h5").string();
+  fs::remove(out);
+  REQUIRE(calibrate(file, out) == 0);
+  REQUIRE(read(out, "/abc/tolerance").back() == 0.0);
+  const double i = beta_cdf(0.5, 7.0, 15.0);
+  const double exact = 2.0 * i / (1.0 + 2.0 * i);
+  const auto p = read(out, "/posterior/model_probability");
+  const auto se = read(out, "/posterior/model_probability_se");
+  REQUIRE(p.size() == 2);
+  INFO("P(lower half) " << p[1] << " +- " << se[1] << ", exact " << exact);
+  CHECK(p[0] + p[1] == Approx(1.0));
+  CHECK(std::fabs(p[1] - exact) < 4.0 * std::sqrt(exact * (1.0 - exact) / 2000.0) + 4.0 * se[1]);
+  // The particles of each model: scale x p must give k = 6 exactly, so "lower half" particles
+  // have p up to 1 and "full range" ones spread around 0.3.
+  const auto models = read(out, "/abc/model");
+  const auto particles = read(out, "/posterior/particles");
+  const std::size_t last = models.size() - 2000;
+  double mean_full = 0.0, mean_half = 0.0, w_full = 0.0, w_half = 0.0;
+  const auto weights = read(out, "/posterior/weights");
+  for (std::size_t j = 0; j < 2000; ++j) {
+    (models[last + j] == 0 ? mean_full : mean_half) += weights[j] * particles[j];
+    (models[last + j] == 0 ? w_full : w_half) += weights[j];
+  }
+  CHECK(mean_full / w_full == Approx(7.0 / 22.0).margin(0.03));
+  CHECK(mean_half / w_half > 0.5);
 }

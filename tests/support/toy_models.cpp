@@ -64,7 +64,9 @@ class BinomialModel final : public sim::Model {
  public:
   BinomialModel()
       : table_({{"binomial.p", sim::ParamKind::real, 0.5, 0.0, 1.0, "probability", "success probability",
-                 "assumption"}},
+                 "assumption"},
+                {"binomial.scale", sim::ParamKind::real, 1.0, 0.0, 1.0, "1",
+                 "a switch for model choice: the success probability is scale x p", "assumption"}},
                {}) {}
   [[nodiscard]] std::string_view name() const override { return "binomial"; }
   [[nodiscard]] std::string_view description() const override { return "k successes in n trials"; }
@@ -86,7 +88,7 @@ class BinomialModel final : public sim::Model {
   }
   [[nodiscard]] std::unique_ptr<const sim::Simulation> prepare(
       const std::shared_ptr<const sim::ModelSetup>& s, const sim::ParamValues& v) const override {
-    return std::make_unique<BinomialSimulation>(v[0], static_cast<const ToySetup&>(*s).trials);
+    return std::make_unique<BinomialSimulation>(v[0] * v[1], static_cast<const ToySetup&>(*s).trials);
   }
   [[nodiscard]] sim::Observation read_observation(const sim::config::Value& doc,
                                                   const sim::ModelSetup& s) const override {

@@ -183,3 +183,32 @@ TEST_CASE("the weekly chance of an appraisal is monitoring.appraisal_rate x core
   // Binomial count over 5000 independent weeks: within 4 standard errors of n p.
   CHECK(std::fabs(practice.totals.appraisals - n * p) <= 4.0 * std::sqrt(n * p * (1.0 - p)));
 }
+
+TEST_CASE(
+    "with monitoring.state_dependence 0 the appraisal rate is a constant, whatever the practice's state") {
+  // The switch for model choice: d = 0 is model v1's constant weekly rate; d = 0.5 mixes the two.
+  lwp::Parameters params{};
+  params.monitoring_appraisal_rate = 1.0;
+  params.monitoring_state_dependence = 0.0;
+  lwp::Practice uninformed = monitoring_practice(params);
+  uninformed.activities[static_cast<std::size_t>(lwp::Activity::community_information)] = false;
+  uninformed.referral_flow = 0.0;
+  uninformed.staff.engagement[lwp::kLeadGpSlot] = 0.0;
+  uninformed.staff.engagement[lwp::kPracticeManagerSlot] = 0.0;
+  lwp::Practice half = uninformed;
+  lwp::Parameters mixed = params;
+  mixed.monitoring_state_dependence = 0.5;
+  mixed.monitoring_appraisal_rate = 0.5;  // p = 0.5 x (0.5 x 0 + 0.5) = 0.25
+  const int n = 4000;
+  for (int w = 0; w < n; ++w) {
+    for (lwp::Practice* p : {&uninformed, &half}) {
+      p->ready_this_week = 0;  // nothing to judge: appraisals change nothing
+      p->links_this_week = 0;
+    }
+    lwp::reflexive_monitoring(uninformed, params, week_context(3, 0, 0, w));
+    lwp::reflexive_monitoring(half, mixed, week_context(4, 0, 0, w));
+  }
+  CHECK(uninformed.totals.appraisals == static_cast<std::uint64_t>(n));
+  // Binomial(4000, 0.25): mean 1000, sd 27.4; four of them.
+  CHECK(std::abs(static_cast<double>(half.totals.appraisals) - 1000.0) < 4.0 * 27.4);
+}
