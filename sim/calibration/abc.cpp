@@ -60,6 +60,23 @@ double log_mvn(const std::vector<double>& x, const std::vector<double>& mean, co
 
 }  // namespace
 
+namespace {
+
+/// exp(log weights), normalised to sum 1 (computed from the largest, so that none overflows).
+std::vector<double> normalised_weights(const std::vector<double>& log_weights) {
+  const double top = *std::max_element(log_weights.begin(), log_weights.end());
+  std::vector<double> weights(log_weights.size());
+  double total = 0.0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    weights[i] = std::exp(log_weights[i] - top);
+    total += weights[i];
+  }
+  for (double& w : weights) w /= total;
+  return weights;
+}
+
+}  // namespace
+
 double Generation::acceptance_rate() const {
   return attempts > 0 ? static_cast<double>(particles.size()) / static_cast<double>(attempts) : 0.0;
 }
@@ -292,13 +309,7 @@ void AbcSmc::run_generation(AbcState& state, const Evaluator& evaluate,
       }
       log_weights[i] = log_prior - log_sum_exp(terms);
     }
-    const double top = *std::max_element(log_weights.begin(), log_weights.end());
-    double total = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      next.weights[i] = std::exp(log_weights[i] - top);
-      total += next.weights[i];
-    }
-    for (double& w : next.weights) w /= total;
+    next.weights = normalised_weights(log_weights);
   }
   state.generations.push_back(std::move(next));
   state.next_attempt = next_attempt;
@@ -520,13 +531,7 @@ void AbcSmc::run_model_choice_generation(
       }
       log_weights[i] = log_prior - std::log(model_q) - log_sum_exp(terms);
     }
-    const double top = *std::max_element(log_weights.begin(), log_weights.end());
-    double total = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      next.weights[i] = std::exp(log_weights[i] - top);
-      total += next.weights[i];
-    }
-    for (double& w : next.weights) w /= total;
+    next.weights = normalised_weights(log_weights);
   }
   state.generations.push_back(std::move(next));
   state.next_attempt = next_attempt;
