@@ -613,7 +613,9 @@ def sweep_figures(f):
         values = np.where(done, values, np.nan) if done is not None else values
         if grid:
             figures.append(heatmap_figure(stem, label, values, design, parameters))
-        else:
+        elif len(values) >= PARTIAL_DEPENDENCE_MIN_POINTS:
+            # Below that, a binned mean per parameter is a line through a handful of points: a
+            # compare is read from its paired differences and the compared figure instead.
             figures.append(partial_dependence_figure(stem, label, values, design, parameters))
     points = f["/status/completed"].shape[0] if "/status/completed" in f else 0
     if "/national/normalised_by" in f and 2 <= points <= COMPARED_POINTS_MAX and (done is None or done.any()):
@@ -622,6 +624,7 @@ def sweep_figures(f):
 
 
 COMPARED_POINTS_MAX = 8   # a sweep of this few points compares scenarios (scenarios/scale_up/*_compare.toml)
+PARTIAL_DEPENDENCE_MIN_POINTS = 9   # fewer points draw no partial dependence (issue 16)
 
 
 def compared_normalised_by_figure(f, parameters, done):

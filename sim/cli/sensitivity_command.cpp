@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <fmt/ranges.h>
 
 #include "sim/cli/batch_evaluation.hpp"
 #include "sim/cli/command.hpp"
@@ -52,6 +53,18 @@ void print_sobol(const SensitivityFile& s, const sensitivity::SensitivityResults
       fmt::print(out, "  {:<40} {:>6.3f} [{:>6.3f}, {:>6.3f}] {:>6.3f} [{:>6.3f}, {:>6.3f}]\n",
                  s.axes[k].name, idx.first_order[k], idx.first_order_ci[k].lower, idx.first_order_ci[k].upper,
                  idx.total_order[k], idx.total_order_ci[k].lower, idx.total_order_ci[k].upper);
+    }
+    // In theory S1 <= ST; an estimate above says the samples are too few to rank the two.
+    std::vector<std::string> above;
+    for (std::size_t k = 0; k < s.axes.size(); ++k) {
+      if (idx.first_order[k] > idx.total_order[k]) above.push_back(s.axes[k].name);
+    }
+    if (!above.empty()) {
+      fmt::print(out,
+                 "  CAUTION: the first-order index is above the total-order index for {} (in theory it is at "
+                 "most the total): with {} samples the estimates are too noisy to separate them; read the "
+                 "intervals, or use more samples\n",
+                 fmt::join(above, ", "), s.samples);
     }
   }
 }

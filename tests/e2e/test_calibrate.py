@@ -216,9 +216,14 @@ bootstrap = 50
 "clp.departure_hazard" = {{ min = 0.0005, max = 0.02, scale = "log" }}
 """)
                 out = self.path(f"{method}.h5")
-                e2e.run_ok(self, "sensitivity", self.path("s.toml"), "-o", out, "--quiet", timeout=300)
+                result = e2e.run_ok(self, "sensitivity", self.path("s.toml"), "-o", out, "--quiet", timeout=300)
                 with h5py.File(out, "r") as f:
                     self.assertEqual(e2e.attr_str(f.attrs["method"]), method)
+                    if method == "sobol":
+                        # A first-order estimate above its total-order one is pointed out, per output.
+                        above = (f["/sensitivity/first_order"][()] > f["/sensitivity/total_order"][()]).any(axis=1)
+                        self.assertEqual(result.stdout.count("CAUTION: the first-order index is above"),
+                                         int(above.sum()), result.stdout)
                     points = 8 * 4 if method == "sobol" else 4 * 3
                     self.assertEqual(f["/sensitivity/outputs"].shape, (2, points))
                     key = "first_order" if method == "sobol" else "mu_star"
